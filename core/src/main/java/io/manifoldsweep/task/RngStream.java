@@ -1,0 +1,27 @@
+package io.manifoldsweep.task;
+
+/**
+ * The independent random streams of a run. Each purpose has its own key so that, for example,
+ * turning the commutator probe on never changes the training batches.
+ */
+public enum RngStream {
+  TRAIN(1),
+  EVAL(2),
+  PROBE(3),
+  COMMUTATOR(4),
+  INIT(5);
+
+  private final long key;
+
+  RngStream(long key) {
+    this.key = key;
+  }
+
+  public SplitMix64 generator(long seed, long... subKeys) {
+    long[] keys = new long[subKeys.length + 2];
+    keys[0] = key;
+    keys[1] = seed;
+    System.arraycopy(subKeys, 0, keys, 2, subKeys.length);
+    return SplitMix64.forKeys(keys);
+  }
+}

@@ -1,0 +1,62 @@
+package io.manifoldsweep.train;
+
+import io.manifoldsweep.model.Params;
+import io.manifoldsweep.model.Transformer;
+import io.manifoldsweep.model.Workspaces;
+import io.manifoldsweep.task.Batch;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The SGD commutator of two batches (DESIGN section 4): {@code delta = theta_AB - theta_BA} for
+ * plain SGD steps of size eta, A first. Computed as {@code eta*(gA(theta - eta gB) - gA(theta)) -
+ * eta*(gB(theta - eta gA) - gB(theta))}, the same quantity without subtracting two nearly equal
+ * parameter vectors, which would cost float32 all its digits. The caller's parameters are never
+ * modified.
+ */
+public final class CommutatorProbe {
+  /** One measurement. {@code delta} is the full flat vector in canonical order. */
+  public record Sample(double[] delta, double deltaNorm, double defect, double gradCosine) {}
+
+  private final Transformer model;
+  private final Params gradA;
+  private final Params gradB;
+  private final Params gradAShifted;
+  private final Params gradBShifted;
+  private final Params shifted;
+
+  public CommutatorProbe(Transformer model, Params like) {
+    this.model = model;
+    this.gradA = Params.zeros(like.layout(), like.precision());
+    this.gradB = Params.zeros(like.layout(), like.precision());
+    this.gradAShifted = Params.zeros(like.layout(), like.precision());
+    this.gradBShifted = Params.zeros(like.layout(), like.precision());
+    this.shifted = Params.zeros(like.layout(), like.precision());
+  }
+
+  public Sample measure(Params theta, Batch a, Batch b, double eta) {
+    gradient(theta, a, gradA);
+    gradient(theta, b, gradB);
+    shifted.flat().assign(theta.flat()).subi(gradB.flat().mul(eta));
+    gradient(shifted, a, gradAShifted);
+    shifted.flat().assign(theta.flat()).subi(gradA.flat().mul(eta));
+    gradient(shifted, b, gradBShifted);
+    try (MemoryWorkspace ignored = Workspaces.open("commutator")) {
+      INDArray ga = gradA.flat();
+      INDArray gb = gradB.flat();
+      INDArray delta = gradAShifted.flat().sub(ga).subi(gradBShifted.flat()).addi(gb).muli(eta);
+      double normA = ga.norm2Number().doubleValue();
+      double normB = gb.norm2Number().doubleValue();
+      double deltaNorm = delta.norm2Number().doubleValue();
+      double defect = deltaNorm / (eta * normA * eta * normB);
+      double cosine = ga.mul(gb).sumNumber().doubleValue() / (normA * normB);
+      return new Sample(delta.toDoubleVector(), deltaNorm, defect, cosine);
+    }
+  }
+
+  private void gradient(Params at, Batch batch, Params out) {
+    try (MemoryWorkspace ignored = Workspaces.open("commutator")) {
+      model.lossAndGradient(at, batch, out);
+    }
+  }
+}
