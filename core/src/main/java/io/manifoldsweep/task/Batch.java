@@ -16,4 +16,17 @@ public record Batch(int size, int seqLen, int[] tokens, int[] labels, int[] mark
   public byte role(int example, int position) {
     return roles[example * seqLen + position];
   }
+
+  /** Examples {@code from .. to-1} as a batch of their own. */
+  public Batch slice(int from, int to) {
+    int a = from * seqLen;
+    int b = to * seqLen;
+    return new Batch(
+        to - from,
+        seqLen,
+        java.util.Arrays.copyOfRange(tokens, a, b),
+        java.util.Arrays.copyOfRange(labels, from, to),
+        java.util.Arrays.copyOfRange(markerCounts, from, to),
+        java.util.Arrays.copyOfRange(roles, a, b));
+  }
 }

@@ -1,0 +1,79 @@
+package io.manifoldsweep.train;
+
+import io.manifoldsweep.model.ModelSpec;
+import io.manifoldsweep.model.Params;
+import io.manifoldsweep.model.Transformer;
+import io.manifoldsweep.model.Workspaces;
+import io.manifoldsweep.record.AttentionStats;
+import io.manifoldsweep.task.Batch;
+import io.manifoldsweep.task.MarkerTask;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Where the readout position looks: for every layer and head, the entropy of the last position's
+ * attention row and the mass it puts on marker and on value positions, averaged over a fixed probe
+ * batch per marker count.
+ */
+public final class AttentionProbe {
+  private final Transformer model;
+  private final ModelSpec spec;
+  private final int markersMin;
+  private final Batch[] probes;
+
+  public AttentionProbe(Transformer model, MarkerTask task, long evalSeed, int examples) {
+    this.model = model;
+    this.spec = model.layout().spec();
+    this.markersMin = task.spec().markersMin();
+    this.probes = new Batch[task.spec().markerCountChoices()];
+    for (int i = 0; i < probes.length; i++) {
+      probes[i] = task.probeSet(evalSeed, markersMin + i, examples);
+    }
+  }
+
+  public AttentionStats measure(Params params) {
+    int layers = spec.layers();
+    int heads = spec.heads();
+    int t = spec.seqLen();
+    double[][][] entropy = new double[probes.length][layers][heads];
+    double[][][] marker = new double[probes.length][layers][heads];
+    double[][][] value = new double[probes.length][layers][heads];
+    for (int m = 0; m < probes.length; m++) {
+      Batch batch = probes[m];
+      int b = batch.size();
+      try (MemoryWorkspace ignored = Workspaces.open("probe")) {
+        Transformer.Forward f = model.forward(params, batch);
+        for (int l = 0; l < layers; l++) {
+          INDArray lastRows =
+              f.attention(l).reshape(b, heads, t, t).get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t - 1), NDArrayIndex.all());
+          double[] rows = lastRows.dup('c').reshape((long) b * heads * t).toDoubleVector();
+          for (int e = 0; e < b; e++) {
+            for (int h = 0; h < heads; h++) {
+              int base = (e * heads + h) * t;
+              double ent = 0;
+              double mk = 0;
+              double val = 0;
+              for (int j = 0; j < t; j++) {
+                double a = rows[base + j];
+                if (a > 0) {
+                  ent -= a * Math.log(a);
+                }
+                byte role = batch.role(e, j);
+                if (role == Batch.MARKER) {
+                  mk += a;
+                } else if (role == Batch.VALUE) {
+                  val += a;
+                }
+              }
+              entropy[m][l][h] += ent / b;
+              marker[m][l][h] += mk / b;
+              value[m][l][h] += val / b;
+            }
+          }
+        }
+      }
+    }
+    return new AttentionStats(markersMin, entropy, marker, value);
+  }
+}

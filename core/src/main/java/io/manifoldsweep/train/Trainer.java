@@ -1,0 +1,154 @@
+package io.manifoldsweep.train;
+
+import io.manifoldsweep.model.ParamLayout;
+import io.manifoldsweep.model.Params;
+import io.manifoldsweep.model.Transformer;
+import io.manifoldsweep.record.AttentionStats;
+import io.manifoldsweep.record.CommutatorRecord;
+import io.manifoldsweep.record.EvalResult;
+import io.manifoldsweep.record.MetricsRecord;
+import io.manifoldsweep.record.RecordSink;
+import io.manifoldsweep.record.RunResult;
+import io.manifoldsweep.record.RunStatus;
+import io.manifoldsweep.record.SnapshotRecord;
+import io.manifoldsweep.task.Batch;
+import io.manifoldsweep.task.MarkerTask;
+import io.manifoldsweep.task.Schedule;
+import io.manifoldsweep.task.TaskSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Trains one cell and writes its records (DESIGN sections 3 and 4). A plain library call with no
+ * Spark in it: the sweep job and the tests run exactly this code.
+ *
+ * <p>Step {@code s} means "after s updates"; update {@code s+1} uses the batch of step s, which is a
+ * pure function of {@code (data_seed, s)}. Records at step 0 describe the initial weights.
+ */
+public final class Trainer {
+  private final CellConfig config;
+  private final ProgressListener progress;
+
+  public Trainer(CellConfig config, ProgressListener progress) {
+    this.config = config;
+    this.progress = progress;
+  }
+
+  public RunResult run(RecordSink sink) {
+    long start = System.nanoTime();
+    TrainSpec train = config.train();
+    RecordSpec rec = config.record();
+    TaskSpec taskSpec = config.task();
+    MarkerTask task = new MarkerTask(taskSpec);
+    ParamLayout layout = ParamLayout.of(config.model());
+    Transformer model = new Transformer(layout);
+    Params params = Params.initialise(layout, train.precision(), train.initSeed());
+    TrainingStep update = new TrainingStep(model, params, train.optimizer().create(layout, train.precision()));
+    Evaluator evaluator = new Evaluator(model, task, train.evalSeed(), rec.evalExamples());
+    AttentionProbe attention = new AttentionProbe(model, task, train.evalSeed(), rec.probeExamples());
+    CommutatorProbe commutators = rec.commutatorEvery() > 0 ? new CommutatorProbe(model, params) : null;
+    Curriculum curriculum = new Curriculum(taskSpec, train.steps());
+
+    EvalResult eval = evaluator.evaluate(params);
+    double lastAccuracy = eval.pooledAccuracy();
+    record(sink, layout, params, 0, Double.NaN, eval, attention.measure(params));
+    if (commutators != null) {
+      sink.commutator(probeCommutators(commutators, task, params, 0, curriculum, layout));
+    }
+    progress.onProgress(0, train.steps(), Double.NaN);
+
+    double lossSum = 0;
+    int lossCount = 0;
+    for (int s = 0; s < train.steps(); s++) {
+      int stage = curriculum.stage(s);
+      if (train.resetOptimizerPerStage() && s > 0 && stage != curriculum.stage(s - 1)) {
+        update.resetOptimizer();
+      }
+      Batch batch = task.trainBatch(train.dataSeed(), s, train.batchSize(), curriculum.mMin(stage), curriculum.mMax(stage));
+      double loss = update.apply(batch);
+      if (!Double.isFinite(loss)) {
+        return new RunResult(
+            RunStatus.DIVERGED, s, seconds(start), lastAccuracy, "training loss became " + loss + " at step " + s);
+      }
+      lossSum += loss;
+      lossCount++;
+      long step = s + 1;
+      boolean last = step == train.steps();
+      if (step % rec.snapshotEvery() == 0 || last) {
+        EvalResult stepEval = null;
+        if (step % rec.evalEvery() == 0 || last) {
+          stepEval = evaluator.evaluate(params);
+          lastAccuracy = stepEval.pooledAccuracy();
+        }
+        record(sink, layout, params, step, lossSum / lossCount, stepEval, attention.measure(params));
+        progress.onProgress(step, train.steps(), lossSum / lossCount);
+        lossSum = 0;
+        lossCount = 0;
+      }
+      if (commutators != null && step % rec.commutatorEvery() == 0) {
+        sink.commutator(probeCommutators(commutators, task, params, step, curriculum, layout));
+      }
+    }
+    return new RunResult(RunStatus.OK, train.steps(), seconds(start), lastAccuracy, "");
+  }
+
+  private void record(
+      RecordSink sink, ParamLayout layout, Params params, long step, double trainLoss, EvalResult eval, AttentionStats attention) {
+    for (String block : layout.blockNames()) {
+      sink.snapshot(new SnapshotRecord(step, block, params.tensorAsFloats(layout.blockEntry(block).name())));
+    }
+    if (config.record().fullParams()) {
+      float[] all = new float[(int) layout.size()];
+      double[] values = params.toDoubleArray();
+      for (int i = 0; i < all.length; i++) {
+        all[i] = (float) values[i];
+      }
+      sink.snapshot(new SnapshotRecord(step, "params", all));
+    }
+    sink.metrics(new MetricsRecord(step, trainLoss, eval, attention));
+  }
+
+  /** Commutator pairs use the m range training uses at this step, from their own random stream. */
+  private CommutatorRecord probeCommutators(
+      CommutatorProbe probe, MarkerTask task, Params params, long step, Curriculum curriculum, ParamLayout layout) {
+    RecordSpec rec = config.record();
+    TrainSpec train = config.train();
+    int stage = curriculum.stage(Math.min(step, train.steps() - 1));
+    List<CommutatorProbe.Sample> samples = new ArrayList<>();
+    for (int k = 0; k < rec.commutatorPairs(); k++) {
+      Batch a = task.commutatorBatch(train.dataSeed(), step, k, 0, train.batchSize(), curriculum.mMin(stage), curriculum.mMax(stage));
+      Batch b = task.commutatorBatch(train.dataSeed(), step, k, 1, train.batchSize(), curriculum.mMin(stage), curriculum.mMax(stage));
+      samples.add(probe.measure(params, a, b, rec.commutatorEta()));
+    }
+    return CommutatorSummary.summarise(step, samples, layout, rec.commutatorVectors());
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  /** Equal consecutive stages m = min..max under the curriculum; one stage covering all m otherwise. */
+  static final class Curriculum {
+    private final TaskSpec task;
+    private final int stages;
+    private final long stageLength;
+
+    Curriculum(TaskSpec task, long steps) {
+      this.task = task;
+      this.stages = task.schedule() == Schedule.CURRICULUM ? task.markerCountChoices() : 1;
+      this.stageLength = Math.max(1, steps / stages);
+    }
+
+    int stage(long step) {
+      return (int) Math.min(stages - 1, step / stageLength);
+    }
+
+    int mMin(int stage) {
+      return stages == 1 ? task.markersMin() : task.markersMin() + stage;
+    }
+
+    int mMax(int stage) {
+      return stages == 1 ? task.markersMax() : task.markersMin() + stage;
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.manifoldsweep.jobs.cli;
+
+import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.jobs.bench.BenchCommand;
+import io.manifoldsweep.jobs.bench.TrainBenchmark;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The command line behind the {@code submit/} scripts. */
+@Command(
+    name = "manifold-sweep",
+    mixinStandardHelpOptions = true,
+    versionProvider = ProjectVersion.class,
+    description = "Sweeps of small transformers on marker modular arithmetic and the geometry of their trajectories.")
+public final class Main {
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.addSubcommand("train", new TrainCommand(System.out));
+    CommandLine bench = new CommandLine(new BenchCommand());
+    bench.addSubcommand("train", new TrainBenchmark(System.out));
+    cli.addSubcommand("bench", bench);
+    cli.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
+            commandLine.getErr().println("error: " + ex.getMessage());
+            return 2;
+          }
+          throw ex;
+        });
+    return cli.execute(args);
+  }
+}
