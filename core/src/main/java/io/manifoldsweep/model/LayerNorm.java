@@ -1,5 +1,7 @@
 package io.manifoldsweep.model;
 
+import static io.manifoldsweep.model.Linalg.columnSumsInto;
+
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -24,8 +26,8 @@ final class LayerNorm {
   /** Writes dgamma and dbeta into the gradient views and returns dx. */
   static INDArray backward(INDArray dy, Cache cache, INDArray gamma, INDArray dGamma, INDArray dBeta) {
     INDArray xhat = cache.xhat();
-    dGamma.assign(dy.mul(xhat).sum(0));
-    dBeta.assign(dy.sum(0));
+    columnSumsInto(dy.mul(xhat), dGamma);
+    columnSumsInto(dy, dBeta);
     INDArray dxhat = dy.mulRowVector(gamma);
     INDArray meanD = dxhat.mean(true, 1);
     INDArray meanDX = dxhat.mul(xhat).mean(true, 1);

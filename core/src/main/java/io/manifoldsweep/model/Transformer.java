@@ -1,6 +1,7 @@
 package io.manifoldsweep.model;
 
 import static io.manifoldsweep.model.Linalg.bmm;
+import static io.manifoldsweep.model.Linalg.columnSumsInto;
 import static io.manifoldsweep.model.Linalg.mm;
 import static io.manifoldsweep.model.Linalg.mmAdd;
 import static io.manifoldsweep.model.Linalg.mmInto;
@@ -148,7 +149,7 @@ public final class Transformer {
 
     INDArray dLogits = Transforms.exp(logProbs, true).subi(oneHot).divi(b);
     mmInto(f.readout, dLogits, grad.get("head.w"), true, false);
-    grad.get("head.b").assign(dLogits.sum(0));
+    columnSumsInto(dLogits, grad.get("head.b"));
     INDArray dReadout = mm(dLogits, p.get("head.w"), false, true);
     INDArray dLast =
         LayerNorm.backward(dReadout, f.lnF, p.get("ln_f.gamma"), grad.get("ln_f.gamma"), grad.get("ln_f.beta"));
@@ -161,18 +162,18 @@ public final class Transformer {
       LayerCache c = f.layers.get(i);
       if (spec.mlp()) {
         mmInto(c.gelu, dx, grad.get(pre + "mlp.w2"), true, false);
-        grad.get(pre + "mlp.b2").assign(dx.sum(0));
+        columnSumsInto(dx, grad.get(pre + "mlp.b2"));
         INDArray dGelu = mm(dx, p.get(pre + "mlp.w2"), false, true);
         // d gelu/dz = Phi(z) + z * pdf(z)
         INDArray pdf = Transforms.exp(c.z.mul(c.z).muli(-0.5), false).muli(1.0 / Math.sqrt(2 * Math.PI));
         INDArray dz = dGelu.muli(pdf.muli(c.z).addi(c.phi));
         mmInto(c.h2, dz, grad.get(pre + "mlp.w1"), true, false);
-        grad.get(pre + "mlp.b1").assign(dz.sum(0));
+        columnSumsInto(dz, grad.get(pre + "mlp.b1"));
         INDArray dh2 = mm(dz, p.get(pre + "mlp.w1"), false, true);
         dx.addi(LayerNorm.backward(dh2, c.ln2, p.get(pre + "ln2.gamma"), grad.get(pre + "ln2.gamma"), grad.get(pre + "ln2.beta")));
       }
       mmInto(c.heads, dx, grad.get(pre + "attn.wo"), true, false);
-      grad.get(pre + "attn.bo").assign(dx.sum(0));
+      columnSumsInto(dx, grad.get(pre + "attn.bo"));
       INDArray dHeads = splitHeads(mm(dx, p.get(pre + "attn.wo"), false, true), b);
       INDArray dAttn = bmm(dHeads, c.v, false, true);
       INDArray dV = mergeHeads(bmm(c.attention, dHeads, true, false), b);
@@ -188,7 +189,7 @@ public final class Transformer {
       projectionBackward(c.h, dV, p, grad, pre + "attn.wv", pre + "attn.bv", dh, true);
       dx.addi(LayerNorm.backward(dh, c.ln1, p.get(pre + "ln1.gamma"), grad.get(pre + "ln1.gamma"), grad.get(pre + "ln1.beta")));
     }
-    shaped(grad.get("pos_emb"), (long) t * d).assign(shaped(dx, b, (long) t * d).sum(0));
+    columnSumsInto(shaped(dx, b, (long) t * d), shaped(grad.get("pos_emb"), (long) t * d));
     INDArray tokens = Nd4j.create(dx.dataType(), (long) b * t, spec.vocab());
     int[] tok = batch.tokens();
     for (int r = 0; r < tok.length; r++) {
@@ -222,7 +223,7 @@ public final class Transformer {
   private void projectionBackward(
       INDArray in, INDArray dOut, Params p, Params grad, String w, String bias, INDArray dIn, boolean accumulate) {
     mmInto(in, dOut, grad.get(w), true, false);
-    grad.get(bias).assign(dOut.sum(0));
+    columnSumsInto(dOut, grad.get(bias));
     if (accumulate) {
       mmAdd(dOut, p.get(w), dIn, false, true);
     } else {

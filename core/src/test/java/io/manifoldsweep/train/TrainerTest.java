@@ -1,0 +1,154 @@
+package io.manifoldsweep.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.manifoldsweep.model.ModelSpec;
+import io.manifoldsweep.model.Precision;
+import io.manifoldsweep.optim.OptimizerSpec;
+import io.manifoldsweep.record.CommutatorRecord;
+import io.manifoldsweep.record.InMemoryRecordSink;
+import io.manifoldsweep.record.MetricsRecord;
+import io.manifoldsweep.record.RunResult;
+import io.manifoldsweep.record.RunStatus;
+import io.manifoldsweep.record.SnapshotRecord;
+import io.manifoldsweep.task.Operation;
+import io.manifoldsweep.task.Sampling;
+import io.manifoldsweep.task.Schedule;
+import io.manifoldsweep.task.TaskSpec;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class TrainerTest {
+  @BeforeAll
+  static void oneThread() {
+    NativeThreads.set(1);
+  }
+
+  static TaskSpec tinyTask(Schedule schedule) {
+    return new TaskSpec(32, 5, 8, 1, 2, schedule, Operation.ADD, 16, false, Sampling.PER_EXAMPLE);
+  }
+
+  static CellConfig tiny(int steps, OptimizerSpec opt, RecordSpec record, Schedule schedule, boolean reset, long seed) {
+    TaskSpec task = tinyTask(schedule);
+    ModelSpec model = CellConfig.modelFor(task, 2, 32, 2, false, 64);
+    TrainSpec train = new TrainSpec(steps, 64, opt, reset, seed, seed, TrainSpec.DEFAULT_EVAL_SEED, Precision.FLOAT32);
+    return new CellConfig(task, model, train, record);
+  }
+
+  static final OptimizerSpec ADAMW = new OptimizerSpec(OptimizerSpec.Kind.ADAMW, 3e-3, 0.01, 0, 0.9, 0.98, 1e-8);
+
+  static RecordSpec every(int snapshot, int eval, int commutator) {
+    return new RecordSpec(snapshot, eval, 256, 64, commutator, 3, 1e-3, CommutatorVectors.ATTENTION, false);
+  }
+
+  @Test
+  void tinyModelLearnsTheTask() {
+    InMemoryRecordSink sink = new InMemoryRecordSink();
+    RunResult result = new Trainer(tiny(1500, ADAMW, every(250, 250, 0), Schedule.MIXED, false, 1), ProgressListener.NONE).run(sink);
+    assertThat(result.status()).isEqualTo(RunStatus.OK);
+    assertThat(result.finalEvalAccuracy()).as("pooled eval accuracy after 1500 steps").isGreaterThanOrEqualTo(0.95);
+    MetricsRecord first = sink.metrics().get(0);
+    MetricsRecord last = sink.metrics().get(sink.metrics().size() - 1);
+    assertThat(last.eval().pooledLoss()).isLessThan(first.eval().pooledLoss() / 5);
+  }
+
+  @Test
+  void recordsFollowTheSchedule() {
+    InMemoryRecordSink sink = new InMemoryRecordSink();
+    RunResult result = new Trainer(tiny(250, ADAMW, every(100, 200, 120), Schedule.MIXED, false, 2), ProgressListener.NONE).run(sink);
+    assertThat(result.stepsDone()).isEqualTo(250);
+    assertThat(sink.metrics()).extracting(MetricsRecord::step).containsExactly(0L, 100L, 200L, 250L);
+    assertThat(sink.metrics().get(0).trainLoss()).isNaN();
+    assertThat(sink.metrics()).extracting(m -> m.eval() != null).containsExactly(true, false, true, true);
+    // 2 layers x 4 matrices per snapshot step
+    assertThat(sink.snapshots()).hasSize(4 * 8);
+    assertThat(sink.snapshots()).extracting(SnapshotRecord::block).contains("layer0.wq", "layer1.wo");
+    assertThat(sink.snapshots().get(0).values()).hasSize(32 * 32);
+    assertThat(sink.commutators()).extracting(CommutatorRecord::step).containsExactly(0L, 120L, 240L);
+    CommutatorRecord c = sink.commutators().get(1);
+    assertThat(c.delta()).hasSize(2 * 4 * 32 * 32);
+    assertThat(c.defectP90()).isGreaterThanOrEqualTo(c.defectMedian()).isPositive();
+    assertThat(c.gradCosine()).isBetween(-1.0, 1.0);
+    assertThat(c.deltaNormOutsideAttention()).isPositive().isLessThan(c.deltaNorm());
+    MetricsRecord m = sink.metrics().get(1);
+    assertThat(m.attention().entropy()).hasDimensions(2, 2);
+    double maxEntropy = Math.log(8);
+    assertThat(m.attention().entropy()[0][0][0]).isBetween(0.0, maxEntropy);
+    assertThat(m.attention().markerMass()[1][1][1] + m.attention().valueMass()[1][1][1]).isBetween(0.0, 1.0 + 1e-9);
+  }
+
+  @Test
+  void sameConfigGivesBitIdenticalSnapshots() {
+    CellConfig cell = tiny(120, ADAMW, every(40, 120, 0), Schedule.MIXED, false, 3);
+    InMemoryRecordSink a = new InMemoryRecordSink();
+    InMemoryRecordSink b = new InMemoryRecordSink();
+    new Trainer(cell, ProgressListener.NONE).run(a);
+    new Trainer(cell, ProgressListener.NONE).run(b);
+    assertSameSnapshots(a.snapshots(), b.snapshots());
+    InMemoryRecordSink other = new InMemoryRecordSink();
+    new Trainer(tiny(120, ADAMW, every(40, 120, 0), Schedule.MIXED, false, 4), ProgressListener.NONE).run(other);
+    assertThat(other.snapshots().get(0).values()).isNotEqualTo(a.snapshots().get(0).values());
+  }
+
+  @Test
+  void commutatorProbesNeverChangeTraining() {
+    InMemoryRecordSink without = new InMemoryRecordSink();
+    InMemoryRecordSink with = new InMemoryRecordSink();
+    new Trainer(tiny(100, ADAMW, every(50, 100, 0), Schedule.MIXED, false, 5), ProgressListener.NONE).run(without);
+    new Trainer(tiny(100, ADAMW, every(50, 100, 25), Schedule.MIXED, false, 5), ProgressListener.NONE).run(with);
+    assertThat(with.commutators()).hasSize(5);
+    assertSameSnapshots(without.snapshots(), with.snapshots());
+  }
+
+  @Test
+  void hugeLearningRateEndsDivergedNotInAnError() {
+    OptimizerSpec explode = new OptimizerSpec(OptimizerSpec.Kind.SGD, 1e6, 0, 0, 0.9, 0.999, 1e-8);
+    RunResult result = new Trainer(tiny(200, explode, every(50, 50, 0), Schedule.MIXED, false, 6), ProgressListener.NONE).run(new InMemoryRecordSink());
+    assertThat(result.status()).isEqualTo(RunStatus.DIVERGED);
+    assertThat(result.stepsDone()).isLessThan(200);
+    assertThat(result.message()).contains("at step " + result.stepsDone());
+  }
+
+  @Test
+  void curriculumStagesRaiseMarkerCountAndCanResetTheOptimizer() {
+    Trainer.Curriculum c = new Trainer.Curriculum(tinyTask(Schedule.CURRICULUM), 100);
+    assertThat(c.stage(0)).isZero();
+    assertThat(c.stage(49)).isZero();
+    assertThat(c.stage(50)).isEqualTo(1);
+    assertThat(c.stage(99)).isEqualTo(1);
+    assertThat(c.mMin(0)).isEqualTo(1);
+    assertThat(c.mMax(0)).isEqualTo(1);
+    assertThat(c.mMin(1)).isEqualTo(2);
+    Trainer.Curriculum mixed = new Trainer.Curriculum(tinyTask(Schedule.MIXED), 100);
+    assertThat(mixed.stage(99)).isZero();
+    assertThat(mixed.mMax(0)).isEqualTo(2);
+
+    InMemoryRecordSink keep = new InMemoryRecordSink();
+    InMemoryRecordSink reset = new InMemoryRecordSink();
+    new Trainer(tiny(60, ADAMW, every(60, 60, 0), Schedule.CURRICULUM, false, 7), ProgressListener.NONE).run(keep);
+    new Trainer(tiny(60, ADAMW, every(60, 60, 0), Schedule.CURRICULUM, true, 7), ProgressListener.NONE).run(reset);
+    int last = keep.snapshots().size() - 1;
+    assertThat(keep.snapshots().get(0).values()).isEqualTo(reset.snapshots().get(0).values());
+    assertThat(keep.snapshots().get(last).values()).isNotEqualTo(reset.snapshots().get(last).values());
+  }
+
+  @Test
+  void float64TrainingIsSelectable() {
+    TaskSpec task = tinyTask(Schedule.MIXED);
+    CellConfig cell = new CellConfig(task, CellConfig.modelFor(task, 1, 16, 2, true, 32),
+        new TrainSpec(20, 16, ADAMW, false, 1, 1, 1, Precision.FLOAT64), every(10, 10, 10));
+    InMemoryRecordSink sink = new InMemoryRecordSink();
+    assertThat(new Trainer(cell, ProgressListener.NONE).run(sink).status()).isEqualTo(RunStatus.OK);
+    assertThat(sink.commutators()).hasSize(3);
+  }
+
+  private static void assertSameSnapshots(List<SnapshotRecord> a, List<SnapshotRecord> b) {
+    assertThat(a).hasSameSizeAs(b);
+    for (int i = 0; i < a.size(); i++) {
+      assertThat(a.get(i).step()).isEqualTo(b.get(i).step());
+      assertThat(a.get(i).block()).isEqualTo(b.get(i).block());
+      assertThat(a.get(i).values()).as("snapshot %s at step %s", a.get(i).block(), a.get(i).step()).isEqualTo(b.get(i).values());
+    }
+  }
+}
