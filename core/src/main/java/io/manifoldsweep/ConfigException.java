@@ -12,6 +12,16 @@ public class ConfigException extends IllegalArgumentException {
     this.key = key;
   }
 
+  private ConfigException(String key, String message) {
+    super(message);
+    this.key = key;
+  }
+
+  /** The same problem, prefixed with where it happened (a grid cell, a file). */
+  public ConfigException within(String context) {
+    return new ConfigException(key, context + ": " + getMessage());
+  }
+
   public String key() {
     return key;
   }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "manifold-sweep",
     mixinStandardHelpOptions = true,
-    versionProvider = ProjectVersion.class,
+    versionProvider = VersionProvider.class,
     description = "Sweeps of small transformers on marker modular arithmetic and the geometry of their trajectories.")
 public final class Main {
   public static void main(String[] args) {
@@ -20,6 +20,7 @@ public final class Main {
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main());
     cli.addSubcommand("train", new TrainCommand(System.out));
+    cli.addSubcommand("sweep", new SweepCommand(System.out));
     CommandLine bench = new CommandLine(new BenchCommand());
     bench.addSubcommand("train", new TrainBenchmark(System.out));
     cli.addSubcommand("bench", bench);

@@ -1,0 +1,180 @@
+package io.manifoldsweep.sweep;
+
+import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.model.ModelSpec;
+import io.manifoldsweep.model.Precision;
+import io.manifoldsweep.optim.OptimizerSpec;
+import io.manifoldsweep.task.Operation;
+import io.manifoldsweep.task.Sampling;
+import io.manifoldsweep.task.Schedule;
+import io.manifoldsweep.task.TaskSpec;
+import io.manifoldsweep.train.CellConfig;
+import io.manifoldsweep.train.CommutatorVectors;
+import io.manifoldsweep.train.RecordSpec;
+import io.manifoldsweep.train.TrainSpec;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Converts between a config tree (maps from YAML or JSON, no lists left) and a {@link CellConfig}.
+ * Missing keys take the documented defaults; {@link #toTree} writes every key, so the tree of a
+ * resolved cell is its complete provenance and the input of its id.
+ */
+public final class CellConfigs {
+  private CellConfigs() {}
+
+  public static CellConfig fromTree(Map<String, Object> root) {
+    ConfigReader r = new ConfigReader("", root);
+    TaskSpec task = task(r.section("task"));
+    ConfigReader m = r.section("model");
+    ModelSpec model = CellConfig.modelFor(
+        task,
+        m.integer("layers", 5),
+        m.integer("d_model", 128),
+        m.integer("heads", 4),
+        m.bool("mlp", false),
+        m.integer("d_mlp", 512));
+    m.rejectUnknownKeys();
+    TrainSpec train = train(r.section("train"));
+    RecordSpec record = record(r.section("record"));
+    for (String k : root.keySet()) {
+      if (!k.equals("task") && !k.equals("model") && !k.equals("train") && !k.equals("record")) {
+        throw new ConfigException(k, ConfigReader.describe(root.get(k)), "unknown key");
+      }
+    }
+    return new CellConfig(task, model, train, record);
+  }
+
+  private static TaskSpec task(ConfigReader t) {
+    TaskSpec d = TaskSpec.DEFAULT;
+    int mMin = d.markersMin();
+    int mMax = d.markersMax();
+    Object markers = t.raw("markers");
+    if (markers instanceof Map) {
+      ConfigReader mr = ConfigReader.of(t.key("markers"), markers);
+      mMin = mr.integer("min", mMin);
+      mMax = mr.integer("max", mMax);
+      mr.rejectUnknownKeys();
+    } else if (markers instanceof Integer fixed) {
+      mMin = fixed;
+      mMax = fixed;
+    } else if (markers != null) {
+      throw new ConfigException(t.key("markers"), ConfigReader.describe(markers), "must be an integer or {min: a, max: b}");
+    }
+    TaskSpec spec = new TaskSpec(
+        t.integer("vocab", d.vocab()),
+        t.integer("modulus", d.modulus()),
+        t.integer("seq_len", d.seqLen()),
+        mMin,
+        mMax,
+        t.choice("schedule", Schedule.class, d.schedule()),
+        t.choice("operation", Operation.class, d.operation()),
+        t.integer("marker_base", d.markerBase()),
+        t.bool("distractor_values", d.distractorValues()),
+        t.choice("sampling", Sampling.class, d.sampling()));
+    t.rejectUnknownKeys();
+    return spec;
+  }
+
+  private static TrainSpec train(ConfigReader t) {
+    OptimizerSpec d = OptimizerSpec.DEFAULT;
+    OptimizerSpec opt = new OptimizerSpec(
+        t.choice("optimizer", OptimizerSpec.Kind.class, d.kind()),
+        t.number("lr", d.lr()),
+        t.number("weight_decay", d.weightDecay()),
+        t.number("momentum", d.momentum()),
+        t.number("beta1", d.beta1()),
+        t.number("beta2", d.beta2()),
+        t.number("eps", d.eps()));
+    TrainSpec spec = new TrainSpec(
+        t.integer("steps", 20000),
+        t.integer("batch_size", 128),
+        opt,
+        t.bool("reset_optimizer_per_stage", false),
+        t.longValue("init_seed", 0),
+        t.longValue("data_seed", 0),
+        t.longValue("eval_seed", TrainSpec.DEFAULT_EVAL_SEED),
+        t.choice("precision", Precision.class, Precision.FLOAT32));
+    t.rejectUnknownKeys();
+    return spec;
+  }
+
+  private static RecordSpec record(ConfigReader t) {
+    RecordSpec d = RecordSpec.DEFAULT;
+    RecordSpec spec = new RecordSpec(
+        t.integer("snapshot_every", d.snapshotEvery()),
+        t.integer("eval_every", d.evalEvery()),
+        t.integer("eval_examples", d.evalExamples()),
+        t.integer("probe_examples", d.probeExamples()),
+        t.integer("commutator_every", d.commutatorEvery()),
+        t.integer("commutator_pairs", d.commutatorPairs()),
+        t.number("commutator_eta", d.commutatorEta()),
+        t.choice("commutator_vectors", CommutatorVectors.class, d.commutatorVectors()),
+        t.bool("full_params", d.fullParams()));
+    t.rejectUnknownKeys();
+    return spec;
+  }
+
+  /** Every knob of the cell, in a fixed order, with the enum labels a user writes in YAML. */
+  public static Map<String, Object> toTree(CellConfig c) {
+    Map<String, Object> root = new LinkedHashMap<>();
+    TaskSpec t = c.task();
+    Map<String, Object> markers = new LinkedHashMap<>();
+    markers.put("min", t.markersMin());
+    markers.put("max", t.markersMax());
+    Map<String, Object> task = new LinkedHashMap<>();
+    task.put("vocab", t.vocab());
+    task.put("modulus", t.modulus());
+    task.put("seq_len", t.seqLen());
+    task.put("markers", markers);
+    task.put("schedule", label(t.schedule()));
+    task.put("operation", label(t.operation()));
+    task.put("marker_base", t.markerBase());
+    task.put("distractor_values", t.distractorValues());
+    task.put("sampling", label(t.sampling()));
+    root.put("task", task);
+    ModelSpec m = c.model();
+    Map<String, Object> model = new LinkedHashMap<>();
+    model.put("layers", m.layers());
+    model.put("d_model", m.dModel());
+    model.put("heads", m.heads());
+    model.put("mlp", m.mlp());
+    model.put("d_mlp", m.dMlp());
+    root.put("model", model);
+    TrainSpec tr = c.train();
+    Map<String, Object> train = new LinkedHashMap<>();
+    train.put("steps", tr.steps());
+    train.put("batch_size", tr.batchSize());
+    train.put("optimizer", label(tr.optimizer().kind()));
+    train.put("lr", tr.optimizer().lr());
+    train.put("weight_decay", tr.optimizer().weightDecay());
+    train.put("momentum", tr.optimizer().momentum());
+    train.put("beta1", tr.optimizer().beta1());
+    train.put("beta2", tr.optimizer().beta2());
+    train.put("eps", tr.optimizer().eps());
+    train.put("reset_optimizer_per_stage", tr.resetOptimizerPerStage());
+    train.put("init_seed", tr.initSeed());
+    train.put("data_seed", tr.dataSeed());
+    train.put("eval_seed", tr.evalSeed());
+    train.put("precision", label(tr.precision()));
+    root.put("train", train);
+    RecordSpec r = c.record();
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("snapshot_every", r.snapshotEvery());
+    record.put("eval_every", r.evalEvery());
+    record.put("eval_examples", r.evalExamples());
+    record.put("probe_examples", r.probeExamples());
+    record.put("commutator_every", r.commutatorEvery());
+    record.put("commutator_pairs", r.commutatorPairs());
+    record.put("commutator_eta", r.commutatorEta());
+    record.put("commutator_vectors", label(r.commutatorVectors()));
+    record.put("full_params", r.fullParams());
+    root.put("record", record);
+    return root;
+  }
+
+  static String label(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
+  }
+}

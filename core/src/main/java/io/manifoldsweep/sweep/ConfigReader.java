@@ -1,0 +1,142 @@
+package io.manifoldsweep.sweep;
+
+import io.manifoldsweep.ConfigException;
+import java.util.LinkedHashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Typed access to one mapping of a config tree. Every read names the full key path in its error, and
+ * {@link #rejectUnknownKeys()} turns a typo into an error instead of a silently ignored setting.
+ */
+final class ConfigReader {
+  private final String path;
+  private final Map<String, Object> map;
+  private final Set<String> read = new LinkedHashSet<>();
+
+  ConfigReader(String path, Map<String, Object> map) {
+    this.path = path;
+    this.map = map;
+  }
+
+  @SuppressWarnings("unchecked")
+  static ConfigReader of(String path, Object node) {
+    if (node == null) {
+      return new ConfigReader(path, Map.of());
+    }
+    if (!(node instanceof Map)) {
+      throw new ConfigException(path, describe(node), "must be a mapping of keys to values");
+    }
+    return new ConfigReader(path, (Map<String, Object>) node);
+  }
+
+  String key(String name) {
+    return path.isEmpty() ? name : path + "." + name;
+  }
+
+  boolean has(String name) {
+    return map.containsKey(name);
+  }
+
+  Object raw(String name) {
+    read.add(name);
+    return map.get(name);
+  }
+
+  ConfigReader section(String name) {
+    return of(key(name), raw(name));
+  }
+
+  int integer(String name, int dflt) {
+    Object v = raw(name);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Integer i) {
+      return i;
+    }
+    if (v instanceof Long l && l == (int) (long) l) {
+      return (int) (long) l;
+    }
+    throw new ConfigException(key(name), describe(v), "must be an integer");
+  }
+
+  long longValue(String name, long dflt) {
+    Object v = raw(name);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Integer || v instanceof Long) {
+      return ((Number) v).longValue();
+    }
+    if (v instanceof java.math.BigInteger) {
+      throw new ConfigException(key(name), describe(v), "is out of the 64-bit integer range");
+    }
+    throw new ConfigException(key(name), describe(v), "must be an integer");
+  }
+
+  double number(String name, double dflt) {
+    Object v = raw(name);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Number n && !(v instanceof java.math.BigInteger)) {
+      return n.doubleValue();
+    }
+    throw new ConfigException(key(name), describe(v), "must be a number");
+  }
+
+  boolean bool(String name, boolean dflt) {
+    Object v = raw(name);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof Boolean b) {
+      return b;
+    }
+    throw new ConfigException(key(name), describe(v), "must be true or false");
+  }
+
+  String string(String name, String dflt) {
+    Object v = raw(name);
+    if (v == null) {
+      return dflt;
+    }
+    if (v instanceof String s) {
+      return s;
+    }
+    throw new ConfigException(key(name), describe(v), "must be a string");
+  }
+
+  <E extends Enum<E>> E choice(String name, Class<E> type, E dflt) {
+    Object v = raw(name);
+    if (v == null) {
+      return dflt;
+    }
+    StringBuilder allowed = new StringBuilder();
+    for (E e : type.getEnumConstants()) {
+      String label = e.name().toLowerCase(Locale.ROOT);
+      if (label.equals(v)) {
+        return e;
+      }
+      allowed.append(allowed.length() == 0 ? "" : ", ").append(label);
+    }
+    throw new ConfigException(key(name), describe(v), "must be one of " + allowed);
+  }
+
+  void rejectUnknownKeys() {
+    for (String k : map.keySet()) {
+      if (!read.contains(k)) {
+        throw new ConfigException(key(k), describe(map.get(k)), "unknown key");
+      }
+    }
+  }
+
+  static String describe(Object v) {
+    if (v instanceof String s) {
+      return "'" + s + "'";
+    }
+    return String.valueOf(v);
+  }
+}

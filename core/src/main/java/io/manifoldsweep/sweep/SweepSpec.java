@@ -1,0 +1,280 @@
+package io.manifoldsweep.sweep;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.manifoldsweep.ConfigException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A sweep: a name and a config tree in which any leaf given as a list is a grid axis. The grid is
+ * the cross product of the axes, except that the axes named together in one {@code zip} group
+ * advance together (they must have equal lengths). A mapping {@code {range: [a, b]}} is shorthand
+ * for the integer list a, a+1, ..., b-1.
+ *
+ * <pre>
+ * name: quick
+ * task: {modulus: [5, 7], markers: {min: 1, max: 2}}
+ * train: {init_seed: {range: [0, 2]}, data_seed: {range: [0, 2]}}
+ * zip: [[train.init_seed, train.data_seed]]
+ * </pre>
+ */
+public final class SweepSpec {
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  private static final Set<String> TOP_LEVEL = Set.of("name", "description", "task", "model", "train", "record", "zip");
+  private static final int MAX_CELLS = 100_000;
+
+  private final String name;
+  private final String description;
+  private final Map<String, Object> tree;
+  private final List<List<Axis>> axisGroups;
+  private final String sourceYaml;
+
+  /** One grid axis: a dotted key path and its values. */
+  public record Axis(String path, List<Object> values) {}
+
+  private SweepSpec(String name, String description, Map<String, Object> tree, List<List<Axis>> axisGroups, String sourceYaml) {
+    this.name = name;
+    this.description = description;
+    this.tree = tree;
+    this.axisGroups = axisGroups;
+    this.sourceYaml = sourceYaml;
+  }
+
+  public static SweepSpec parse(String yaml, String source) {
+    Map<String, Object> doc = YamlConfigLoader.load(yaml, source);
+    for (String k : doc.keySet()) {
+      if (!TOP_LEVEL.contains(k)) {
+        throw new ConfigException(k, ConfigReader.describe(doc.get(k)), "unknown key (expected one of " + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL)) + ")");
+      }
+    }
+    Object name = doc.get("name");
+    if (!(name instanceof String n) || !NAME.matcher(n).matches()) {
+      throw new ConfigException("name", name == null ? "(missing)" : ConfigReader.describe(name),
+          "a sweep needs a name of letters, digits, '.', '_' or '-' (it names the results folder)");
+    }
+    Object description = doc.get("description");
+    if (description != null && !(description instanceof String)) {
+      throw new ConfigException("description", ConfigReader.describe(description), "must be a string");
+    }
+    Map<String, Object> tree = new LinkedHashMap<>();
+    for (String section : List.of("task", "model", "train", "record")) {
+      if (doc.containsKey(section)) {
+        tree.put(section, doc.get(section));
+      }
+    }
+    List<Axis> axes = new ArrayList<>();
+    collectAxes("", tree, axes);
+    List<List<Axis>> groups = groupAxes(axes, doc.get("zip"));
+    SweepSpec spec = new SweepSpec((String) name, (String) description, tree, groups, yaml);
+    long cells = 1;
+    for (List<Axis> g : groups) {
+      cells *= g.get(0).values().size();
+      if (cells > MAX_CELLS) {
+        throw new ConfigException("grid", "more than " + MAX_CELLS + " cells", "is too large; split the sweep");
+      }
+    }
+    return spec;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String description() {
+    return description == null ? "" : description;
+  }
+
+  public String sourceYaml() {
+    return sourceYaml;
+  }
+
+  public List<List<Axis>> axisGroups() {
+    return axisGroups;
+  }
+
+  /** Every cell of the grid, resolved and validated, in grid order. */
+  public List<CellSpec> cells() {
+    List<CellSpec> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    int[] index = new int[axisGroups.size()];
+    while (true) {
+      Map<String, Object> cellTree = deepCopy(tree);
+      Map<String, Object> coords = new LinkedHashMap<>();
+      for (int g = 0; g < axisGroups.size(); g++) {
+        for (Axis axis : axisGroups.get(g)) {
+          Object value = axis.values().get(index[g]);
+          put(cellTree, axis.path(), value);
+          coords.put(axis.path(), value);
+        }
+      }
+      CellSpec cell = resolve(cellTree, coords);
+      if (!seen.add(cell.cellId())) {
+        throw new ConfigException("grid", coords, "repeats a cell that an earlier combination already defines");
+      }
+      out.add(cell);
+      int g = axisGroups.size() - 1;
+      while (g >= 0 && ++index[g] == axisGroups.get(g).get(0).values().size()) {
+        index[g] = 0;
+        g--;
+      }
+      if (g < 0) {
+        return out;
+      }
+    }
+  }
+
+  private CellSpec resolve(Map<String, Object> cellTree, Map<String, Object> coords) {
+    io.manifoldsweep.train.CellConfig config;
+    try {
+      config = CellConfigs.fromTree(cellTree);
+    } catch (ConfigException e) {
+      if (coords.isEmpty()) {
+        throw e;
+      }
+      throw e.within("in the cell " + coords);
+    }
+    String json = canonicalJson(CellConfigs.toTree(config));
+    return new CellSpec(cellId(json), name, config, json, coords);
+  }
+
+  /**
+   * Rebuilds a cell from its canonical JSON, as an executor does with what the driver sent. The id
+   * is recomputed, so a payload altered in transit cannot pass as another cell.
+   */
+  @SuppressWarnings("unchecked")
+  public static CellSpec cellFromJson(String sweep, String configJson, Map<String, Object> axes) {
+    Map<String, Object> tree;
+    try {
+      tree = new ObjectMapper().readValue(configJson, Map.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cell config is not JSON: " + e.getOriginalMessage(), e);
+    }
+    io.manifoldsweep.train.CellConfig config = CellConfigs.fromTree(tree);
+    String json = canonicalJson(CellConfigs.toTree(config));
+    return new CellSpec(cellId(json), sweep, config, json, axes);
+  }
+
+  public static String canonicalJson(Map<String, Object> tree) {
+    try {
+      return new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true).writeValueAsString(tree);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot serialise a config tree", e);
+    }
+  }
+
+  /** First 16 hex digits of the SHA-256 of the canonical JSON. */
+  public static String cellId(String canonicalJson) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonicalJson.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest, 0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void collectAxes(String path, Object node, List<Axis> axes) {
+    if (node instanceof Map<?, ?> map) {
+      if (map.size() == 1 && map.containsKey("range")) {
+        axes.add(new Axis(path, rangeValues(path, map.get("range"))));
+        return;
+      }
+      for (Map.Entry<?, ?> e : map.entrySet()) {
+        String child = path.isEmpty() ? String.valueOf(e.getKey()) : path + "." + e.getKey();
+        collectAxes(child, e.getValue(), axes);
+      }
+    } else if (node instanceof List<?> list) {
+      if (list.isEmpty()) {
+        throw new ConfigException(path, "[]", "an axis needs at least one value (the grid would be empty)");
+      }
+      for (Object v : list) {
+        if (v instanceof List) {
+          throw new ConfigException(path, list, "axis values cannot themselves be lists");
+        }
+      }
+      axes.add(new Axis(path, (List<Object>) list));
+    }
+  }
+
+  private static List<Object> rangeValues(String path, Object range) {
+    if (range instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Integer a && l.get(1) instanceof Integer b) {
+      if (b <= a) {
+        throw new ConfigException(path + ".range", l, "is empty (the end is exclusive and must exceed the start)");
+      }
+      List<Object> out = new ArrayList<>();
+      for (int i = a; i < b; i++) {
+        out.add(i);
+      }
+      return out;
+    }
+    throw new ConfigException(path + ".range", ConfigReader.describe(range), "must be [start, end) with two integers");
+  }
+
+  private static List<List<Axis>> groupAxes(List<Axis> axes, Object zip) {
+    Map<String, Axis> byPath = new LinkedHashMap<>();
+    axes.forEach(a -> byPath.put(a.path(), a));
+    List<List<Axis>> groups = new ArrayList<>();
+    Set<String> zipped = new HashSet<>();
+    if (zip != null) {
+      if (!(zip instanceof List<?> zl)) {
+        throw new ConfigException("zip", ConfigReader.describe(zip), "must be a list of lists of axis keys, e.g. [[train.init_seed, train.data_seed]]");
+      }
+      for (Object g : zl) {
+        if (!(g instanceof List<?> keys) || keys.size() < 2) {
+          throw new ConfigException("zip", ConfigReader.describe(g), "each group must list at least two axis keys");
+        }
+        List<Axis> group = new ArrayList<>();
+        for (Object k : keys) {
+          Axis a = byPath.get(String.valueOf(k));
+          if (a == null) {
+            throw new ConfigException("zip", ConfigReader.describe(k), "is not a grid axis (only keys given as lists can be zipped)");
+          }
+          if (!zipped.add(a.path())) {
+            throw new ConfigException("zip", ConfigReader.describe(k), "appears in more than one zip group");
+          }
+          if (a.values().size() != group.stream().findFirst().map(x -> x.values().size()).orElse(a.values().size())) {
+            throw new ConfigException("zip", keys, "zipped axes must have the same number of values");
+          }
+          group.add(a);
+        }
+        groups.add(group);
+      }
+    }
+    for (Axis a : axes) {
+      if (!zipped.contains(a.path())) {
+        groups.add(List.of(a));
+      }
+    }
+    return groups;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> deepCopy(Map<String, Object> m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : m.entrySet()) {
+      out.put(e.getKey(), e.getValue() instanceof Map ? deepCopy((Map<String, Object>) e.getValue()) : e.getValue());
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void put(Map<String, Object> tree, String path, Object value) {
+    String[] parts = path.split("\\.");
+    Map<String, Object> node = tree;
+    for (int i = 0; i < parts.length - 1; i++) {
+      node = (Map<String, Object>) node.get(parts[i]);
+    }
+    node.put(parts[parts.length - 1], value);
+  }
+}

@@ -1,0 +1,41 @@
+package io.manifoldsweep.jobs.sweep;
+
+import io.manifoldsweep.sweep.CellSpec;
+import io.manifoldsweep.sweep.SweepSpec;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.function.Function;
+
+/** The Spark task of one cell: rebuilds the cell and the folder on the executor and runs it. */
+final class CellTask implements Function<CellTask.Payload, CellRunner.Outcome> {
+  /** What travels from the driver: the cell's canonical JSON and grid coordinates. */
+  record Payload(String sweep, String configJson, LinkedHashMap<String, Object> axes) implements Serializable {}
+
+  private final String rootUri;
+  private final Map<String, String> hadoopConf;
+  private final int maxAttempts;
+  private final String sparkVersion;
+  private final SweepHooks hooks;
+
+  CellTask(String rootUri, Map<String, String> hadoopConf, int maxAttempts, String sparkVersion, SweepHooks hooks) {
+    this.rootUri = rootUri;
+    this.hadoopConf = hadoopConf;
+    this.maxAttempts = maxAttempts;
+    this.sparkVersion = sparkVersion;
+    this.hooks = hooks;
+  }
+
+  @Override
+  public CellRunner.Outcome call(Payload p) throws Exception {
+    CellSpec cell = SweepSpec.cellFromJson(p.sweep(), p.configJson(), p.axes());
+    Configuration conf = new Configuration(false);
+    hadoopConf.forEach(conf::set);
+    TaskContext tc = TaskContext.get();
+    int attempt = tc.attemptNumber();
+    CellRunner.Context ctx = new CellRunner.Context(Math.max(1, tc.cpus()), attempt, attempt + 1 >= maxAttempts, sparkVersion);
+    return CellRunner.run(cell, SweepFolder.at(conf, rootUri), ctx, hooks);
+  }
+}

@@ -1,0 +1,165 @@
+package io.manifoldsweep.jobs.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.jobs.table.Tables;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * The layout of a results folder on any Hadoop FileSystem:
+ *
+ * <pre>
+ * DIR/_sweep.json                 which sweep owns the folder
+ * DIR/runs/CELL.parquet           one row per committed cell: the commit marker, written last
+ * DIR/{snapshots,metrics,commutators}/CELL.parquet
+ * DIR/_temporary/CELL-ATTEMPT/    a running attempt's files, moved into place on commit
+ * DIR/_progress/CELL              a running cell's step, for the driver's progress lines
+ * </pre>
+ *
+ * Files are named by cell id, never by attempt, so two attempts of a cell can only ever leave one
+ * copy. Names starting with '_' are skipped by Spark, DuckDB and pyarrow dataset readers.
+ */
+public final class SweepFolder {
+  static final String MANIFEST = "_sweep.json";
+  static final String TEMPORARY = "_temporary";
+  static final String PROGRESS = "_progress";
+
+  private final FileSystem fs;
+  private final Path root;
+
+  SweepFolder(FileSystem fs, Path root) {
+    this.fs = fs;
+    this.root = root;
+  }
+
+  public static SweepFolder at(Configuration conf, String uri) {
+    try {
+      Path root = new Path(uri);
+      return new SweepFolder(root.getFileSystem(conf), root);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ConfigException("--out", uri, "is not a usable folder URI: " + e.getMessage());
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public FileSystem fs() {
+    return fs;
+  }
+
+  public Path table(String name) {
+    return new Path(root, name);
+  }
+
+  public Path tableFile(String table, String cellId) {
+    return new Path(table(table), cellId + ".parquet");
+  }
+
+  Path staging(String cellId, String attempt) {
+    return new Path(new Path(root, TEMPORARY), cellId + "-" + attempt);
+  }
+
+  Path progressFile(String cellId) {
+    return new Path(new Path(root, PROGRESS), cellId);
+  }
+
+  /**
+   * Makes the folder ready for {@code sweepName}: creates it, proves it is writable, and refuses a
+   * folder that holds another sweep's cells, which a resume would otherwise silently mix in.
+   */
+  void claim(String sweepName, String sourceYaml) {
+    Path manifest = new Path(root, MANIFEST);
+    try {
+      if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+        throw new ConfigException("--out", root, "is a file, not a folder");
+      }
+      if (fs.exists(manifest)) {
+        JsonNode m = new ObjectMapper().readTree(fs.open(manifest));
+        String owner = m.path("sweep").asText();
+        if (!owner.equals(sweepName)) {
+          throw new ConfigException("--out", root, "holds cells of sweep '" + owner + "', not '" + sweepName + "'; choose another folder");
+        }
+        return;
+      }
+      if (fs.exists(table(Tables.RUNS)) && fs.listStatus(table(Tables.RUNS)).length > 0) {
+        throw new ConfigException("--out", root, "holds results without a " + MANIFEST + "; choose an empty folder");
+      }
+      fs.mkdirs(root);
+      Map<String, Object> doc = new LinkedHashMap<>();
+      doc.put("sweep", sweepName);
+      doc.put("created_at_ms", System.currentTimeMillis());
+      doc.put("config_yaml", sourceYaml);
+      Path tmp = new Path(root, MANIFEST + ".tmp");
+      try (OutputStream out = fs.create(tmp, true)) {
+        out.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
+      }
+      if (!fs.rename(tmp, manifest)) {
+        throw new IOException("cannot rename " + tmp + " to " + manifest);
+      }
+    } catch (IOException e) {
+      throw new ConfigException("--out", root, "is not writable: " + e.getMessage());
+    }
+  }
+
+  /** Cells whose runs row says ok or diverged; failed cells are tried again. */
+  public Set<String> finishedCells() {
+    Set<String> out = new HashSet<>();
+    try {
+      Path runs = table(Tables.RUNS);
+      if (!fs.exists(runs)) {
+        return out;
+      }
+      for (FileStatus f : fs.listStatus(runs)) {
+        String name = f.getPath().getName();
+        if (name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".")) {
+          String id = name.substring(0, name.length() - ".parquet".length());
+          if (!RunsFile.status(fs.getConf(), f.getPath()).equals("failed")) {
+            out.add(id);
+          }
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + table(Tables.RUNS), e);
+    }
+  }
+
+  /** Removes what unfinished attempts of these cells left behind, so readers never see it. */
+  void discardUnfinished(Set<String> cellIds) {
+    try {
+      for (String id : cellIds) {
+        for (String t : Tables.CELL_DATA) {
+          fs.delete(tableFile(t, id), false);
+        }
+        fs.delete(tableFile(Tables.RUNS, id), false);
+        fs.delete(progressFile(id), false);
+      }
+      Path tmp = new Path(root, TEMPORARY);
+      if (fs.exists(tmp)) {
+        for (FileStatus f : fs.listStatus(tmp)) {
+          String name = f.getPath().getName();
+          int dash = name.indexOf('-');
+          if (dash > 0 && cellIds.contains(name.substring(0, dash))) {
+            fs.delete(f.getPath(), true);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean up unfinished cells in " + root, e);
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.manifoldsweep.jobs.sweep;
+
+import io.manifoldsweep.sweep.CellSpec;
+import io.manifoldsweep.sweep.SweepSpec;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Trains every cell of a sweep that its results folder does not hold yet, one Spark task per cell,
+ * longest cells first. Running it again resumes: finished cells are skipped and the leftovers of
+ * unfinished ones are discarded before they are trained again.
+ */
+public final class SweepJob {
+  /** How a sweep run went. */
+  public record Outcome(int totalCells, int skipped, Map<String, String> statusByCell) {
+    public long count(String status) {
+      return statusByCell.values().stream().filter(status::equals).count();
+    }
+  }
+
+  private static final Pattern LOCAL_WITH_RETRIES = Pattern.compile("local\\[[^,\\]]+,\\s*(\\d+)\\]");
+
+  private final SparkSession spark;
+  private final PrintStream out;
+  private final long progressIntervalMs;
+
+  public SweepJob(SparkSession spark, PrintStream out, long progressIntervalMs) {
+    this.spark = spark;
+    this.out = out;
+    this.progressIntervalMs = progressIntervalMs;
+  }
+
+  public Outcome run(SweepSpec spec, List<CellSpec> cells, String outUri, SweepHooks hooks) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    SweepFolder folder = SweepFolder.at(hadoop, outUri);
+    folder.claim(spec.name(), spec.sourceYaml());
+    Set<String> finished = folder.finishedCells();
+    List<CellSpec> pending = cells.stream()
+        .filter(c -> !finished.contains(c.cellId()))
+        .sorted(Comparator.comparingDouble(CellSpec::cost).reversed())
+        .toList();
+    int skipped = cells.size() - pending.size();
+    out.printf("[%s] %d cells, %d already finished in %s, %d to train%n", spec.name(), cells.size(), skipped, folder.root(), pending.size());
+    if (pending.isEmpty()) {
+      return new Outcome(cells.size(), skipped, Map.of());
+    }
+    folder.discardUnfinished(pending.stream().map(CellSpec::cellId).collect(Collectors.toSet()));
+
+    List<CellTask.Payload> payloads = new ArrayList<>();
+    Map<String, CellSpec> byId = new LinkedHashMap<>();
+    for (CellSpec c : pending) {
+      payloads.add(new CellTask.Payload(spec.name(), c.configJson(), new LinkedHashMap<>(c.axes())));
+      byId.put(c.cellId(), c);
+    }
+    Map<String, String> conf = new HashMap<>();
+    hadoop.forEach(e -> conf.put(e.getKey(), e.getValue()));
+    CellTask task = new CellTask(folder.root().toString(), conf, maxTaskAttempts(), spark.version(), hooks);
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setJobGroup("sweep-" + spec.name(), "sweep " + spec.name() + ": " + pending.size() + " cells", true);
+    List<CellRunner.Outcome> outcomes;
+    Set<String> finishedIds = Set.copyOf(finished);
+    try (SweepProgress progress = new SweepProgress(spec.name(), folder, byId, finishedIds, cells.size(), out, progressIntervalMs)) {
+      // one partition per cell: Spark schedules partitions in order, so the longest cells start first
+      outcomes = jsc.parallelize(payloads, payloads.size()).map(task).collect();
+      progress.report();
+    } finally {
+      jsc.clearJobGroup();
+    }
+    Map<String, String> status = new LinkedHashMap<>();
+    for (CellRunner.Outcome o : outcomes) {
+      out.println("  " + o.summary());
+      status.put(o.cellId(), o.status());
+    }
+    return new Outcome(cells.size(), skipped, status);
+  }
+
+  /** Attempts per task: local[N,F] gives F, otherwise spark.task.maxFailures. */
+  private int maxTaskAttempts() {
+    Matcher m = LOCAL_WITH_RETRIES.matcher(spark.sparkContext().master());
+    if (m.matches()) {
+      return Integer.parseInt(m.group(1));
+    }
+    if (spark.sparkContext().master().startsWith("local")) {
+      return 1;
+    }
+    return spark.sparkContext().getConf().getInt("spark.task.maxFailures", 4);
+  }
+}
