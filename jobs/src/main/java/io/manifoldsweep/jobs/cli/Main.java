@@ -18,12 +18,14 @@ public final class Main {
   }
 
   public static int run(String... args) {
-    CommandLine cli = new CommandLine(new Main());
+    CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     cli.addSubcommand("train", new TrainCommand(System.out));
     cli.addSubcommand("sweep", new SweepCommand(System.out));
+    cli.addSubcommand("query", new QueryCommand(System.out));
     CommandLine bench = new CommandLine(new BenchCommand());
     bench.addSubcommand("train", new TrainBenchmark(System.out));
     cli.addSubcommand("bench", bench);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(
         (ex, commandLine, parseResult) -> {
           if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {

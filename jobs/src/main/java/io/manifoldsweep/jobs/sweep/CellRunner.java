@@ -53,7 +53,7 @@ final class CellRunner {
     LOG.info("cell {} {}: training {} steps (attempt {})", cell.cellId(), cell.axes(), cell.config().train().steps(), ctx.attempt());
     RunResult result;
     try (ParquetRecordSink sink = new ParquetRecordSink(conf, staging, cell.cellId(),
-        cell.config().record().commutatorVectors().name().toLowerCase(java.util.Locale.ROOT), ParquetFiles.Encoding.BYTE_STREAM_SPLIT_ZSTD)) {
+        cell.config().record().commutatorVectors().name().toLowerCase(java.util.Locale.ROOT), ParquetFiles.Encoding.PLAIN_ZSTD)) {
       result = new Trainer(cell.config(), progress(folder, cell)).run(sink);
     } catch (RuntimeException | IOException e) {
       if (!ctx.lastAttempt()) {

@@ -1,0 +1,56 @@
+package io.manifoldsweep.jobs.table;
+
+import io.manifoldsweep.ConfigException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Registers every table of a results folder as a temporary view. A cell's data rows are visible only
+ * once its runs row exists, so a half-written cell never shows up in a query.
+ */
+public final class ResultViews {
+  /** Tables written by the analysis job; each is registered when its folder exists. */
+  public static final List<String> ANALYSIS_TABLES =
+      List.of("dimensions", "dimension_timeline", "alignment", "commutator_alignment", "saturation", "null_model");
+
+  private ResultViews() {}
+
+  public static List<String> register(SparkSession spark, String dir) {
+    Path root = new Path(dir);
+    List<String> names = new ArrayList<>();
+    try {
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Path runs = new Path(root, Tables.RUNS);
+      if (!fs.exists(runs) || fs.listStatus(runs).length == 0) {
+        throw new ConfigException("DIR", dir, "holds no results (no runs table); run submit/sweep first");
+      }
+      Dataset<Row> runsDf = spark.read().parquet(runs.toString());
+      runsDf.createOrReplaceTempView(Tables.RUNS);
+      names.add(Tables.RUNS);
+      Dataset<Row> committed = runsDf.select("cell_id");
+      for (String t : Tables.CELL_DATA) {
+        Path p = new Path(root, t);
+        if (fs.exists(p) && fs.listStatus(p).length > 0) {
+          spark.read().parquet(p.toString()).join(committed, "cell_id").createOrReplaceTempView(t);
+          names.add(t);
+        }
+      }
+      for (String t : ANALYSIS_TABLES) {
+        Path p = new Path(root, t);
+        if (fs.exists(p) && fs.listStatus(p).length > 0) {
+          spark.read().parquet(p.toString()).createOrReplaceTempView(t);
+          names.add(t);
+        }
+      }
+      return names;
+    } catch (IOException e) {
+      throw new ConfigException("DIR", dir, "cannot be read: " + e.getMessage());
+    }
+  }
+}
