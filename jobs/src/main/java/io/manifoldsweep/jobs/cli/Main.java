@@ -2,6 +2,7 @@ package io.manifoldsweep.jobs.cli;
 
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.bench.BenchCommand;
+import io.manifoldsweep.jobs.bench.SweepBenchmark;
 import io.manifoldsweep.jobs.bench.TrainBenchmark;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +25,7 @@ public final class Main {
     cli.addSubcommand("query", new QueryCommand(System.out));
     CommandLine bench = new CommandLine(new BenchCommand());
     bench.addSubcommand("train", new TrainBenchmark(System.out));
+    bench.addSubcommand("sweep", new SweepBenchmark(System.out));
     cli.addSubcommand("bench", bench);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(

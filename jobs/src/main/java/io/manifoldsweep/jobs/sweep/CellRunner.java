@@ -49,6 +49,22 @@ final class CellRunner {
     }
     Path staging = folder.staging(cell.cellId(), UUID.randomUUID().toString().substring(0, 8));
     fs.mkdirs(staging);
+    try {
+      RunResult result = trainAndCommit(cell, folder, ctx, hooks, staging, runsFile);
+      String summary = String.format("%s %s status=%s steps=%d eval_acc=%.4f wall=%.1fs",
+          cell.cellId(), cell.axes(), result.status().label(), result.stepsDone(), result.finalEvalAccuracy(), result.wallSeconds());
+      LOG.info("cell {}", summary);
+      return new Outcome(cell.cellId(), result.status().label(), summary);
+    } finally {
+      fs.delete(staging, true);
+      fs.delete(folder.progressFile(cell.cellId()), false);
+    }
+  }
+
+  private static RunResult trainAndCommit(CellSpec cell, SweepFolder folder, Context ctx, SweepHooks hooks, Path staging, Path runsFile)
+      throws IOException {
+    FileSystem fs = folder.fs();
+    Configuration conf = fs.getConf();
     long startedAt = System.currentTimeMillis();
     LOG.info("cell {} {}: training {} steps (attempt {})", cell.cellId(), cell.axes(), cell.config().train().steps(), ctx.attempt());
     RunResult result;
@@ -77,12 +93,7 @@ final class CellRunner {
     } else {
       moveInto(fs, stagedRuns, runsFile);
     }
-    fs.delete(staging, true);
-    fs.delete(folder.progressFile(cell.cellId()), false);
-    String summary = String.format("%s %s status=%s steps=%d eval_acc=%.4f wall=%.1fs",
-        cell.cellId(), cell.axes(), result.status().label(), result.stepsDone(), result.finalEvalAccuracy(), result.wallSeconds());
-    LOG.info("cell {}", summary);
-    return new Outcome(cell.cellId(), result.status().label(), summary);
+    return result;
   }
 
   /** Rename with replace: the destination, if any, is an identical copy from an earlier attempt. */

@@ -138,6 +138,16 @@ public final class SweepFolder {
     }
   }
 
+  /** Removes the scratch folders once no task of this sweep is running. */
+  void tidy() {
+    try {
+      fs.delete(new Path(root, TEMPORARY), true);
+      fs.delete(new Path(root, PROGRESS), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove scratch folders of " + root, e);
+    }
+  }
+
   /** Removes what unfinished attempts of these cells left behind, so readers never see it. */
   void discardUnfinished(Set<String> cellIds) {
     try {

@@ -78,6 +78,7 @@ public final class SweepJob {
       progress.report();
     } finally {
       jsc.clearJobGroup();
+      folder.tidy();
     }
     Map<String, String> status = new LinkedHashMap<>();
     for (CellRunner.Outcome o : outcomes) {

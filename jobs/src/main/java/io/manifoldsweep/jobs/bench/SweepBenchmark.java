@@ -1,0 +1,117 @@
+package io.manifoldsweep.jobs.bench;
+
+import io.manifoldsweep.jobs.cli.SparkSessions;
+import io.manifoldsweep.jobs.sweep.SweepHooks;
+import io.manifoldsweep.jobs.sweep.SweepJob;
+import io.manifoldsweep.jobs.table.ParquetFiles;
+import io.manifoldsweep.jobs.table.ParquetRecordSink;
+import io.manifoldsweep.record.InMemoryRecordSink;
+import io.manifoldsweep.record.SnapshotRecord;
+import io.manifoldsweep.sweep.CellSpec;
+import io.manifoldsweep.sweep.SweepSpec;
+import io.manifoldsweep.train.ProgressListener;
+import io.manifoldsweep.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Sweep scaling on local[k] (N equal cells against k times one cell's time, both measured here) and
+ * the bytes Parquet spends per stored snapshot float under each encoding.
+ */
+@Command(name = "sweep", mixinStandardHelpOptions = true, description = "Benchmark sweep scaling on local[k] and snapshot storage.")
+public final class SweepBenchmark implements Callable<Integer> {
+  @Option(names = "--cells", defaultValue = "8", description = "Cells in the parallel run (default ${DEFAULT-VALUE}).")
+  int cells;
+
+  @Option(names = "--cores", defaultValue = "2", description = "k of local[k] (default ${DEFAULT-VALUE}).")
+  int cores;
+
+  @Option(names = "--steps", defaultValue = "600", description = "Steps per cell (default ${DEFAULT-VALUE}).")
+  int steps;
+
+  @Option(names = "--d-model", defaultValue = "64", description = "Width of the benchmark model (default ${DEFAULT-VALUE}).")
+  int dModel;
+
+  private final PrintStream out;
+
+  public SweepBenchmark(PrintStream out) {
+    this.out = out;
+  }
+
+  private String yaml(String name, int seeds) {
+    return """
+        name: %s
+        task: {vocab: 64, modulus: 7, seq_len: 12, markers: {min: 1, max: 3}, marker_base: 32}
+        model: {layers: 2, d_model: %d, heads: 4}
+        train: {steps: %d, batch_size: 64, lr: 2.0e-3, init_seed: {range: [0, %d]}}
+        record: {snapshot_every: 50, eval_every: 200, eval_examples: 256, probe_examples: 64, commutator_every: 200, commutator_pairs: 3}
+        """.formatted(name, dModel, steps, seeds);
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    Path dir = Files.createTempDirectory("ms-bench-sweep");
+    try {
+      double single = timeSweep(yaml("bench-one", 1), dir.resolve("one"), 1, dir.resolve("warmup"));
+      double parallel = timeSweep(yaml("bench-many", cells), dir.resolve("many"), cores, null);
+      double ideal = (double) cells / cores * single;
+      out.printf("one cell on local[1]: %.2f s%n", single);
+      out.printf("%d cells on local[%d]: %.2f s (ideal N/k x single = %.2f s, target <= %.2f s)%n", cells, cores, parallel, ideal, 1.1 * ideal);
+      storage(dir.resolve("storage"));
+      out.printf("scaling_efficiency=%.3f%n", ideal / parallel);
+      return 0;
+    } finally {
+      try (Stream<Path> s = Files.walk(dir)) {
+        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /** Wall time of one sweep job, after an optional warm-up sweep in the same session. */
+  private double timeSweep(String yaml, Path out, int k, Path warmup) {
+    SparkSession spark = SparkSessions.create("bench-sweep", "local[" + k + "]", Map.of("spark.ui.enabled", "false"));
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    try {
+      SweepJob job = new SweepJob(spark, quiet, 3_600_000);
+      if (warmup != null) {
+        SweepSpec w = SweepSpec.parse(yaml.replaceFirst("name: \\S+", "name: warmup"), "warmup");
+        job.run(w, w.cells(), warmup.toUri().toString(), SweepHooks.NONE);
+      }
+      SweepSpec spec = SweepSpec.parse(yaml, "bench");
+      long t0 = System.nanoTime();
+      job.run(spec, spec.cells(), out.toUri().toString(), SweepHooks.NONE);
+      return (System.nanoTime() - t0) / 1e9;
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private void storage(Path dir) throws IOException {
+    CellSpec cell = SweepSpec.parse(yaml("bench-storage", 1), "bench").cells().get(0);
+    InMemoryRecordSink mem = new InMemoryRecordSink();
+    new Trainer(cell.config(), ProgressListener.NONE).run(mem);
+    long floats = mem.snapshots().stream().mapToLong(s -> s.values().length).sum();
+    for (ParquetFiles.Encoding e : ParquetFiles.Encoding.values()) {
+      Path folder = dir.resolve(e.name());
+      try (ParquetRecordSink sink = new ParquetRecordSink(new Configuration(), new org.apache.hadoop.fs.Path(folder.toUri()), cell.cellId(), "attention", e)) {
+        for (SnapshotRecord s : mem.snapshots()) {
+          sink.snapshot(s);
+        }
+      }
+      long bytes = Files.size(folder.resolve("snapshots.parquet"));
+      out.printf("snapshots as %-22s %8d bytes for %d floats: %.3f bytes/float%n", e, bytes, floats, (double) bytes / floats);
+    }
+  }
+}
