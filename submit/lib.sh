@@ -24,7 +24,7 @@ ms_java() {
   local threads="$1"
   shift
   ms_build
-  OMP_NUM_THREADS="$threads" exec java ${MS_JAVA_OPTS:--Xmx8g} \
+  OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" exec java ${MS_JAVA_OPTS:--Xmx8g} \
     $(cat "$MS_ROOT/jobs/target/classes/io/manifoldsweep/jobs/spark-jvm.options") \
     -cp "$MS_ROOT/jobs/target/classes:$(cat "$MS_CP_FILE")" io.manifoldsweep.jobs.cli.Main "$@"
 }
