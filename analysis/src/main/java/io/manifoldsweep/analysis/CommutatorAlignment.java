@@ -19,13 +19,13 @@ public final class CommutatorAlignment {
    * spans part of segment b of the delta, {@code segments.get(b)}; {@code deltaNorm} is |delta|
    * over every coordinate the commutator lives in (segments may cover only part of them).
    */
-  public static double rho(List<double[][]> bases, List<float[]> segments, double deltaNorm) {
+  public static double rho(List<double[][]> bases, List<double[]> segments, double deltaNorm) {
     if (bases.size() != segments.size()) {
       throw new IllegalArgumentException(bases.size() + " bases for " + segments.size() + " delta segments");
     }
     double energy = 0;
     for (int b = 0; b < bases.size(); b++) {
-      float[] seg = segments.get(b);
+      double[] seg = segments.get(b);
       for (double[] v : bases.get(b)) {
         if (v.length != seg.length) {
           throw new IllegalArgumentException("basis of length " + v.length + " for a delta segment of length " + seg.length);

@@ -7,17 +7,17 @@ package io.manifoldsweep.analysis;
 public final class Gram {
   private Gram() {}
 
-  /** {@code X X^T} of the raw (uncentred) snapshots, accumulated in double. */
-  public static double[][] of(float[][] x) {
+  /** {@code X X^T} of the raw (uncentred) snapshots. */
+  public static double[][] of(double[][] x) {
     int n = x.length;
     double[][] g = new double[n][n];
     for (int i = 0; i < n; i++) {
-      float[] a = x[i];
+      double[] a = x[i];
       for (int j = 0; j <= i; j++) {
-        float[] b = x[j];
+        double[] b = x[j];
         double s = 0;
         for (int c = 0; c < a.length; c++) {
-          s += (double) a[c] * b[c];
+          s += a[c] * b[c];
         }
         g[i][j] = s;
         g[j][i] = s;

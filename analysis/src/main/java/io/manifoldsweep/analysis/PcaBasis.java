@@ -19,7 +19,7 @@ public final class PcaBasis {
   }
 
   /** Fits the first {@code n} snapshots of {@code x}, given the uncentred Gram of all of them. */
-  public static PcaBasis fit(float[][] x, double[][] uncentredGram, int n, int k) {
+  public static PcaBasis fit(double[][] x, double[][] uncentredGram, int n, int k) {
     double[][] centred = Gram.centred(uncentredGram, n);
     SymmetricEigen eig = SymmetricEigen.of(centred, SymmetricEigen.Need.VECTORS);
     Spectrum spectrum = Spectrum.fromGramEigenvalues(eig.values);
@@ -47,7 +47,7 @@ public final class PcaBasis {
       sv[i] = s;
       for (int t = 0; t < n; t++) {
         double w = u[t] / s;
-        float[] row = x[t];
+        double[] row = x[t];
         for (int c = 0; c < p; c++) {
           dirs[i][c] += (row[c] - mean[c]) * w;
         }
