@@ -23,6 +23,7 @@ public final class Main {
     cli.addSubcommand("train", new TrainCommand(System.out));
     cli.addSubcommand("sweep", new SweepCommand(System.out));
     cli.addSubcommand("query", new QueryCommand(System.out));
+    cli.addSubcommand("analyze", new AnalyzeCommand(System.out));
     CommandLine bench = new CommandLine(new BenchCommand());
     bench.addSubcommand("train", new TrainBenchmark(System.out));
     bench.addSubcommand("sweep", new SweepBenchmark(System.out));

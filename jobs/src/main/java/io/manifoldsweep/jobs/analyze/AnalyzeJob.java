@@ -1,0 +1,199 @@
+package io.manifoldsweep.jobs.analyze;
+
+import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.analysis.PrincipalAngles;
+import io.manifoldsweep.jobs.table.ResultViews;
+import io.manifoldsweep.sweep.CellSpec;
+import io.manifoldsweep.sweep.SweepSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Computes the analysis tables of a results folder. Per-run work is one Spark task per cell (linear
+ * in runs); cross-seed alignment compares every pair inside a group of cells that differ only in
+ * their seeds (quadratic in the group's size only). Re-running replaces every analysis table; each
+ * is written beside the old one and swapped in by rename, so a failed run leaves the previous
+ * tables intact.
+ */
+public final class AnalyzeJob {
+  /** What an analysis run covered. */
+  public record Outcome(int analysed, Map<String, String> skipped, long pairs) {}
+
+  private final SparkSession spark;
+  private final PrintStream out;
+
+  public AnalyzeJob(SparkSession spark, PrintStream out) {
+    this.spark = spark;
+    this.out = out;
+  }
+
+  /** One cell as sent to an executor. */
+  record Payload(String cellId, String sweep, String configJson) implements Serializable {}
+
+  public Outcome run(String dir, int k) {
+    if (k < 1) {
+      throw new ConfigException("--k", k, "must be at least 1");
+    }
+    ResultViews.register(spark, dir);
+    List<Payload> cells = new ArrayList<>();
+    Map<String, String> skipped = new LinkedHashMap<>();
+    for (Row r : spark.sql("SELECT cell_id, sweep, status, config_json FROM runs ORDER BY cell_id").collectAsList()) {
+      if ("ok".equals(r.getString(2))) {
+        cells.add(new Payload(r.getString(0), r.getString(1), r.getString(3)));
+      } else {
+        skipped.put(r.getString(0), r.getString(2));
+      }
+    }
+    skipped.forEach((id, status) -> out.printf("skipping cell %s: status %s%n", id, status));
+    if (cells.isEmpty()) {
+      throw new ConfigException("DIR", dir, "holds no cell with status ok to analyse");
+    }
+    out.printf("analysing %d cells (k=%d) in %s%n", cells.size(), k, dir);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Map<String, String> conf = new HashMap<>();
+    hadoop.forEach(e -> conf.put(e.getKey(), e.getValue()));
+    Path root = new Path(dir);
+    String rootUri = root.toString();
+
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    jsc.setJobGroup("analyze", "analyze " + cells.size() + " cells of " + dir, true);
+    try {
+      JavaRDD<CellAnalysis.Result> results = jsc.parallelize(cells, cells.size()).map(p -> {
+        Configuration c = new Configuration(false);
+        conf.forEach(c::set);
+        CellSpec cell = SweepSpec.cellFromJson(p.sweep(), p.configJson(), Map.of());
+        if (!cell.cellId().equals(p.cellId())) {
+          throw new IllegalStateException("cell " + p.cellId() + ": its config_json now resolves to cell " + cell.cellId()
+              + "; it was written by an incompatible version of manifold-sweep");
+        }
+        return CellAnalysis.run(cell, c, new Path(rootUri), k);
+      }).persist(StorageLevel.MEMORY_AND_DISK());
+      TableWriter writer = new TableWriter(spark, root);
+      writer.write(AnalysisTables.DIMENSIONS, results.flatMap(r -> r.dimensions().iterator()), AnalysisTables.DIMENSIONS_SCHEMA);
+      writer.write(AnalysisTables.TIMELINE, results.flatMap(r -> r.timeline().iterator()), AnalysisTables.TIMELINE_SCHEMA);
+      writer.write(AnalysisTables.COMMUTATOR_ALIGNMENT, results.flatMap(r -> r.commutatorAlignment().iterator()), AnalysisTables.COMMUTATOR_ALIGNMENT_SCHEMA);
+      writer.write(AnalysisTables.SATURATION, results.flatMap(r -> r.saturation().iterator()), AnalysisTables.SATURATION_SCHEMA);
+      writer.write(AnalysisTables.BASES, results.flatMap(r -> r.bases().iterator()), AnalysisTables.BASES_SCHEMA);
+      results.unpersist();
+      long pairs = alignment(writer, cells, k);
+      ResultViews.register(spark, dir);
+      out.printf("wrote %s under %s (%d seed pairs)%n", String.join(", ", ResultViews.ANALYSIS_TABLES), dir, pairs);
+      return new Outcome(cells.size(), skipped, pairs);
+    } finally {
+      jsc.clearJobGroup();
+    }
+  }
+
+  /** Every pair of cells inside each seed group, block by block, from the stored top-k bases. */
+  private long alignment(TableWriter writer, List<Payload> cells, int k) {
+    Map<String, List<CellSpec>> groups = new LinkedHashMap<>();
+    for (Payload p : cells) {
+      CellSpec c = SweepSpec.cellFromJson(p.sweep(), p.configJson(), Map.of());
+      groups.computeIfAbsent(CellAnalysis.groupKey(c), g -> new ArrayList<>()).add(c);
+    }
+    List<Row> pairs = new ArrayList<>();
+    for (Map.Entry<String, List<CellSpec>> g : groups.entrySet()) {
+      List<CellSpec> members = g.getValue();
+      for (int i = 0; i < members.size(); i++) {
+        for (int j = i + 1; j < members.size(); j++) {
+          CellSpec a = members.get(i);
+          CellSpec b = members.get(j);
+          boolean init = a.config().train().initSeed() != b.config().train().initSeed();
+          boolean data = a.config().train().dataSeed() != b.config().train().dataSeed();
+          String varied = init && data ? "both" : init ? "init_seed" : "data_seed";
+          pairs.add(RowFactory.create(g.getKey(), a.cellId(), b.cellId(), varied));
+        }
+      }
+    }
+    StructType pairSchema = new StructType().add("group_key", "string").add("cell_a", "string").add("cell_b", "string").add("varied", "string");
+    Dataset<Row> pairDf = spark.createDataFrame(pairs, pairSchema);
+    Dataset<Row> bases = spark.read().parquet(writer.path(AnalysisTables.BASES).toString());
+    Dataset<Row> a = bases.selectExpr("cell_id AS cell_a", "block", "p", "vectors AS va", "k AS ka");
+    Dataset<Row> b = bases.selectExpr("cell_id AS cell_b", "block AS block_b", "vectors AS vb", "k AS kb");
+    Dataset<Row> joined = pairDf.join(a, "cell_a").join(b, pairDf.col("cell_b").equalTo(b.col("cell_b")).and(a.col("block").equalTo(b.col("block_b"))))
+        .select(pairDf.col("group_key"), a.col("block"), pairDf.col("cell_a"), pairDf.col("cell_b"), pairDf.col("varied"),
+            a.col("p"), a.col("ka"), a.col("va"), b.col("kb"), b.col("vb"));
+    Dataset<Row> alignment = joined.map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
+      int p = r.getInt(5);
+      double[][] qa = unflatten(r.getList(7), r.getInt(6), p);
+      double[][] qb = unflatten(r.getList(9), r.getInt(8), p);
+      double[] cos = PrincipalAngles.cosines(qa, qb);
+      return RowFactory.create(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4), k,
+          cos, PrincipalAngles.meanSquare(cos), PrincipalAngles.randomMeanSquare(k, p));
+    }, Encoders.row(AnalysisTables.ALIGNMENT_SCHEMA));
+    writer.write(AnalysisTables.ALIGNMENT, alignment);
+    return pairs.size();
+  }
+
+  private static double[][] unflatten(List<Float> flat, int k, int p) {
+    double[][] out = new double[k][p];
+    for (int i = 0; i < k; i++) {
+      for (int c = 0; c < p; c++) {
+        out[i][c] = flat.get(i * p + c);
+      }
+    }
+    return out;
+  }
+
+  /** Writes a table beside the old one, then swaps it in by rename. */
+  static final class TableWriter {
+    private final SparkSession spark;
+    private final Path root;
+    private final FileSystem fs;
+
+    TableWriter(SparkSession spark, Path root) {
+      this.spark = spark;
+      this.root = root;
+      try {
+        this.fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    Path path(String table) {
+      return new Path(root, table);
+    }
+
+    void write(String table, JavaRDD<Row> rows, StructType schema) {
+      write(table, spark.createDataFrame(rows, schema));
+    }
+
+    void write(String table, Dataset<Row> df) {
+      Path tmp = new Path(root, "_analysis_" + table);
+      Path old = new Path(root, "_old_" + table);
+      df.write().mode("overwrite").option("compression", "zstd").parquet(tmp.toString());
+      try {
+        fs.delete(old, true);
+        if (fs.exists(path(table)) && !fs.rename(path(table), old)) {
+          throw new IOException("cannot move " + path(table) + " aside");
+        }
+        if (!fs.rename(tmp, path(table))) {
+          throw new IOException("cannot rename " + tmp + " to " + path(table));
+        }
+        fs.delete(old, true);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot replace table " + table + " in " + root, e);
+      }
+    }
+  }
+}
