@@ -25,9 +25,9 @@ public final class CellConfigs {
   private CellConfigs() {}
 
   public static CellConfig fromTree(Map<String, Object> root) {
-    ConfigReader r = new ConfigReader("", root);
+    ConfigReader r = new ConfigReader("", root).onlyKeys("task", "model", "train", "record");
     TaskSpec task = task(r.section("task"));
-    ConfigReader m = r.section("model");
+    ConfigReader m = r.section("model").onlyKeys("layers", "d_model", "heads", "mlp", "d_mlp");
     ModelSpec model = CellConfig.modelFor(
         task,
         m.integer("layers", 5),
@@ -35,27 +35,21 @@ public final class CellConfigs {
         m.integer("heads", 4),
         m.bool("mlp", false),
         m.integer("d_mlp", 512));
-    m.rejectUnknownKeys();
     TrainSpec train = train(r.section("train"));
     RecordSpec record = record(r.section("record"));
-    for (String k : root.keySet()) {
-      if (!k.equals("task") && !k.equals("model") && !k.equals("train") && !k.equals("record")) {
-        throw new ConfigException(k, ConfigReader.describe(root.get(k)), "unknown key");
-      }
-    }
     return new CellConfig(task, model, train, record);
   }
 
   private static TaskSpec task(ConfigReader t) {
+    t.onlyKeys("vocab", "modulus", "seq_len", "markers", "schedule", "operation", "marker_base", "distractor_values", "sampling");
     TaskSpec d = TaskSpec.DEFAULT;
     int mMin = d.markersMin();
     int mMax = d.markersMax();
     Object markers = t.raw("markers");
     if (markers instanceof Map) {
-      ConfigReader mr = ConfigReader.of(t.key("markers"), markers);
+      ConfigReader mr = ConfigReader.of(t.key("markers"), markers).onlyKeys("min", "max");
       mMin = mr.integer("min", mMin);
       mMax = mr.integer("max", mMax);
-      mr.rejectUnknownKeys();
     } else if (markers instanceof Integer fixed) {
       mMin = fixed;
       mMax = fixed;
@@ -73,11 +67,12 @@ public final class CellConfigs {
         t.integer("marker_base", d.markerBase()),
         t.bool("distractor_values", d.distractorValues()),
         t.choice("sampling", Sampling.class, d.sampling()));
-    t.rejectUnknownKeys();
     return spec;
   }
 
   private static TrainSpec train(ConfigReader t) {
+    t.onlyKeys("steps", "batch_size", "optimizer", "lr", "weight_decay", "momentum", "beta1", "beta2", "eps",
+        "reset_optimizer_per_stage", "init_seed", "data_seed", "eval_seed", "precision");
     OptimizerSpec d = OptimizerSpec.DEFAULT;
     OptimizerSpec opt = new OptimizerSpec(
         t.choice("optimizer", OptimizerSpec.Kind.class, d.kind()),
@@ -96,11 +91,12 @@ public final class CellConfigs {
         t.longValue("data_seed", 0),
         t.longValue("eval_seed", TrainSpec.DEFAULT_EVAL_SEED),
         t.choice("precision", Precision.class, Precision.FLOAT32));
-    t.rejectUnknownKeys();
     return spec;
   }
 
   private static RecordSpec record(ConfigReader t) {
+    t.onlyKeys("snapshot_every", "eval_every", "eval_examples", "probe_examples", "commutator_every", "commutator_pairs",
+        "commutator_eta", "commutator_vectors", "full_params");
     RecordSpec d = RecordSpec.DEFAULT;
     RecordSpec spec = new RecordSpec(
         t.integer("snapshot_every", d.snapshotEvery()),
@@ -112,7 +108,6 @@ public final class CellConfigs {
         t.number("commutator_eta", d.commutatorEta()),
         t.choice("commutator_vectors", CommutatorVectors.class, d.commutatorVectors()),
         t.bool("full_params", d.fullParams()));
-    t.rejectUnknownKeys();
     return spec;
   }
 

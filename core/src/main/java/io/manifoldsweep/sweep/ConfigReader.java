@@ -1,19 +1,17 @@
 package io.manifoldsweep.sweep;
 
 import io.manifoldsweep.ConfigException;
-import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * Typed access to one mapping of a config tree. Every read names the full key path in its error, and
- * {@link #rejectUnknownKeys()} turns a typo into an error instead of a silently ignored setting.
+ * {@link #onlyKeys} turns a typo into an error instead of a silently ignored setting.
  */
 final class ConfigReader {
   private final String path;
   private final Map<String, Object> map;
-  private final Set<String> read = new LinkedHashSet<>();
 
   ConfigReader(String path, Map<String, Object> map) {
     this.path = path;
@@ -40,7 +38,6 @@ final class ConfigReader {
   }
 
   Object raw(String name) {
-    read.add(name);
     return map.get(name);
   }
 
@@ -125,12 +122,15 @@ final class ConfigReader {
     throw new ConfigException(key(name), describe(v), "must be one of " + allowed);
   }
 
-  void rejectUnknownKeys() {
+  /** Fails on the first key not in {@code allowed}, before any value is used. */
+  ConfigReader onlyKeys(String... allowed) {
+    Set<String> ok = Set.of(allowed);
     for (String k : map.keySet()) {
-      if (!read.contains(k)) {
-        throw new ConfigException(key(k), describe(map.get(k)), "unknown key");
+      if (!ok.contains(k)) {
+        throw new ConfigException(key(k), describe(map.get(k)), "unknown key (expected one of " + String.join(", ", allowed) + ")");
       }
     }
+    return this;
   }
 
   static String describe(Object v) {

@@ -94,7 +94,7 @@ class SweepSpecTest {
 
   @Test
   void badInputNamesTheKeyAndValue() {
-    assertThatThrownBy(() -> cells("name: x\ntask: {vocabb: 3}\n")).isInstanceOf(ConfigException.class).hasMessageContaining("task.vocabb=3: unknown key");
+    assertThatThrownBy(() -> cells("name: x\ntask: {vocabb: 3}\n")).isInstanceOf(ConfigException.class).hasMessageContaining("task.vocabb=3: unknown key (expected one of vocab, modulus");
     assertThatThrownBy(() -> cells("name: x\nmodel: {layers: five}\n")).hasMessageContaining("model.layers='five': must be an integer");
     assertThatThrownBy(() -> cells("name: x\nmodel: {layers: 0}\n")).hasMessageContaining("model.layers=0");
     assertThatThrownBy(() -> cells("name: x\nmodel: {d_model: 30, heads: 4}\n")).hasMessageContaining("model.d_model=30: is not divisible by heads=4");

@@ -18,6 +18,16 @@ public final class Main {
     System.exit(run(args));
   }
 
+  static String rootMessage(Throwable t) {
+    String message = String.valueOf(t);
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c.getMessage() != null) {
+        message = c.getClass().getSimpleName() + ": " + c.getMessage();
+      }
+    }
+    return message;
+  }
+
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     cli.addSubcommand("train", new TrainCommand(System.out));
@@ -35,7 +45,15 @@ public final class Main {
             commandLine.getErr().println("error: " + ex.getMessage());
             return 2;
           }
-          throw ex;
+          // a failed Spark job wraps the executor's exception several times; its innermost message
+          // is the one that names the file or cell
+          commandLine.getErr().println("error: " + rootMessage(ex));
+          if (System.getenv("MS_DEBUG") != null) {
+            ex.printStackTrace(commandLine.getErr());
+          } else {
+            commandLine.getErr().println("(set MS_DEBUG=1 for the stack trace)");
+          }
+          return 1;
         });
     return cli.execute(args);
   }

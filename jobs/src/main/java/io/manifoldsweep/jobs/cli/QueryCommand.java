@@ -30,6 +30,9 @@ public final class QueryCommand implements Callable<Integer> {
   @Option(names = "--limit", defaultValue = "1000", description = "Rows shown in TEXT format (default ${DEFAULT-VALUE}).")
   int limit;
 
+  @Option(names = "--summary", description = "Print the paper-style summary tables instead of running SQL.")
+  boolean summary;
+
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
   String master;
 
@@ -44,6 +47,10 @@ public final class QueryCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.create("manifold-sweep query", master, java.util.Map.of());
     try {
       List<String> views = ResultViews.register(spark, dir);
+      if (summary) {
+        SummaryReport.print(spark, views, out);
+        return 0;
+      }
       if (sql == null) {
         for (String v : views) {
           out.println(v + ": " + spark.table(v).schema().simpleString());
@@ -60,7 +67,7 @@ public final class QueryCommand implements Callable<Integer> {
   private void print(Dataset<Row> df) {
     switch (format) {
       case TEXT -> {
-        // Dataset.show writes to System.out; route it through our stream for tests and redirection
+        // Dataset.show writes to System.out; route it through this command's stream
         PrintStream old = System.out;
         System.setOut(out);
         try {

@@ -43,13 +43,15 @@ class SweepJobTest {
     spark.stop();
   }
 
-  static final String TINY = """
-      name: tiny
-      task: {vocab: 32, modulus: [5, 7], seq_len: 8, markers: {min: 1, max: 2}, marker_base: 16}
-      model: {layers: 1, d_model: 16, heads: 2}
-      train: {steps: 60, batch_size: 32, lr: 3.0e-3, init_seed: [0, 1]}
-      record: {snapshot_every: 20, eval_every: 30, eval_examples: 64, probe_examples: 16, commutator_every: 30, commutator_pairs: 3}
-      """;
+  static final String TINY = tinyYaml();
+
+  static String tinyYaml() {
+    try (var in = SweepJobTest.class.getResourceAsStream("/tiny.yaml")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   private SweepJob.Outcome sweep(SweepSpec spec, Path out, SweepHooks hooks) {
     return new SweepJob(spark, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), 60_000)

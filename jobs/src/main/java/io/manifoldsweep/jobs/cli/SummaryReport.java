@@ -1,0 +1,76 @@
+package io.manifoldsweep.jobs.cli;
+
+import java.io.PrintStream;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The paper-style summary of an analysed results folder, as four Spark SQL queries over the views:
+ * dimensions against the random-walk null, commutator alignment early and late, cross-seed
+ * alignment against random subspaces. Groups are cells that differ only in their seeds.
+ */
+final class SummaryReport {
+  /** Early and late are the first and last fifth of each cell's commutator records, same count. */
+  private static final String COMMUTATOR_PHASES = """
+      WITH ranked AS (
+        SELECT c.*, d.group_key,
+               row_number() OVER (PARTITION BY c.cell_id, c.basis ORDER BY c.step) AS rn,
+               count(*) OVER (PARTITION BY c.cell_id, c.basis) AS cnt
+        FROM commutator_alignment c
+        JOIN (SELECT DISTINCT cell_id, group_key FROM dimensions) d ON c.cell_id = d.cell_id),
+      phased AS (
+        SELECT *, CASE WHEN rn <= greatest(1, floor(cnt / 5)) THEN 'early'
+                       WHEN rn > cnt - greatest(1, floor(cnt / 5)) THEN 'late' END AS phase
+        FROM ranked)
+      SELECT group_key, basis, phase, count(DISTINCT cell_id) AS runs,
+             round(median(ratio_live), 2) AS exec_vs_random_live,
+             round(median(ratio_attention), 2) AS exec_vs_random_attention,
+             round(median(perp_energy), 3) AS perp_energy_fraction
+      FROM phased WHERE phase IS NOT NULL
+      GROUP BY group_key, basis, phase ORDER BY group_key, basis, phase""";
+
+  private SummaryReport() {}
+
+  static void print(SparkSession spark, List<String> views, PrintStream out) {
+    if (!views.contains("dimensions")) {
+      out.println("no analysis tables yet: run submit/analyze DIR first");
+      return;
+    }
+    section(out, "Manifold dimension per block (mean +- std over seeds) against an isotropic random walk with as many snapshots");
+    show(spark, out, """
+        SELECT d.group_key, first(r.modulus) AS modulus, d.block, count(*) AS runs,
+               concat(format_number(avg(d.r90), 2), ' +- ', format_number(coalesce(stddev(d.r90), 0), 2)) AS r90,
+               concat(format_number(avg(d.r95), 2), ' +- ', format_number(coalesce(stddev(d.r95), 0), 2)) AS r95,
+               round(avg(d.participation_ratio), 2) AS participation_ratio,
+               round(avg(d.pc1), 3) AS pc1, round(avg(d.null_pc1), 3) AS null_pc1, max(d.null_r90) AS null_r90,
+               round(avg(d.collapse_step)) AS collapse_step
+        FROM dimensions d JOIN runs r ON d.cell_id = r.cell_id
+        GROUP BY d.group_key, d.block ORDER BY d.group_key, d.block""");
+    if (views.contains("commutator_alignment")) {
+      section(out, "Commutator alignment with the execution subspace / random subspaces, early vs late (medians)");
+      show(spark, out, COMMUTATOR_PHASES);
+    }
+    if (views.contains("alignment")) {
+      section(out, "Cross-seed subspace alignment: mean cos^2 of principal angles against random subspaces (k/p)");
+      show(spark, out, """
+          SELECT group_key, varied, block, count(*) AS pairs, round(avg(mean_cos2), 4) AS mean_cos2,
+                 round(avg(random_mean_cos2), 5) AS random_mean_cos2, round(avg(mean_cos2) / avg(random_mean_cos2), 1) AS ratio
+          FROM alignment GROUP BY group_key, varied, block ORDER BY group_key, varied, block""");
+    }
+  }
+
+  private static void section(PrintStream out, String title) {
+    out.println();
+    out.println("== " + title);
+  }
+
+  private static void show(SparkSession spark, PrintStream out, String sql) {
+    PrintStream old = System.out;
+    System.setOut(out);
+    try {
+      spark.sql(sql).show(10_000, false);
+    } finally {
+      System.setOut(old);
+    }
+  }
+}
