@@ -57,6 +57,27 @@ public final class PcaBasis {
     return new PcaBasis(spectrum, dirs, coords, sv);
   }
 
+  /**
+   * Only the coordinates of the first n snapshots on their top-k principal directions, which need no
+   * snapshot values: the whole-model trajectory is known here only through its summed Gram.
+   */
+  public static double[][] coordinatesOnly(double[][] uncentredGram, int n, int k) {
+    SymmetricEigen eig = SymmetricEigen.of(Gram.centred(uncentredGram, n), SymmetricEigen.Need.VECTORS);
+    double[] lambda = Spectrum.fromGramEigenvalues(eig.values).eigenvalues();
+    int kept = 0;
+    while (kept < Math.min(k, n) && lambda[kept] > 0) {
+      kept++;
+    }
+    double[][] coords = new double[kept][n];
+    for (int i = 0; i < kept; i++) {
+      double s = Math.sqrt(eig.values[i]);
+      for (int t = 0; t < n; t++) {
+        coords[i][t] = s * eig.vectors[i][t];
+      }
+    }
+    return coords;
+  }
+
   public Spectrum spectrum() {
     return spectrum;
   }

@@ -17,6 +17,7 @@ final class AnalysisTables {
   static final String COMMUTATOR_ALIGNMENT = "commutator_alignment";
   static final String SATURATION = "saturation";
   static final String BASES = "bases";
+  static final String PROJECTIONS = "projections";
 
   /** Block name of the whole-model trajectory (all attention blocks concatenated). */
   static final String ALL = "all";
@@ -64,6 +65,12 @@ final class AnalysisTables {
       .add("corr_entropy", DoubleType, true)
       .add("corr_marker_mass", DoubleType, true)
       .add("saturation_step", LongType, false);
+
+  static final StructType PROJECTIONS_SCHEMA = new StructType()
+      .add("cell_id", StringType, false)
+      .add("block", StringType, false)
+      .add("step", LongType, false)
+      .add("pcs", createArrayType(DoubleType, false), false);
 
   static final StructType BASES_SCHEMA = new StructType()
       .add("cell_id", StringType, false)

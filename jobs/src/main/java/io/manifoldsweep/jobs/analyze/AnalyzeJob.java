@@ -93,6 +93,7 @@ public final class AnalyzeJob {
       writer.write(AnalysisTables.COMMUTATOR_ALIGNMENT, results.flatMap(r -> r.commutatorAlignment().iterator()), AnalysisTables.COMMUTATOR_ALIGNMENT_SCHEMA);
       writer.write(AnalysisTables.SATURATION, results.flatMap(r -> r.saturation().iterator()), AnalysisTables.SATURATION_SCHEMA);
       writer.write(AnalysisTables.BASES, results.flatMap(r -> r.bases().iterator()), AnalysisTables.BASES_SCHEMA);
+      writer.write(AnalysisTables.PROJECTIONS, results.flatMap(r -> r.projections().iterator()), AnalysisTables.PROJECTIONS_SCHEMA);
       results.unpersist();
       long pairs = alignment(writer, cells, k);
       ResultViews.register(spark, dir);

@@ -28,8 +28,8 @@ import org.apache.spark.sql.RowFactory;
  */
 final class CellAnalysis {
   /** Rows for each per-cell table. */
-  record Result(List<Row> dimensions, List<Row> timeline, List<Row> commutatorAlignment, List<Row> saturation, List<Row> bases)
-      implements Serializable {}
+  record Result(List<Row> dimensions, List<Row> timeline, List<Row> commutatorAlignment, List<Row> saturation, List<Row> bases,
+      List<Row> projections) implements Serializable {}
 
   /** Random bases drawn per commutator record for the baselines (DESIGN: 10). */
   static final int RANDOM_DRAWS = 10;
@@ -49,6 +49,7 @@ final class CellAnalysis {
     List<Row> timeline = new ArrayList<>();
     List<Row> saturation = new ArrayList<>();
     List<Row> bases = new ArrayList<>();
+    List<Row> projections = new ArrayList<>();
     List<double[][]> grams = new ArrayList<>();
     CellTables.Attention attention = tables.attention(cell.config().model().layers() - 1);
     long[] steps = blocks.get(expected.get(0)).steps();
@@ -64,10 +65,13 @@ final class CellAnalysis {
       describe(id, groupKey(cell), block, g, traj.steps(), dims, timeline);
       bases.add(RowFactory.create(id, block, basis.directions().length, x[0].length, basis.singularValues(), flatten(basis.directions())));
       saturation.addAll(saturation(id, block, basis, traj.steps(), attention));
+      project(id, block, basis.coordinates(), traj.steps(), projections);
       commutators.addBlock(b, x, g, basis, k);
     }
-    describe(id, groupKey(cell), AnalysisTables.ALL, Gram.sum(grams), steps, dims, timeline);
-    return new Result(dims, timeline, commutators.rows(id, layout, new SplittableRandom(id.hashCode())), saturation, bases);
+    double[][] all = Gram.sum(grams);
+    describe(id, groupKey(cell), AnalysisTables.ALL, all, steps, dims, timeline);
+    project(id, AnalysisTables.ALL, PcaBasis.coordinatesOnly(all, all.length, k), steps, projections);
+    return new Result(dims, timeline, commutators.rows(id, layout, new SplittableRandom(id.hashCode())), saturation, bases, projections);
   }
 
   private static void describe(String id, String group, String block, double[][] gram, long[] steps, List<Row> dims, List<Row> timeline) {
@@ -84,6 +88,16 @@ final class CellAnalysis {
     dims.add(RowFactory.create(id, group, block, n, s.componentsFor(0.90), s.componentsFor(0.95), s.componentsFor(0.99),
         s.participationRatio(), s.effectiveRank(), s.pc1(), s.explainedVarianceRatio(), collapse < 0 ? null : collapse,
         walk.pc1(), walk.componentsFor(0.90), walk.participationRatio()));
+  }
+
+  private static void project(String id, String block, double[][] coords, long[] steps, List<Row> out) {
+    for (int t = 0; t < steps.length; t++) {
+      double[] pcs = new double[coords.length];
+      for (int j = 0; j < coords.length; j++) {
+        pcs[j] = coords[j][t];
+      }
+      out.add(RowFactory.create(id, block, steps[t], pcs));
+    }
   }
 
   /** Cells that differ only in their seeds share this key. */

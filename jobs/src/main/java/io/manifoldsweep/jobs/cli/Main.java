@@ -30,10 +30,12 @@ public final class Main {
 
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    cli.addSubcommand("run", new RunCommand(System.out));
     cli.addSubcommand("train", new TrainCommand(System.out));
     cli.addSubcommand("sweep", new SweepCommand(System.out));
     cli.addSubcommand("query", new QueryCommand(System.out));
     cli.addSubcommand("analyze", new AnalyzeCommand(System.out));
+    cli.addSubcommand("report", new ReportCommand(System.out));
     CommandLine bench = new CommandLine(new BenchCommand());
     bench.addSubcommand("train", new TrainBenchmark(System.out));
     bench.addSubcommand("sweep", new SweepBenchmark(System.out));

@@ -17,7 +17,7 @@ import org.apache.spark.sql.SparkSession;
 public final class ResultViews {
   /** Tables written by the analysis job; each is registered when its folder exists. */
   public static final List<String> ANALYSIS_TABLES =
-      List.of("dimensions", "dimension_timeline", "alignment", "commutator_alignment", "saturation", "bases");
+      List.of("dimensions", "dimension_timeline", "alignment", "commutator_alignment", "saturation", "bases", "projections");
 
   private ResultViews() {}
 

@@ -1,0 +1,67 @@
+package io.manifoldsweep.jobs.cli;
+
+import io.manifoldsweep.jobs.analyze.AnalyzeJob;
+import io.manifoldsweep.jobs.report.ReportJob;
+import io.manifoldsweep.jobs.sweep.SweepHooks;
+import io.manifoldsweep.jobs.sweep.SweepJob;
+import io.manifoldsweep.sweep.CellSpec;
+import io.manifoldsweep.sweep.SweepSpec;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code run CONFIG}: sweep, analyze and report in one Spark session. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = "Sweep (resuming), analyze and report in one go; prints where the tables and the report are.")
+public final class RunCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "CONFIG", description = "Sweep YAML (default conf/quick.yaml).", defaultValue = "conf/quick.yaml")
+  Path config;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/<sweep name>).")
+  String out;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
+  String master;
+
+  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting; repeatable.")
+  Map<String, String> sparkConf = new LinkedHashMap<>();
+
+  @Option(names = "--k", defaultValue = "3", description = "Principal components per block (default ${DEFAULT-VALUE}).")
+  int k;
+
+  private final PrintStream stdout;
+
+  public RunCommand(PrintStream stdout) {
+    this.stdout = stdout;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    SweepSpec spec = SweepCommand.readSpec(config);
+    List<CellSpec> cells = spec.cells();
+    String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
+    SparkSession spark = SparkSessions.create("manifold-sweep " + spec.name(), master, sparkConf);
+    try {
+      SweepJob.Outcome sweep = new SweepJob(spark, stdout, 10_000).run(spec, cells, dir, SweepHooks.NONE);
+      new AnalyzeJob(spark, stdout).run(dir, k);
+      Path report = new ReportJob(spark, stdout).run(dir);
+      stdout.printf("%n[%s] %d cells: %d ok, %d diverged, %d failed, %d already finished%n", spec.name(), cells.size(),
+          sweep.count("ok"), sweep.count("diverged"), sweep.count("failed"), sweep.skipped());
+      stdout.printf("tables:  %s/{runs,snapshots,metrics,commutators,dimensions,dimension_timeline,alignment,commutator_alignment,saturation,bases,projections}%n", dir);
+      stdout.printf("summary: submit/query %s --summary%n", dir);
+      stdout.printf("SQL:     submit/query %s \"SELECT block, avg(r90), avg(pc1), avg(null_pc1) FROM dimensions GROUP BY block\"%n", dir);
+      stdout.printf("report:  %s%n", report);
+      return sweep.count("failed") > 0 ? 1 : 0;
+    } finally {
+      spark.stop();
+    }
+  }
+}
