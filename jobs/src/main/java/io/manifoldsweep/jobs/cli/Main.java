@@ -1,6 +1,7 @@
 package io.manifoldsweep.jobs.cli;
 
 import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.jobs.bench.AnalyzeBenchmark;
 import io.manifoldsweep.jobs.bench.BenchCommand;
 import io.manifoldsweep.jobs.bench.SweepBenchmark;
 import io.manifoldsweep.jobs.bench.TrainBenchmark;
@@ -39,6 +40,7 @@ public final class Main {
     CommandLine bench = new CommandLine(new BenchCommand());
     bench.addSubcommand("train", new TrainBenchmark(System.out));
     bench.addSubcommand("sweep", new SweepBenchmark(System.out));
+    bench.addSubcommand("analyze", new AnalyzeBenchmark(System.out));
     cli.addSubcommand("bench", bench);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(

@@ -17,13 +17,13 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.schema.MessageType;
 
 /** The one-row Parquet file that commits a cell: its outcome, every knob and its provenance. */
-final class RunsFile {
+public final class RunsFile {
   /** Where and with what a run was executed. */
-  record Provenance(String projectVersion, String sparkVersion, String nd4jVersion, String javaVersion, String host, int attempt) {}
+  public record Provenance(String projectVersion, String sparkVersion, String nd4jVersion, String javaVersion, String host, int attempt) {}
 
   private RunsFile() {}
 
-  static void write(Configuration conf, Path path, CellSpec cell, RunResult result, Provenance p, long startedAtMs) throws IOException {
+  public static void write(Configuration conf, Path path, CellSpec cell, RunResult result, Provenance p, long startedAtMs) throws IOException {
     MessageType schema = Tables.runsSchema(cell.config());
     Group row = new SimpleGroupFactory(schema).newGroup()
         .append("cell_id", cell.cellId())

@@ -9,6 +9,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -71,28 +77,119 @@ class CliTest {
     assertThat(tables.out()).contains("runs: struct<cell_id:string").contains("alignment: struct<");
   }
 
+  /** One malformed input: how to make it, the exit code, and what the message must name. */
+  record BadInput(String name, String yamlFrom, String yamlTo, List<String> args, int exit, List<String> mustSay) {}
+
+  static final String RESULTS = "@RESULTS@";
+  static final String CONFIG = "@CONFIG@";
+  /** As yamlFrom: replace the whole file by yamlTo. */
+  static final String WHOLE_FILE = "*";
+
+  static List<BadInput> catalogue() {
+    return List.of(
+        yaml("YAML syntax error", "task: {vocab: 32,", "task: {vocab: 32,, [", 2, "not valid YAML"),
+        yaml("unknown key", "marker_base: 16", "marker_bse: 16", 2, "task.marker_bse=16: unknown key"),
+        yaml("wrong type", "layers: 1", "layers: one", 2, "model.layers='one': must be an integer"),
+        yaml("zero steps", "steps: 60", "steps: 0", 2, "train.steps=0"),
+        yaml("negative batch size", "batch_size: 32", "batch_size: -4", 2, "train.batch_size=-4"),
+        yaml("d_model not divisible by heads", "d_model: 16, heads: 2", "d_model: 16, heads: 3", 2, "model.d_model=16: is not divisible by heads=3"),
+        yaml("too many markers for seq_len", "markers: {min: 1, max: 2}", "markers: {min: 1, max: 4}", 2, "task.markers.max=4", "seq_len=8"),
+        yaml("marker tokens outside the vocabulary", "marker_base: 16", "marker_base: 31", 2, "task.marker_base=31", "vocab=32"),
+        yaml("modulus reaching the marker tokens", "modulus: [5, 7]", "modulus: [5, 20]", 2, "task.modulus=20", "marker_base=16"),
+        yaml("empty grid axis", "modulus: [5, 7]", "modulus: []", 2, "task.modulus=[]", "at least one value"),
+        yaml("zip of unequal axes", "init_seed: [0, 1]}", "init_seed: [0, 1], data_seed: [0]}\nzip: [[train.init_seed, train.data_seed]]", 2, "same number of values"),
+        yaml("unknown optimizer", "lr: 3.0e-3", "lr: 3.0e-3, optimizer: adam", 2, "train.optimizer='adam'"),
+        yaml("negative learning rate", "lr: 3.0e-3", "lr: -3.0e-3", 2, "train.lr=-0.003"),
+        yaml("missing sweep name", "name: tiny", "# no name", 2, "name=(missing)"),
+        yaml("duplicate key", "name: tiny", "name: tiny\nname: again", 2, "not valid YAML"),
+        yaml("YAML tag constructing a Java object", "name: tiny",
+            "name: tiny\nx: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://127.0.0.1/\"]]]]", 2, "not valid YAML"),
+        yaml("document that is not a mapping", WHOLE_FILE, "- just\n- a list\n", 2, "must be a YAML mapping"),
+        new BadInput("missing config file", null, null, List.of("sweep", "/nonexistent/sweep.yaml", "--out", RESULTS), 2, List.of("/nonexistent/sweep.yaml", "no such file")),
+        new BadInput("unwritable output folder", null, null, List.of("sweep", CONFIG, "--out", "/proc/manifold-sweep-results", "--master", "local[1]"), 2,
+            List.of("/proc/manifold-sweep-results", "not writable")),
+        new BadInput("output folder of another sweep", "name: tiny", "name: other", List.of("sweep", CONFIG, "--out", RESULTS, "--master", "local[1]"), 2,
+            List.of("holds cells of sweep 'tiny'")),
+        new BadInput("analysis of an empty folder", null, null, List.of("analyze", "@EMPTY@", "--master", "local[1]"), 2, List.of("holds no results")),
+        new BadInput("report before analysis", null, null, List.of("report", "@UNANALYSED@", "--master", "local[1]"), 2, List.of("no analysis tables")),
+        new BadInput("non-positive k", null, null, List.of("analyze", RESULTS, "--k", "0", "--master", "local[1]"), 2, List.of("--k=0")),
+        new BadInput("query naming a missing table", null, null, List.of("query", RESULTS, "SELECT * FROM nosuchtable"), 1, List.of("nosuchtable")),
+        new BadInput("unknown output format", null, null, List.of("query", RESULTS, "SELECT 1", "--format", "xml"), 2, List.of("--format", "xml")));
+  }
+
+  static BadInput yaml(String name, String from, String to, int exit, String... mustSay) {
+    return new BadInput(name, from, to, List.of("sweep", CONFIG, "--out", RESULTS, "--master", "local[1]"), exit, List.of(mustSay));
+  }
+
   @Test
   @Order(2)
-  void badInputExitsNonZeroNamingTheProblem() throws IOException {
-    Run missing = cli("sweep", tmp.resolve("nope.yaml").toString());
-    assertThat(missing.exit()).isEqualTo(2);
-    assertThat(missing.err()).contains("nope.yaml").contains("no such file");
+  void badInputCatalogue() throws IOException {
+    Path results = tmp.resolve("results");
+    Path unanalysed = tmp.resolve("unanalysed");
+    copyTree(results, unanalysed, p -> !p.toString().contains("dimension") && !p.toString().contains("alignment")
+        && !p.toString().contains("saturation") && !p.toString().contains("bases") && !p.toString().contains("projections"));
+    Path truncatedDir = tmp.resolve("truncated");
+    copyTree(results, truncatedDir, p -> true);
+    Map<String, Long> before = fingerprint(results);
+    List<String> problems = new ArrayList<>();
+    for (BadInput bad : catalogue()) {
+      Path cfg = config;
+      if (bad.yamlFrom() != null) {
+        String text = Files.readString(config);
+        if (!bad.yamlFrom().equals(WHOLE_FILE)) {
+          assertThat(text).as("catalogue case '%s' edits text that exists", bad.name()).contains(bad.yamlFrom());
+        }
+        cfg = tmp.resolve("bad-" + bad.name().replace(' ', '-') + ".yaml");
+        Files.writeString(cfg, bad.yamlFrom().equals(WHOLE_FILE) ? bad.yamlTo() : text.replace(bad.yamlFrom(), bad.yamlTo()));
+      }
+      Path config = cfg;
+      String[] args = bad.args().stream().map(a -> a.replace(RESULTS, results.toString()).replace(CONFIG, config.toString())
+          .replace("@EMPTY@", tmp.resolve("empty-" + bad.name().length()).toString()).replace("@UNANALYSED@", unanalysed.toString())).toArray(String[]::new);
+      Run run = cli(args);
+      if (run.exit() != bad.exit() || bad.mustSay().stream().anyMatch(m -> !run.err().contains(m))) {
+        problems.add(bad.name() + ": exit " + run.exit() + ", said: " + run.err().lines().limit(3).toList());
+      }
+    }
+    assertThat(problems).as("catalogue cases that misbehaved").isEmpty();
+    assertThat(catalogue()).hasSizeGreaterThanOrEqualTo(20);
+    assertThat(fingerprint(results)).as("existing results untouched by every bad input").isEqualTo(before);
 
-    Path typo = tmp.resolve("typo.yaml");
-    Files.writeString(typo, Files.readString(config).replace("marker_base", "marker_bse"));
-    Run unknown = cli("sweep", typo.toString(), "--out", tmp.resolve("never").toString());
-    assertThat(unknown.exit()).isEqualTo(2);
-    assertThat(unknown.err()).contains("task.marker_bse=16: unknown key");
-    assertThat(tmp.resolve("never")).doesNotExist();
+    Path snapshot;
+    try (Stream<Path> files = Files.list(truncatedDir.resolve("snapshots"))) {
+      snapshot = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    byte[] bytes = Files.readAllBytes(snapshot);
+    Files.write(snapshot, Arrays.copyOf(bytes, bytes.length / 3));
+    Run truncated = cli("analyze", truncatedDir.toString(), "--master", "local[1]");
+    assertThat(truncated.exit()).isEqualTo(1);
+    assertThat(truncated.err()).contains(snapshot.getFileName().toString());
+    assertThat(truncatedDir.resolve("dimensions")).as("previous analysis tables kept").isDirectory();
+  }
 
-    Run empty = cli("analyze", tmp.resolve("empty").toString(), "--master", "local[1]");
-    assertThat(empty.exit()).isEqualTo(2);
-    assertThat(empty.err()).contains("holds no results");
+  private static void copyTree(Path from, Path to, java.util.function.Predicate<Path> keep) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path p : files.toList()) {
+        if (!keep.test(from.relativize(p))) {
+          continue;
+        }
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.createDirectories(target.getParent());
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
 
-    Path other = tmp.resolve("other.yaml");
-    Files.writeString(other, Files.readString(config).replace("name: tiny", "name: other"));
-    Run foreign = cli("sweep", other.toString(), "--out", tmp.resolve("results").toString(), "--master", "local[1]");
-    assertThat(foreign.exit()).isEqualTo(2);
-    assertThat(foreign.err()).contains("holds cells of sweep 'tiny'");
+  private static Map<String, Long> fingerprint(Path root) throws IOException {
+    Map<String, Long> out = new TreeMap<>();
+    try (Stream<Path> files = Files.walk(root)) {
+      for (Path p : files.filter(Files::isRegularFile).toList()) {
+        out.put(root.relativize(p).toString(), Files.size(p) * 31 + Files.getLastModifiedTime(p).toMillis());
+      }
+    }
+    return out;
   }
 }
