@@ -1,32 +1,104 @@
-# Shared by the submit/ scripts: locate the project, build it when sources changed, and run the
-# CLI on a classpath that holds the project, ND4J and (for local mode) Spark from Maven.
+# Shared by the submit/ scripts: locate the project, build it when sources changed, and start the
+# CLI either directly (no Spark needed) or through spark-submit.
 set -euo pipefail
 
 MS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-MS_CP_FILE="$MS_ROOT/jobs/target/runtime.classpath"
-MS_STAMP="$MS_ROOT/jobs/target/.built"
+MS_TARGET="$MS_ROOT/jobs/target"
+MS_CP_FILE="$MS_TARGET/runtime.classpath"
+MS_SPARK_CP_FILE="$MS_TARGET/spark-runtime.classpath"
+MS_STAMP="$MS_TARGET/.built"
+MS_MAIN=io.manifoldsweep.jobs.cli.Main
 
 ms_build() {
+  if [ -n "${MS_NO_BUILD:-}" ]; then
+    # the caller (Maven's integration tests) has just built everything
+    return 0
+  fi
   local newest
   newest=$(find "$MS_ROOT/pom.xml" "$MS_ROOT"/core "$MS_ROOT"/analysis "$MS_ROOT"/jobs \
     \( -name target -prune \) -o \( -type f \( -name '*.java' -o -name 'pom.xml' -o -path '*/resources/*' \) -newer "$MS_STAMP" -print \) 2>/dev/null | head -1 || true)
-  if [ ! -f "$MS_STAMP" ] || [ ! -f "$MS_CP_FILE" ] || [ -n "$newest" ]; then
+  if [ ! -f "$MS_STAMP" ] || [ ! -f "$MS_CP_FILE" ] || [ ! -f "$MS_SPARK_CP_FILE" ] || [ -n "$newest" ]; then
     echo "building manifold-sweep (mvn install -DskipTests) ..." >&2
-    (cd "$MS_ROOT" && mvn -q -B -ntp -Dstyle.color=never -DskipTests install) >&2
-    (cd "$MS_ROOT" && mvn -q -B -ntp -Dstyle.color=never -pl jobs dependency:build-classpath \
-      -Dmdep.includeScope=test -Dmdep.outputFile="$MS_CP_FILE") >&2
+    # install writes jobs/target/runtime.classpath and spark-runtime.classpath (Spark from Maven,
+    # the runtime spark-submit uses when no SPARK_HOME is given) beside the application jar
+    (cd "$MS_ROOT" && mvn -q -B -ntp -Dstyle.color=never -DskipTests -DskipITs install) >&2
     touch "$MS_STAMP"
   fi
 }
 
-# ms_java THREADS MAIN-ARGS...: runs the CLI in this JVM with THREADS native threads.
+ms_jvm_options() {
+  cat "$MS_TARGET/classes/io/manifoldsweep/jobs/spark-jvm.options"
+}
+
+# A SPARK_HOME assembled from the Maven jars: jars/ of links, a RELEASE file. Standalone workers need
+# one to build their executors' command lines; SPARK_SCALA_VERSION=2.13 goes with it.
+ms_spark_home() {
+  local home="$MS_TARGET/spark-home"
+  if [ ! -f "$home/RELEASE" ] || [ "$MS_SPARK_CP_FILE" -nt "$home/RELEASE" ]; then
+    rm -rf "$home"
+    mkdir -p "$home/jars"
+    tr ':' '\n' <"$MS_SPARK_CP_FILE" | while read -r jar; do ln -sf "$jar" "$home/jars/"; done
+    echo "Spark runtime assembled from Maven by manifold-sweep" >"$home/RELEASE"
+  fi
+  echo "$home"
+}
+
+ms_app_jar() {
+  ls "$MS_TARGET"/manifold-sweep-jobs-*-app.jar | head -1
+}
+
+# ms_java THREADS ARGS...: runs the CLI in this JVM (embedded local Spark) with THREADS native threads.
 ms_java() {
   local threads="$1"
   shift
   ms_build
-  OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" exec java ${MS_JAVA_OPTS:--Xmx8g} \
-    $(cat "$MS_ROOT/jobs/target/classes/io/manifoldsweep/jobs/spark-jvm.options") \
-    -cp "$MS_ROOT/jobs/target/classes:$(cat "$MS_CP_FILE")" io.manifoldsweep.jobs.cli.Main "$@"
+  OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" exec java ${MS_JAVA_OPTS:--Xmx8g} $(ms_jvm_options) \
+    -cp "$MS_TARGET/classes:$(cat "$MS_CP_FILE")" "$MS_MAIN" "$@"
+}
+
+# ms_submit ARGS...: runs the CLI through spark-submit: $SPARK_HOME's if set, else the Spark runtime
+# from Maven. --master (default local[*]), --deploy-mode and every --conf go to spark-submit; the
+# rest goes to the CLI. Executors get as many native threads as spark.task.cpus; in cluster deploy
+# mode the command waits for the driver to finish. MS_SPARK_PROPERTIES names an extra properties
+# file (the local cluster's, which carries its authentication secret).
+ms_submit() {
+  ms_build
+  local master="local[*]" deploy="client" cpus=1 prev="" a
+  local app=() confs=()
+  for a in "$@"; do
+    case "$prev" in
+      --master) master="$a" ;;
+      --deploy-mode) deploy="$a"; prev=""; continue ;;
+      --conf)
+        case "$a" in spark.task.cpus=*) cpus="${a#spark.task.cpus=}" ;; esac
+        confs+=(--conf "$a"); prev=""; continue ;;
+    esac
+    case "$a" in
+      --master=*) master="${a#--master=}" ;;
+      --deploy-mode|--conf) prev="$a"; continue ;;
+      --deploy-mode=*) deploy="${a#--deploy-mode=}"; prev=""; continue ;;
+      --conf=*) confs+=(--conf "${a#--conf=}"); prev=""; continue ;;
+    esac
+    app+=("$a")
+    prev="$a"
+  done
+  if [ "$deploy" = "cluster" ]; then
+    confs=(--conf spark.standalone.submit.waitAppCompletion=true "${confs[@]}")
+  fi
+  local opts="-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
+  local submit=(--class "$MS_MAIN" --master "$master" --deploy-mode "$deploy"
+    --conf "spark.executorEnv.OMP_NUM_THREADS=$cpus" --conf "spark.executorEnv.OPENBLAS_NUM_THREADS=$cpus"
+    --conf "spark.executor.extraJavaOptions=$opts" --conf "spark.driver.extraJavaOptions=$opts")
+  if [ -n "${MS_SPARK_PROPERTIES:-}" ]; then
+    submit+=(--properties-file "$MS_SPARK_PROPERTIES")
+  fi
+  submit+=("${confs[@]}")
+  export OMP_NUM_THREADS="$cpus" OPENBLAS_NUM_THREADS="$cpus"
+  if [ -n "${SPARK_HOME:-}" ]; then
+    exec "$SPARK_HOME/bin/spark-submit" "${submit[@]}" "$(ms_app_jar)" "${app[@]}"
+  fi
+  SPARK_HOME="$(ms_spark_home)" SPARK_SCALA_VERSION=2.13 exec java ${MS_JAVA_OPTS:--Xmx8g} $(ms_jvm_options) \
+    -cp "$(cat "$MS_SPARK_CP_FILE")" org.apache.spark.deploy.SparkSubmit "${submit[@]}" "$(ms_app_jar)" "${app[@]}"
 }
 
 # The value of --threads N in the arguments, or 1.

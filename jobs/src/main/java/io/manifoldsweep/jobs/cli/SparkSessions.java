@@ -9,7 +9,32 @@ import org.apache.spark.sql.SparkSession;
  * run directly (java -cp), the session defaults to local[*] so a laptop needs nothing installed.
  */
 public final class SparkSessions {
+  /** Names a properties file holding spark.authenticate.secret; the file, not the secret, travels. */
+  static final String SECRET_FILE = "spark.manifoldsweep.authenticate.secretFile";
+
   private SparkSessions() {}
+
+  /**
+   * A standalone cluster launches a cluster-mode driver without the application's secret (Spark
+   * strips it from the submission and from the worker's environment); the local cluster's settings
+   * instead name the file that holds it, readable by its owner only.
+   */
+  static java.util.Optional<String> authSecretFromFile(SparkConf conf) {
+    if (!conf.contains(SECRET_FILE) || conf.contains("spark.authenticate.secret")) {
+      return java.util.Optional.empty();
+    }
+    java.nio.file.Path file = java.nio.file.Path.of(conf.get(SECRET_FILE));
+    try {
+      for (String line : java.nio.file.Files.readAllLines(file)) {
+        if (line.startsWith("spark.authenticate.secret ")) {
+          return java.util.Optional.of(line.substring("spark.authenticate.secret ".length()).trim());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new io.manifoldsweep.ConfigException(SECRET_FILE, file, "cannot be read: " + e.getMessage());
+    }
+    throw new io.manifoldsweep.ConfigException(SECRET_FILE, file, "holds no spark.authenticate.secret line");
+  }
 
   public static SparkSession create(String appName, String master, Map<String, String> settings) {
     SparkConf conf = new SparkConf();
@@ -22,6 +47,7 @@ public final class SparkSessions {
     // the sweep prints its own per-cell progress; Spark's console bar would interleave with it
     b.config("spark.ui.showConsoleProgress", "false");
     settings.forEach(b::config);
+    authSecretFromFile(conf).ifPresent(secret -> b.config("spark.authenticate.secret", secret));
     SparkSession spark = b.getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     return spark;

@@ -1,0 +1,193 @@
+package io.manifoldsweep.jobs.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The submit/ scripts against a real Spark standalone cluster on 127.0.0.1 with authentication on:
+ * client and cluster deploy mode, a killed driver, a killed worker. Each step is bounded in time.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterIT {
+  static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
+  static final long STEP_TIMEOUT_S = 300;
+
+  @TempDir
+  static Path tmp;
+
+  static String master;
+  static Map<String, String> env;
+  static Path config;
+
+  /** A finished command. */
+  record Result(int exit, String output) {}
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    int port = freePort();
+    env = Map.of(
+        "MS_CLUSTER_DIR", tmp.resolve("cluster").toString(),
+        "MS_MASTER_PORT", String.valueOf(port),
+        "MS_MASTER_UI_PORT", String.valueOf(freePort()),
+        "MS_SPARK_PROPERTIES", tmp.resolve("cluster").resolve("spark.properties").toString(),
+        "MS_JAVA_OPTS", "-Xmx1g");
+    master = "spark://127.0.0.1:" + port;
+    try (InputStream in = StandaloneClusterIT.class.getResourceAsStream("/tiny.yaml")) {
+      config = tmp.resolve("tiny.yaml");
+      Files.write(config, in.readAllBytes());
+    }
+    Result up = run("submit/local-cluster", "start", "--workers", "2", "--cores", "1", "--memory", "2g");
+    assertThat(up.exit()).as(up.output()).isZero();
+    String props = Files.readString(tmp.resolve("cluster").resolve("spark.properties"));
+    assertThat(props).contains("spark.authenticate true");
+    for (Path log : List.of(tmp.resolve("cluster").resolve("master.log"), tmp.resolve("cluster").resolve("worker-1.log"))) {
+      assertThat(Files.readString(log)).as("secret kept out of %s", log).doesNotContain(secret(props));
+    }
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    Result down = run("submit/local-cluster", "stop");
+    assertThat(down.exit()).isZero();
+    assertThat(tmp.resolve("cluster")).doesNotExist();
+  }
+
+  static String secret(String props) {
+    return props.lines().filter(l -> l.startsWith("spark.authenticate.secret")).findFirst().orElseThrow().split(" ")[1];
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  static Process start(Path log, String... command) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(command));
+    cmd.set(0, PROJECT.resolve(cmd.get(0)).toString());
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(PROJECT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  static Result run(String... command) throws Exception {
+    Path log = Files.createTempFile(tmp, "cmd", ".log");
+    Process p = start(log, command);
+    if (!p.waitFor(STEP_TIMEOUT_S, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(String.join(" ", command) + " did not finish in " + STEP_TIMEOUT_S + " s:\n" + Files.readString(log));
+    }
+    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  static long files(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".parquet")).count();
+    }
+  }
+
+  static void assertEveryCellOnce(Path out, int cells) throws IOException {
+    for (String table : List.of("runs", "snapshots", "metrics", "commutators")) {
+      assertThat(files(out.resolve(table))).as("%s files in %s", table, out).isEqualTo(cells);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void sweepAndAnalysisInClientMode() throws Exception {
+    Path out = tmp.resolve("client");
+    Result sweep = run("submit/sweep", config.toString(), "--out", out.toString(), "--master", master);
+    assertThat(sweep.exit()).as(sweep.output()).isZero();
+    assertThat(sweep.output()).contains("4 ok, 0 diverged, 0 failed");
+    assertEveryCellOnce(out, 4);
+    Result analyze = run("submit/analyze", out.toString(), "--master", master);
+    assertThat(analyze.exit()).as(analyze.output()).isZero();
+    assertThat(out.resolve("dimensions")).isDirectory();
+  }
+
+  @Test
+  @Order(2)
+  void sweepInClusterMode() throws Exception {
+    Path out = tmp.resolve("cluster-mode");
+    Result sweep = run("submit/sweep", config.toString(), "--out", out.toString(), "--master", master, "--deploy-mode", "cluster",
+        "--conf", "spark.standalone.submit.waitAppCompletion=true");
+    assertThat(sweep.exit()).as(sweep.output()).isZero();
+    assertEveryCellOnce(out, 4);
+    Result analyze = run("submit/analyze", out.toString(), "--master", master, "--deploy-mode", "cluster",
+        "--conf", "spark.standalone.submit.waitAppCompletion=true");
+    assertThat(analyze.exit()).as(analyze.output()).isZero();
+    assertThat(out.resolve("dimensions")).isDirectory();
+  }
+
+  /** Longer cells, so that a kill lands in the middle of the sweep. */
+  static Path slowConfig() throws IOException {
+    Path slow = tmp.resolve("slow.yaml");
+    Files.writeString(slow, Files.readString(config).replace("name: tiny", "name: slow").replace("steps: 60", "steps: 600")
+        .replace("init_seed: [0, 1]", "init_seed: [0, 1, 2]"));
+    return slow;
+  }
+
+  @Test
+  @Order(3)
+  void killedDriverResumesWithOnlyTheMissingCells() throws Exception {
+    Path out = tmp.resolve("driver-kill");
+    Path log = tmp.resolve("driver-kill.log");
+    Process driver = start(log, "submit/sweep", slowConfig().toString(), "--out", out.toString(), "--master", master, "--progress-seconds", "2");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_TIMEOUT_S);
+    while (files(out.resolve("runs")) < 1 && System.nanoTime() < deadline && driver.isAlive()) {
+      Thread.sleep(500);
+    }
+    assertThat(files(out.resolve("runs"))).as("a cell committed before the kill").isPositive();
+    driver.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+    long committed = files(out.resolve("runs"));
+    assertThat(committed).as("the kill left cells to do").isLessThan(6);
+    Result again = run("submit/sweep", slowConfig().toString(), "--out", out.toString(), "--master", master);
+    assertThat(again.exit()).as(again.output()).isZero();
+    assertThat(again.output()).containsPattern("6 cells, " + committed + " already finished in .*, " + (6 - committed) + " to train");
+    assertEveryCellOnce(out, 6);
+  }
+
+  @Test
+  @Order(4)
+  void killedWorkerStillFinishesEveryCellOnce() throws Exception {
+    Path out = tmp.resolve("worker-kill");
+    Path log = tmp.resolve("worker-kill.log");
+    Process driver = start(log, "submit/sweep", slowConfig().toString(), "--out", out.toString(), "--master", master, "--progress-seconds", "2");
+    Path progress = out.resolve("_progress");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_TIMEOUT_S);
+    while ((files(out.resolve("runs")) < 1 || !Files.isDirectory(progress)) && System.nanoTime() < deadline && driver.isAlive()) {
+      Thread.sleep(500);
+    }
+    long pid = Long.parseLong(Files.readString(tmp.resolve("cluster").resolve("worker-1.pid")).trim());
+    ProcessHandle worker = ProcessHandle.of(pid).orElseThrow();
+    // the worker's executor is its child: a machine that dies takes both, and the tasks running there
+    List<ProcessHandle> executors = worker.descendants().toList();
+    assertThat(executors).as("worker 1 runs an executor of the sweep").isNotEmpty();
+    worker.destroyForcibly();
+    executors.forEach(ProcessHandle::destroyForcibly);
+    assertThat(driver.waitFor(STEP_TIMEOUT_S, TimeUnit.SECONDS)).as("sweep finished after the worker died").isTrue();
+    assertThat(driver.exitValue()).as(Files.readString(log)).isZero();
+    assertEveryCellOnce(out, 6);
+  }
+}
