@@ -145,7 +145,8 @@ public final class AnalyzeJob {
     return pairs.size();
   }
 
-  private static double[][] unflatten(List<Float> flat, int k, int p) {
+  /** Rows of a stored basis ({@code vectors}, k x p row-major). */
+  static double[][] unflatten(List<Float> flat, int k, int p) {
     double[][] out = new double[k][p];
     for (int i = 0; i < k; i++) {
       for (int c = 0; c < p; c++) {

@@ -2,11 +2,10 @@ package io.manifoldsweep.jobs.cli;
 
 import io.manifoldsweep.jobs.analyze.AnalyzeJob;
 import java.io.PrintStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,17 +13,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "analyze", mixinStandardHelpOptions = true,
     description = "Compute manifold dimensions, cross-seed alignment, commutator alignment and saturation for every ok cell in DIR.")
 public final class AnalyzeCommand implements Callable<Integer> {
+  @Mixin SparkOptions sparkOptions;
   @Parameters(index = "0", paramLabel = "DIR", description = "Results folder written by sweep (any Hadoop URI).")
   String dir;
 
   @Option(names = "--k", defaultValue = "3", description = "Principal components per block for bases and alignment (default ${DEFAULT-VALUE}).")
   int k;
-
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting; repeatable.")
-  Map<String, String> sparkConf = new LinkedHashMap<>();
 
   private final PrintStream out;
 
@@ -34,7 +28,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = SparkSessions.create("manifold-sweep analyze", master, sparkConf);
+    SparkSession spark = sparkOptions.session("manifold-sweep analyze");
     try {
       new AnalyzeJob(spark, out).run(dir, k);
       out.printf("summary: submit/query %s --summary%n", dir);

@@ -8,6 +8,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,6 +16,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "query", mixinStandardHelpOptions = true,
     description = "Run Spark SQL over a results folder; every table is a view (runs, snapshots, metrics, commutators, and the analysis tables).")
 public final class QueryCommand implements Callable<Integer> {
+  @Mixin SparkOptions sparkOptions;
   /** Output formats. */
   public enum Format { TEXT, CSV, JSON }
 
@@ -33,9 +35,6 @@ public final class QueryCommand implements Callable<Integer> {
   @Option(names = "--summary", description = "Print the paper-style summary tables instead of running SQL.")
   boolean summary;
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
-  String master;
-
   private final PrintStream out;
 
   public QueryCommand(PrintStream out) {
@@ -44,7 +43,7 @@ public final class QueryCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SparkSession spark = SparkSessions.create("manifold-sweep query", master, java.util.Map.of());
+    SparkSession spark = sparkOptions.session("manifold-sweep query");
     try {
       List<String> views = ResultViews.register(spark, dir);
       if (summary) {

@@ -3,21 +3,19 @@ package io.manifoldsweep.jobs.cli;
 import io.manifoldsweep.jobs.report.ReportJob;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code report DIR}: writes DIR/report/index.html with its figures. */
 @Command(name = "report", mixinStandardHelpOptions = true, description = "Write DIR/report/index.html and its PNG figures (needs submit/analyze first).")
 public final class ReportCommand implements Callable<Integer> {
+  @Mixin SparkOptions sparkOptions;
   @Parameters(index = "0", paramLabel = "DIR", description = "Analysed results folder on the local file system.")
   String dir;
-
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default local[*]).")
-  String master;
 
   private final PrintStream out;
 
@@ -27,7 +25,7 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SparkSession spark = SparkSessions.create("manifold-sweep report", master, Map.of());
+    SparkSession spark = sparkOptions.session("manifold-sweep report");
     try {
       new ReportJob(spark, out).run(dir);
       return 0;

@@ -9,12 +9,11 @@ import io.manifoldsweep.sweep.SweepSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,17 +21,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Sweep (resuming), analyze and report in one go; prints where the tables and the report are.")
 public final class RunCommand implements Callable<Integer> {
+  @Mixin SparkOptions sparkOptions;
   @Parameters(index = "0", paramLabel = "CONFIG", description = "Sweep YAML (default conf/quick.yaml).", defaultValue = "conf/quick.yaml")
   Path config;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/<sweep name>).")
   String out;
-
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting; repeatable.")
-  Map<String, String> sparkConf = new LinkedHashMap<>();
 
   @Option(names = "--k", defaultValue = "3", description = "Principal components per block (default ${DEFAULT-VALUE}).")
   int k;
@@ -48,7 +42,7 @@ public final class RunCommand implements Callable<Integer> {
     SweepSpec spec = SweepCommand.readSpec(config);
     List<CellSpec> cells = spec.cells();
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
-    SparkSession spark = SparkSessions.create("manifold-sweep " + spec.name(), master, sparkConf);
+    SparkSession spark = sparkOptions.session("manifold-sweep " + spec.name());
     try {
       SweepJob.Outcome sweep = new SweepJob(spark, stdout, 10_000).run(spec, cells, dir, SweepHooks.NONE);
       new AnalyzeJob(spark, stdout).run(dir, k);

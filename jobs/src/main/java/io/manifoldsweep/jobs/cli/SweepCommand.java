@@ -10,12 +10,11 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,17 +22,12 @@ import picocli.CommandLine.Parameters;
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = "Train every cell of a sweep that DIR does not hold yet; running it again resumes.")
 public final class SweepCommand implements Callable<Integer> {
+  @Mixin SparkOptions sparkOptions;
   @Parameters(index = "0", paramLabel = "CONFIG", description = "Sweep YAML (see conf/).")
   Path config;
 
   @Option(names = "--out", paramLabel = "DIR", description = "Results folder, any Hadoop URI (default results/<sweep name>).")
   String out;
-
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
-  String master;
-
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting; repeatable.")
-  Map<String, String> sparkConf = new LinkedHashMap<>();
 
   @Option(names = "--progress-seconds", defaultValue = "10", description = "Seconds between progress lines (default ${DEFAULT-VALUE}).")
   long progressSeconds;
@@ -49,7 +43,7 @@ public final class SweepCommand implements Callable<Integer> {
     SweepSpec spec = readSpec(config);
     List<CellSpec> cells = spec.cells();
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
-    SparkSession spark = SparkSessions.create("manifold-sweep " + spec.name(), master, sparkConf);
+    SparkSession spark = sparkOptions.session("manifold-sweep " + spec.name());
     try {
       SweepJob.Outcome outcome = new SweepJob(spark, stdout, progressSeconds * 1000).run(spec, cells, dir, SweepHooks.NONE);
       stdout.printf("[%s] done: %d ok, %d diverged, %d failed, %d skipped (already finished)%n", spec.name(),

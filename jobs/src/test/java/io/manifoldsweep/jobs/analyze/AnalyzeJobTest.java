@@ -101,7 +101,7 @@ class AnalyzeJobTest {
 
     // a cell compared with an identical cell: its own stored basis
     List<Row> basis = spark.sql("SELECT k, p, vectors FROM bases WHERE block = 'layer0.wq' LIMIT 1").collectAsList();
-    double[][] q = unflatten(basis.get(0).getList(2), basis.get(0).getInt(0), basis.get(0).getInt(1));
+    double[][] q = AnalyzeJob.unflatten(basis.get(0).getList(2), basis.get(0).getInt(0), basis.get(0).getInt(1));
     assertThat(PrincipalAngles.cosines(q, q)).containsExactly(new double[] {1, 1, 1}, org.assertj.core.api.Assertions.within(1e-6));
 
     long before = spark.sql("SELECT count(*) FROM dimensions").first().getLong(0);
@@ -139,15 +139,5 @@ class AnalyzeJobTest {
   void anEmptyFolderIsRefused(@TempDir Path tmp) {
     assertThatThrownBy(() -> new AnalyzeJob(spark, quiet()).run(tmp.toString(), 3))
         .isInstanceOf(ConfigException.class).hasMessageContaining("holds no results");
-  }
-
-  private static double[][] unflatten(List<Float> flat, int k, int p) {
-    double[][] out = new double[k][p];
-    for (int i = 0; i < k; i++) {
-      for (int c = 0; c < p; c++) {
-        out[i][c] = flat.get(i * p + c);
-      }
-    }
-    return out;
   }
 }
