@@ -6,13 +6,11 @@ package io.manifoldsweep.analysis;
  * coordinates of snapshot t on them are {@code sqrt(e_i) u_i[t]}. Cost O(n^2 p + n^3 + k n p).
  */
 public final class PcaBasis {
-  private final Spectrum spectrum;
   private final double[][] directions;
   private final double[][] coordinates;
   private final double[] singularValues;
 
-  private PcaBasis(Spectrum spectrum, double[][] directions, double[][] coordinates, double[] singularValues) {
-    this.spectrum = spectrum;
+  private PcaBasis(double[][] directions, double[][] coordinates, double[] singularValues) {
     this.directions = directions;
     this.coordinates = coordinates;
     this.singularValues = singularValues;
@@ -20,14 +18,8 @@ public final class PcaBasis {
 
   /** Fits the first {@code n} snapshots of {@code x}, given the uncentred Gram of all of them. */
   public static PcaBasis fit(double[][] x, double[][] uncentredGram, int n, int k) {
-    double[][] centred = Gram.centred(uncentredGram, n);
-    SymmetricEigen eig = SymmetricEigen.of(centred, SymmetricEigen.Need.VECTORS);
-    Spectrum spectrum = Spectrum.fromGramEigenvalues(eig.values);
-    double[] lambda = spectrum.eigenvalues();
-    int kept = 0;
-    while (kept < Math.min(k, n) && lambda[kept] > 0) {
-      kept++;
-    }
+    SymmetricEigen eig = SymmetricEigen.of(Gram.centred(uncentredGram, n), SymmetricEigen.Need.VECTORS);
+    int kept = nonZeroComponents(eig, n, k);
     int p = x[0].length;
     double[] mean = new double[p];
     for (int t = 0; t < n; t++) {
@@ -54,7 +46,7 @@ public final class PcaBasis {
         coords[i][t] = s * u[t];
       }
     }
-    return new PcaBasis(spectrum, dirs, coords, sv);
+    return new PcaBasis(dirs, coords, sv);
   }
 
   /**
@@ -63,11 +55,7 @@ public final class PcaBasis {
    */
   public static double[][] coordinatesOnly(double[][] uncentredGram, int n, int k) {
     SymmetricEigen eig = SymmetricEigen.of(Gram.centred(uncentredGram, n), SymmetricEigen.Need.VECTORS);
-    double[] lambda = Spectrum.fromGramEigenvalues(eig.values).eigenvalues();
-    int kept = 0;
-    while (kept < Math.min(k, n) && lambda[kept] > 0) {
-      kept++;
-    }
+    int kept = nonZeroComponents(eig, n, k);
     double[][] coords = new double[kept][n];
     for (int i = 0; i < kept; i++) {
       double s = Math.sqrt(eig.values[i]);
@@ -78,8 +66,14 @@ public final class PcaBasis {
     return coords;
   }
 
-  public Spectrum spectrum() {
-    return spectrum;
+  /** How many of the top k components are not numerical zeros (a short run has fewer than k). */
+  private static int nonZeroComponents(SymmetricEigen eig, int n, int k) {
+    double[] lambda = Spectrum.fromGramEigenvalues(eig.values).eigenvalues();
+    int kept = 0;
+    while (kept < Math.min(k, n) && lambda[kept] > 0) {
+      kept++;
+    }
+    return kept;
   }
 
   /** Orthonormal rows, at most k of them (fewer when the trajectory has lower rank). */

@@ -89,16 +89,6 @@ public final class Params {
     return v;
   }
 
-  public Params copy() {
-    Params p = zeros(layout, precision);
-    p.flat.assign(flat);
-    return p;
-  }
-
-  public void assign(Params other) {
-    flat.assign(other.flat);
-  }
-
   public double[] toDoubleArray() {
     return flat.toDoubleVector();
   }

@@ -65,16 +65,11 @@ public final class Transformer {
 
   /** Logits {@code [B, C]} and what the backward pass and the attention probes need. */
   public static final class Forward {
-    private final Batch batch;
     private final List<LayerCache> layers = new ArrayList<>();
     private INDArray last;
     private LayerNorm.Cache lnF;
     private INDArray readout;
     private INDArray logits;
-
-    private Forward(Batch batch) {
-      this.batch = batch;
-    }
 
     public INDArray logits() {
       return logits;
@@ -84,10 +79,6 @@ public final class Transformer {
     public INDArray attention(int layer) {
       return layers.get(layer).attention;
     }
-
-    public Batch batch() {
-      return batch;
-    }
   }
 
   public Forward forward(Params p, Batch batch) {
@@ -96,7 +87,7 @@ public final class Transformer {
     int t = spec.seqLen();
     int d = spec.dModel();
     int n = b * t;
-    Forward f = new Forward(batch);
+    Forward f = new Forward();
     INDArray x = Nd4j.pullRows(p.get("tok_emb"), 1, batch.tokens(), 'c');
     shaped(x, b, (long) t * d).addiRowVector(shaped(p.get("pos_emb"), (long) t * d));
     INDArray mask = Nd4j.createFromArray(causalMask).castTo(x.dataType());

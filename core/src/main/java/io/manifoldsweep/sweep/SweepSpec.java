@@ -35,7 +35,6 @@ public final class SweepSpec {
   private static final int MAX_CELLS = 100_000;
 
   private final String name;
-  private final String description;
   private final Map<String, Object> tree;
   private final List<List<Axis>> axisGroups;
   private final String sourceYaml;
@@ -43,9 +42,8 @@ public final class SweepSpec {
   /** One grid axis: a dotted key path and its values. */
   public record Axis(String path, List<Object> values) {}
 
-  private SweepSpec(String name, String description, Map<String, Object> tree, List<List<Axis>> axisGroups, String sourceYaml) {
+  private SweepSpec(String name, Map<String, Object> tree, List<List<Axis>> axisGroups, String sourceYaml) {
     this.name = name;
-    this.description = description;
     this.tree = tree;
     this.axisGroups = axisGroups;
     this.sourceYaml = sourceYaml;
@@ -76,7 +74,7 @@ public final class SweepSpec {
     List<Axis> axes = new ArrayList<>();
     collectAxes("", tree, axes);
     List<List<Axis>> groups = groupAxes(axes, doc.get("zip"));
-    SweepSpec spec = new SweepSpec((String) name, (String) description, tree, groups, yaml);
+    SweepSpec spec = new SweepSpec((String) name, tree, groups, yaml);
     long cells = 1;
     for (List<Axis> g : groups) {
       cells *= g.get(0).values().size();
@@ -91,16 +89,8 @@ public final class SweepSpec {
     return name;
   }
 
-  public String description() {
-    return description == null ? "" : description;
-  }
-
   public String sourceYaml() {
     return sourceYaml;
-  }
-
-  public List<List<Axis>> axisGroups() {
-    return axisGroups;
   }
 
   /** Every cell of the grid, resolved and validated, in grid order. */

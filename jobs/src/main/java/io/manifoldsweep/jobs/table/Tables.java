@@ -70,12 +70,6 @@ public final class Tables {
       .required(DOUBLE).named("delta_norm_outside_attention")
       .named(COMMUTATORS);
 
-  /** Run-level columns before the knob columns. */
-  public static final List<String> RUN_COLUMNS = List.of(
-      "cell_id", "sweep", "status", "message", "steps_done", "wall_seconds", "eval_acc",
-      "project_version", "spark_version", "nd4j_version", "java_version", "host", "attempt",
-      "started_at_ms", "finished_at_ms", "config_json");
-
   private Tables() {}
 
   /** Every knob of a cell as one flat column each ({@code task.markers.min -> markers_min}). */
