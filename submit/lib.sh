@@ -94,6 +94,10 @@ ms_submit() {
   fi
   submit+=("${confs[@]}")
   export OMP_NUM_THREADS="$cpus" OPENBLAS_NUM_THREADS="$cpus"
+  # Spark binds the driver's UI to SPARK_LOCAL_IP, else to every interface: keep one-machine runs local
+  case "$master" in
+    local*|spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
+  esac
   if [ -n "${SPARK_HOME:-}" ]; then
     exec "$SPARK_HOME/bin/spark-submit" "${submit[@]}" "$(ms_app_jar)" "${app[@]}"
   fi
