@@ -65,16 +65,7 @@ public final class QueryCommand implements Callable<Integer> {
 
   private void print(Dataset<Row> df) {
     switch (format) {
-      case TEXT -> {
-        // Dataset.show writes to System.out; route it through this command's stream
-        PrintStream old = System.out;
-        System.setOut(out);
-        try {
-          df.show(limit, false);
-        } finally {
-          System.setOut(old);
-        }
-      }
+      case TEXT -> TableOutput.show(df, limit, out);
       case JSON -> df.toJSON().collectAsList().forEach(out::println);
       case CSV -> {
         out.println(String.join(",", df.columns()));

@@ -65,12 +65,6 @@ final class SummaryReport {
   }
 
   private static void show(SparkSession spark, PrintStream out, String sql) {
-    PrintStream old = System.out;
-    System.setOut(out);
-    try {
-      spark.sql(sql).show(10_000, false);
-    } finally {
-      System.setOut(old);
-    }
+    TableOutput.show(spark.sql(sql), 10_000, out);
   }
 }

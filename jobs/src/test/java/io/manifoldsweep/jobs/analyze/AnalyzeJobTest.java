@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.analysis.PrincipalAngles;
+import io.manifoldsweep.jobs.TestFiles;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
 import io.manifoldsweep.sweep.SweepSpec;
@@ -37,13 +38,10 @@ class AnalyzeJobTest {
   static void sweepOnce() throws IOException {
     spark = SparkSession.builder().master("local[2]").appName("AnalyzeJobTest")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    String yaml;
-    try (var in = AnalyzeJobTest.class.getResourceAsStream("/tiny.yaml")) {
-      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8)
-          .replace("modulus: [5, 7]", "modulus: 5")
-          .replace("init_seed: [0, 1]}", "init_seed: [0, 1], data_seed: [0, 1]}")
-          .replace("steps: 60", "steps: 100");
-    }
+    String yaml = TestFiles.tinyYaml()
+        .replace("modulus: [5, 7]", "modulus: 5")
+        .replace("init_seed: [0, 1]}", "init_seed: [0, 1], data_seed: [0, 1]}")
+        .replace("steps: 60", "steps: 100");
     SweepSpec spec = SweepSpec.parse(yaml, "tiny.yaml");
     swept = shared.resolve("swept");
     new SweepJob(spark, quiet(), 60_000).run(spec, spec.cells(), swept.toString(), SweepHooks.NONE);
@@ -59,17 +57,7 @@ class AnalyzeJobTest {
   }
 
   private static Path copyOfSweep(Path target) throws IOException {
-    try (Stream<Path> files = Files.walk(swept)) {
-      for (Path p : files.toList()) {
-        Path to = target.resolve(swept.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(p, to);
-        }
-      }
-    }
-    return target;
+    return TestFiles.copyTree(swept, target, p -> true);
   }
 
   @Test

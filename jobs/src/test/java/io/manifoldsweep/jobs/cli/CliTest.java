@@ -2,9 +2,9 @@ package io.manifoldsweep.jobs.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.manifoldsweep.jobs.TestFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,9 +36,7 @@ class CliTest {
   @BeforeAll
   static void writeConfig() throws IOException {
     config = tmp.resolve("tiny.yaml");
-    try (InputStream in = CliTest.class.getResourceAsStream("/tiny.yaml")) {
-      Files.write(config, in.readAllBytes());
-    }
+    Files.writeString(config, TestFiles.tinyYaml());
   }
 
   static Run cli(String... args) {
@@ -126,10 +124,10 @@ class CliTest {
   void badInputCatalogue() throws IOException {
     Path results = tmp.resolve("results");
     Path unanalysed = tmp.resolve("unanalysed");
-    copyTree(results, unanalysed, p -> !p.toString().contains("dimension") && !p.toString().contains("alignment")
+    TestFiles.copyTree(results, unanalysed, p -> !p.toString().contains("dimension") && !p.toString().contains("alignment")
         && !p.toString().contains("saturation") && !p.toString().contains("bases") && !p.toString().contains("projections"));
     Path truncatedDir = tmp.resolve("truncated");
-    copyTree(results, truncatedDir, p -> true);
+    TestFiles.copyTree(results, truncatedDir, p -> true);
     Map<String, Long> before = fingerprint(results);
     List<String> problems = new ArrayList<>();
     for (BadInput bad : catalogue()) {
@@ -164,23 +162,6 @@ class CliTest {
     assertThat(truncated.exit()).isEqualTo(1);
     assertThat(truncated.err()).contains(snapshot.getFileName().toString());
     assertThat(truncatedDir.resolve("dimensions")).as("previous analysis tables kept").isDirectory();
-  }
-
-  private static void copyTree(Path from, Path to, java.util.function.Predicate<Path> keep) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path p : files.toList()) {
-        if (!keep.test(from.relativize(p))) {
-          continue;
-        }
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.createDirectories(target.getParent());
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 
   private static Map<String, Long> fingerprint(Path root) throws IOException {

@@ -2,8 +2,8 @@ package io.manifoldsweep.jobs.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.manifoldsweep.jobs.TestFiles;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,10 +50,8 @@ class StandaloneClusterIT {
         "MS_SPARK_PROPERTIES", tmp.resolve("cluster").resolve("spark.properties").toString(),
         "MS_JAVA_OPTS", "-Xmx1g");
     master = "spark://127.0.0.1:" + port;
-    try (InputStream in = StandaloneClusterIT.class.getResourceAsStream("/tiny.yaml")) {
-      config = tmp.resolve("tiny.yaml");
-      Files.write(config, in.readAllBytes());
-    }
+    config = tmp.resolve("tiny.yaml");
+    Files.writeString(config, TestFiles.tinyYaml());
     Result up = run("submit/local-cluster", "start", "--workers", "2", "--cores", "1", "--memory", "2g");
     assertThat(up.exit()).as(up.output()).isZero();
     String props = Files.readString(tmp.resolve("cluster").resolve("spark.properties"));

@@ -2,6 +2,7 @@ package io.manifoldsweep.jobs.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.manifoldsweep.jobs.TestFiles;
 import io.manifoldsweep.jobs.analyze.AnalyzeJob;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
@@ -39,10 +40,7 @@ class ReportTest {
   static void render() throws IOException {
     spark = SparkSession.builder().master("local[2]").appName("ReportTest")
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
-    String yaml;
-    try (var in = ReportTest.class.getResourceAsStream("/tiny.yaml")) {
-      yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("init_seed: [0, 1]}", "init_seed: [0, 1], data_seed: [0, 1]}");
-    }
+    String yaml = TestFiles.tinyYaml().replace("init_seed: [0, 1]}", "init_seed: [0, 1], data_seed: [0, 1]}");
     SweepSpec spec = SweepSpec.parse(yaml, "tiny.yaml");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     Path dir = tmp.resolve("results");

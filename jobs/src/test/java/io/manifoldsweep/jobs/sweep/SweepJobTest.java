@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.jobs.TestFiles;
 import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.CellSpec;
@@ -43,15 +44,7 @@ class SweepJobTest {
     spark.stop();
   }
 
-  static final String TINY = tinyYaml();
-
-  static String tinyYaml() {
-    try (var in = SweepJobTest.class.getResourceAsStream("/tiny.yaml")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
+  static final String TINY = TestFiles.tinyYaml();
 
   private SweepJob.Outcome sweep(SweepSpec spec, Path out, SweepHooks hooks) {
     return new SweepJob(spark, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), 60_000)
