@@ -1,13 +1,22 @@
 package io.manifoldsweep.model;
 
-import static io.manifoldsweep.model.Linalg.columnSumsInto;
-
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.ops.transforms.Transforms;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** LayerNorm over the last axis of {@code [rows, d]}: eps 1e-5, biased variance (PyTorch). */
+/**
+ * LayerNorm over the last axis of {@code [rows, d]}: eps 1e-5, biased variance (PyTorch). One pass
+ * per block of rows in Java; as ND4J ops it took a dozen passes over the activations. The loops are
+ * written with the Vector API (scalar at the row's end) because C2 left the plain loops scalar:
+ * they store to several arrays it cannot prove distinct.
+ */
 final class LayerNorm {
   static final double EPS = 1e-5;
+  /** Rows per block: one batch element of the canonical model, small enough to stay in L1/L2. */
+  private static final int BLOCK_ROWS = 16;
+  private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
 
   /** What the backward pass needs: the normalised input and the reciprocal std per row. */
   record Cache(INDArray xhat, INDArray rstd) {}
@@ -15,22 +24,139 @@ final class LayerNorm {
   private LayerNorm() {}
 
   static INDArray forward(INDArray x, INDArray gamma, INDArray beta, Cache[] cacheOut) {
-    INDArray xc = x.subColumnVector(x.mean(true, 1));
-    INDArray var = xc.mul(xc).mean(true, 1);
-    INDArray rstd = Transforms.pow(var.addi(EPS), -0.5, false);
-    INDArray xhat = xc.muliColumnVector(rstd);
+    int rows = Math.toIntExact(x.size(0));
+    int d = Math.toIntExact(x.size(1));
+    INDArray out = Nd4j.createUninitialized(x.dataType(), rows, d);
+    INDArray xhat = Nd4j.createUninitialized(x.dataType(), rows, d);
+    INDArray rstd = Nd4j.createUninitialized(x.dataType(), rows);
+    HostView xView = HostView.of(x);
+    HostView outView = HostView.of(out);
+    HostView xhatView = HostView.of(xhat);
+    double[] g = HostView.of(gamma).readAll();
+    double[] bt = HostView.of(beta).readAll();
+    double[] buf = new double[BLOCK_ROWS * d];
+    double[] y = new double[BLOCK_ROWS * d];
+    double[] rs = new double[rows];
+    int bound = LANES.loopBound(d);
+    for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
+      int n = Math.min(BLOCK_ROWS, rows - r0);
+      xView.read(r0 * d, buf, 0, n * d);
+      for (int r = 0; r < n; r++) {
+        int o = r * d;
+        double mean = sum(buf, o, d) / d;
+        int c = 0;
+        for (; c < bound; c += LANES.length()) {
+          DoubleVector.fromArray(LANES, buf, o + c).sub(mean).intoArray(buf, o + c);
+        }
+        for (; c < d; c++) {
+          buf[o + c] -= mean;
+        }
+        double inv = 1.0 / Math.sqrt(dot(buf, o, buf, o, d) / d + EPS);
+        rs[r0 + r] = inv;
+        c = 0;
+        for (; c < bound; c += LANES.length()) {
+          DoubleVector xh = DoubleVector.fromArray(LANES, buf, o + c).mul(inv);
+          xh.intoArray(buf, o + c);
+          xh.fma(DoubleVector.fromArray(LANES, g, c), DoubleVector.fromArray(LANES, bt, c)).intoArray(y, o + c);
+        }
+        for (; c < d; c++) {
+          buf[o + c] *= inv;
+          y[o + c] = buf[o + c] * g[c] + bt[c];
+        }
+      }
+      xhatView.write(buf, 0, r0 * d, n * d);
+      outView.write(y, 0, r0 * d, n * d);
+    }
+    HostView.of(rstd).writeAll(rs);
     cacheOut[0] = new Cache(xhat, rstd);
-    return xhat.mulRowVector(gamma).addiRowVector(beta);
+    return out;
   }
 
-  /** Writes dgamma and dbeta into the gradient views and returns dx. */
-  static INDArray backward(INDArray dy, Cache cache, INDArray gamma, INDArray dGamma, INDArray dBeta) {
-    INDArray xhat = cache.xhat();
-    columnSumsInto(dy.mul(xhat), dGamma);
-    columnSumsInto(dy, dBeta);
-    INDArray dxhat = dy.mulRowVector(gamma);
-    INDArray meanD = dxhat.mean(true, 1);
-    INDArray meanDX = dxhat.mul(xhat).mean(true, 1);
-    return dxhat.subiColumnVector(meanD).subi(xhat.mulColumnVector(meanDX)).muliColumnVector(cache.rstd());
+  /**
+   * Writes d(loss)/d(gamma) and d(loss)/d(beta) into the gradient views and adds d(loss)/d(x) into
+   * {@code dx}, the residual stream's gradient, so the caller needs no separate add.
+   */
+  static void addBackward(INDArray dy, Cache cache, INDArray gamma, INDArray dGamma, INDArray dBeta, INDArray dx) {
+    int rows = Math.toIntExact(dy.size(0));
+    int d = Math.toIntExact(dy.size(1));
+    HostView dyView = HostView.of(dy);
+    HostView xhatView = HostView.of(cache.xhat());
+    HostView dxView = HostView.of(dx);
+    double[] g = HostView.of(gamma).readAll();
+    double[] rs = HostView.of(cache.rstd()).readAll();
+    double[] dyBuf = new double[BLOCK_ROWS * d];
+    double[] xh = new double[BLOCK_ROWS * d];
+    double[] acc = new double[BLOCK_ROWS * d];
+    double[] dxh = new double[d];
+    int bound = LANES.loopBound(d);
+    double[] sumGamma = new double[d];
+    double[] sumBeta = new double[d];
+    for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
+      int n = Math.min(BLOCK_ROWS, rows - r0);
+      dyView.read(r0 * d, dyBuf, 0, n * d);
+      xhatView.read(r0 * d, xh, 0, n * d);
+      dxView.read(r0 * d, acc, 0, n * d);
+      for (int r = 0; r < n; r++) {
+        int o = r * d;
+        int c = 0;
+        for (; c < bound; c += LANES.length()) {
+          DoubleVector dyc = DoubleVector.fromArray(LANES, dyBuf, o + c);
+          dyc.fma(DoubleVector.fromArray(LANES, xh, o + c), DoubleVector.fromArray(LANES, sumGamma, c)).intoArray(sumGamma, c);
+          dyc.add(DoubleVector.fromArray(LANES, sumBeta, c)).intoArray(sumBeta, c);
+          dyc.mul(DoubleVector.fromArray(LANES, g, c)).intoArray(dxh, c);
+        }
+        for (; c < d; c++) {
+          sumGamma[c] += dyBuf[o + c] * xh[o + c];
+          sumBeta[c] += dyBuf[o + c];
+          dxh[c] = dyBuf[o + c] * g[c];
+        }
+        double meanD = sum(dxh, 0, d) / d;
+        double meanDX = dot(dxh, 0, xh, o, d) / d;
+        double inv = rs[r0 + r];
+        c = 0;
+        for (; c < bound; c += LANES.length()) {
+          DoubleVector xhc = DoubleVector.fromArray(LANES, xh, o + c);
+          DoubleVector.fromArray(LANES, dxh, c).sub(meanD).sub(xhc.mul(meanDX))
+              .fma(DoubleVector.broadcast(LANES, inv), DoubleVector.fromArray(LANES, acc, o + c)).intoArray(acc, o + c);
+        }
+        for (; c < d; c++) {
+          acc[o + c] += (dxh[c] - meanD - xh[o + c] * meanDX) * inv;
+        }
+      }
+      dxView.write(acc, 0, r0 * d, n * d);
+    }
+    HostView.of(dGamma).writeAll(sumGamma);
+    HostView.of(dBeta).writeAll(sumBeta);
+  }
+
+  /**
+   * Row sums with a vector of partial sums. A scalar sum is one chain of dependent adds, bound by
+   * add latency, and C2 does not vectorize it (it would reorder the additions); it made LayerNorm
+   * cost as much as a projection gemm.
+   */
+  private static double sum(double[] x, int off, int len) {
+    DoubleVector acc = DoubleVector.zero(LANES);
+    int c = 0;
+    for (; c < LANES.loopBound(len); c += LANES.length()) {
+      acc = acc.add(DoubleVector.fromArray(LANES, x, off + c));
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; c < len; c++) {
+      s += x[off + c];
+    }
+    return s;
+  }
+
+  private static double dot(double[] x, int xOff, double[] y, int yOff, int len) {
+    DoubleVector acc = DoubleVector.zero(LANES);
+    int c = 0;
+    for (; c < LANES.loopBound(len); c += LANES.length()) {
+      acc = DoubleVector.fromArray(LANES, x, xOff + c).fma(DoubleVector.fromArray(LANES, y, yOff + c), acc);
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; c < len; c++) {
+      s += x[xOff + c] * y[yOff + c];
+    }
+    return s;
   }
 }

@@ -22,7 +22,7 @@ final class Linalg {
   static INDArray mm(INDArray a, INDArray b, boolean transA, boolean transB) {
     long rows = transA ? a.size(1) : a.size(0);
     long cols = transB ? b.size(0) : b.size(1);
-    INDArray c = Nd4j.create(a.dataType(), rows, cols);
+    INDArray c = Nd4j.createUninitialized(a.dataType(), rows, cols);
     Nd4j.gemm(a, b, c, transA, transB, 1.0, 0.0);
     return c;
   }
@@ -45,14 +45,5 @@ final class Linalg {
   static void columnSumsInto(INDArray x, INDArray out) {
     INDArray ones = Nd4j.ones(x.dataType(), 1, x.size(0));
     Nd4j.gemm(ones, x, shaped(out, 1, x.size(1)), false, false, 1.0, 0.0);
-  }
-
-  /** Batched product of rank-3 arrays {@code [n, r, k] x [n, k, c]} into a new array. */
-  static INDArray bmm(INDArray a, INDArray b, boolean transA, boolean transB) {
-    long rows = transA ? a.size(2) : a.size(1);
-    long cols = transB ? b.size(1) : b.size(2);
-    INDArray c = Nd4j.create(a.dataType(), a.size(0), rows, cols);
-    Nd4j.matmul(a, b, c, transA, transB, false);
-    return c;
   }
 }

@@ -1,6 +1,5 @@
 package io.manifoldsweep.model;
 
-import static io.manifoldsweep.model.Linalg.bmm;
 import static io.manifoldsweep.model.Linalg.columnSumsInto;
 import static io.manifoldsweep.model.Linalg.mm;
 import static io.manifoldsweep.model.Linalg.mmAdd;
@@ -10,6 +9,7 @@ import static io.manifoldsweep.model.Linalg.shaped;
 import io.manifoldsweep.task.Batch;
 import java.util.ArrayList;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
@@ -19,28 +19,22 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * The pre-LayerNorm transformer of DESIGN section 2 with a hand-written backward pass.
  *
- * <p>Activations are created in whatever ND4J workspace is open when a method is called; callers
- * open one per step (without it ND4J is several times slower and native memory grows without
- * bound). A {@link Forward} is only valid inside the workspace it was computed in.
+ * <p>Matrix products go to BLAS through {@link Linalg}; attention, LayerNorm and the embedding are
+ * fused Java kernels ({@link Attention}, {@link LayerNorm}, {@link Embedding}) on the same arrays.
+ * Activations are created in whatever ND4J workspace is open when a method is called; callers open
+ * one per step (without it ND4J is several times slower and native memory grows without bound). A
+ * {@link Forward} is only valid inside the workspace it was computed in.
  */
 public final class Transformer {
-  /** Added to masked scores; finite so that no inf-inf NaN can arise, large enough that exp is 0. */
-  private static final double MASKED = -1e9;
-
   private final ModelSpec spec;
   private final ParamLayout layout;
-  private final double[] causalMask;
+  private final Attention attention;
 
   public Transformer(ParamLayout layout) {
+    VectorApi.require();
     this.layout = layout;
     this.spec = layout.spec();
-    int t = spec.seqLen();
-    this.causalMask = new double[t * t];
-    for (int i = 0; i < t; i++) {
-      for (int j = i + 1; j < t; j++) {
-        causalMask[i * t + j] = MASKED;
-      }
-    }
+    this.attention = new Attention(spec);
   }
 
   public ParamLayout layout() {
@@ -51,9 +45,7 @@ public final class Transformer {
   private static final class LayerCache {
     LayerNorm.Cache ln1;
     INDArray h;
-    INDArray q;
-    INDArray k;
-    INDArray v;
+    Attention.Projections projections;
     INDArray attention;
     INDArray heads;
     LayerNorm.Cache ln2;
@@ -87,26 +79,26 @@ public final class Transformer {
     int t = spec.seqLen();
     int d = spec.dModel();
     int n = b * t;
+    DataType type = p.flat().dataType();
     Forward f = new Forward();
-    INDArray x = Nd4j.pullRows(p.get("tok_emb"), 1, batch.tokens(), 'c');
-    shaped(x, b, (long) t * d).addiRowVector(shaped(p.get("pos_emb"), (long) t * d));
-    INDArray mask = Nd4j.createFromArray(causalMask).castTo(x.dataType());
-    double scale = 1.0 / Math.sqrt(spec.headDim());
+    INDArray x = Nd4j.createUninitialized(type, n, d);
+    Embedding.forward(batch.tokens(), p.get("tok_emb"), p.get("pos_emb"), x);
     for (int i = 0; i < spec.layers(); i++) {
       String pre = "layer" + i + ".";
       LayerCache c = new LayerCache();
       LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
       c.h = LayerNorm.forward(x, p.get(pre + "ln1.gamma"), p.get(pre + "ln1.beta"), ln);
       c.ln1 = ln[0];
-      c.q = splitHeads(linear(c.h, p, pre + "attn.wq", pre + "attn.bq"), b);
-      c.k = splitHeads(linear(c.h, p, pre + "attn.wk", pre + "attn.bk"), b);
-      c.v = splitHeads(linear(c.h, p, pre + "attn.wv", pre + "attn.bv"), b);
-      INDArray scores = bmm(c.q, c.k, false, true).muli(scale);
-      shaped(scores, (long) b * spec.heads(), (long) t * t).addiRowVector(mask);
-      softmaxRowsInPlace(shaped(scores, (long) b * spec.heads() * t, t));
-      c.attention = scores;
-      c.heads = mergeHeads(bmm(scores, c.v, false, false), b);
-      x.addi(linear(c.heads, p, pre + "attn.wo", pre + "attn.bo"));
+      c.projections = new Attention.Projections(
+          mm(c.h, p.get(pre + "attn.wq"), false, false),
+          mm(c.h, p.get(pre + "attn.wk"), false, false),
+          mm(c.h, p.get(pre + "attn.wv"), false, false),
+          p.get(pre + "attn.bq"), p.get(pre + "attn.bk"), p.get(pre + "attn.bv"));
+      c.attention = Nd4j.createUninitialized(type, (long) b * spec.heads(), t, t);
+      c.heads = Nd4j.createUninitialized(type, n, d);
+      attention.forward(c.projections, c.attention, c.heads, b);
+      mmAdd(c.heads, p.get(pre + "attn.wo"), x, false, false);
+      x.addiRowVector(p.get(pre + "attn.bo"));
       if (spec.mlp()) {
         c.h2 = LayerNorm.forward(x, p.get(pre + "ln2.gamma"), p.get(pre + "ln2.beta"), ln);
         c.ln2 = ln[0];
@@ -134,6 +126,7 @@ public final class Transformer {
     int b = batch.size();
     int t = spec.seqLen();
     int d = spec.dModel();
+    DataType type = f.logits.dataType();
     INDArray logProbs = logSoftmaxRows(f.logits);
     INDArray oneHot = oneHot(batch.labels(), spec.classes(), f.logits);
     double loss = -logProbs.mul(oneHot).sumNumber().doubleValue() / b;
@@ -142,12 +135,11 @@ public final class Transformer {
     mmInto(f.readout, dLogits, grad.get("head.w"), true, false);
     columnSumsInto(dLogits, grad.get("head.b"));
     INDArray dReadout = mm(dLogits, p.get("head.w"), false, true);
-    INDArray dLast =
-        LayerNorm.backward(dReadout, f.lnF, p.get("ln_f.gamma"), grad.get("ln_f.gamma"), grad.get("ln_f.beta"));
-    INDArray dx = Nd4j.zeros(f.logits.dataType(), (long) b * t, d);
+    INDArray dLast = Nd4j.zeros(type, b, d);
+    LayerNorm.addBackward(dReadout, f.lnF, p.get("ln_f.gamma"), grad.get("ln_f.gamma"), grad.get("ln_f.beta"), dLast);
+    INDArray dx = Nd4j.zeros(type, (long) b * t, d);
     shaped(dx, b, t, d).get(NDArrayIndex.all(), NDArrayIndex.point(t - 1), NDArrayIndex.all()).assign(dLast);
 
-    double scale = 1.0 / Math.sqrt(spec.headDim());
     for (int i = spec.layers() - 1; i >= 0; i--) {
       String pre = "layer" + i + ".";
       LayerCache c = f.layers.get(i);
@@ -161,32 +153,25 @@ public final class Transformer {
         mmInto(c.h2, dz, grad.get(pre + "mlp.w1"), true, false);
         columnSumsInto(dz, grad.get(pre + "mlp.b1"));
         INDArray dh2 = mm(dz, p.get(pre + "mlp.w1"), false, true);
-        dx.addi(LayerNorm.backward(dh2, c.ln2, p.get(pre + "ln2.gamma"), grad.get(pre + "ln2.gamma"), grad.get(pre + "ln2.beta")));
+        LayerNorm.addBackward(dh2, c.ln2, p.get(pre + "ln2.gamma"), grad.get(pre + "ln2.gamma"), grad.get(pre + "ln2.beta"), dx);
       }
       mmInto(c.heads, dx, grad.get(pre + "attn.wo"), true, false);
       columnSumsInto(dx, grad.get(pre + "attn.bo"));
-      INDArray dHeads = splitHeads(mm(dx, p.get(pre + "attn.wo"), false, true), b);
-      INDArray dAttn = bmm(dHeads, c.v, false, true);
-      INDArray dV = mergeHeads(bmm(c.attention, dHeads, true, false), b);
-      INDArray a2 = shaped(c.attention, (long) b * spec.heads() * t, t);
-      INDArray dA2 = shaped(dAttn, (long) b * spec.heads() * t, t);
-      INDArray rowDot = dA2.mul(a2).sum(true, 1);
-      dA2.subiColumnVector(rowDot).muli(a2).muli(scale);
-      INDArray dQ = mergeHeads(bmm(dAttn, c.k, false, false), b);
-      INDArray dK = mergeHeads(bmm(dAttn, c.q, true, false), b);
-      INDArray dh = Nd4j.create(dx.dataType(), dx.shape());
-      projectionBackward(c.h, dQ, p, grad, pre + "attn.wq", pre + "attn.bq", dh, false);
-      projectionBackward(c.h, dK, p, grad, pre + "attn.wk", pre + "attn.bk", dh, true);
-      projectionBackward(c.h, dV, p, grad, pre + "attn.wv", pre + "attn.bv", dh, true);
-      dx.addi(LayerNorm.backward(dh, c.ln1, p.get(pre + "ln1.gamma"), grad.get(pre + "ln1.gamma"), grad.get(pre + "ln1.beta")));
+      INDArray dHeads = mm(dx, p.get(pre + "attn.wo"), false, true);
+      Attention.Projections dProj = new Attention.Projections(
+          Nd4j.createUninitialized(type, dx.shape()), Nd4j.createUninitialized(type, dx.shape()),
+          Nd4j.createUninitialized(type, dx.shape()),
+          grad.get(pre + "attn.bq"), grad.get(pre + "attn.bk"), grad.get(pre + "attn.bv"));
+      attention.backward(c.projections, c.attention, dHeads, dProj, b);
+      mmInto(c.h, dProj.q(), grad.get(pre + "attn.wq"), true, false);
+      mmInto(c.h, dProj.k(), grad.get(pre + "attn.wk"), true, false);
+      mmInto(c.h, dProj.v(), grad.get(pre + "attn.wv"), true, false);
+      INDArray dh = mm(dProj.q(), p.get(pre + "attn.wq"), false, true);
+      mmAdd(dProj.k(), p.get(pre + "attn.wk"), dh, false, true);
+      mmAdd(dProj.v(), p.get(pre + "attn.wv"), dh, false, true);
+      LayerNorm.addBackward(dh, c.ln1, p.get(pre + "ln1.gamma"), grad.get(pre + "ln1.gamma"), grad.get(pre + "ln1.beta"), dx);
     }
-    columnSumsInto(shaped(dx, b, (long) t * d), shaped(grad.get("pos_emb"), (long) t * d));
-    INDArray tokens = Nd4j.create(dx.dataType(), (long) b * t, spec.vocab());
-    int[] tok = batch.tokens();
-    for (int r = 0; r < tok.length; r++) {
-      tokens.putScalar(r, tok[r], 1.0);
-    }
-    mmInto(tokens, dx, grad.get("tok_emb"), true, false);
+    Embedding.backward(batch.tokens(), dx, grad.get("tok_emb"), grad.get("pos_emb"));
     return loss;
   }
 
@@ -211,31 +196,8 @@ public final class Transformer {
     return new double[] {loss / labels.length, correct};
   }
 
-  private void projectionBackward(
-      INDArray in, INDArray dOut, Params p, Params grad, String w, String bias, INDArray dIn, boolean accumulate) {
-    mmInto(in, dOut, grad.get(w), true, false);
-    columnSumsInto(dOut, grad.get(bias));
-    if (accumulate) {
-      mmAdd(dOut, p.get(w), dIn, false, true);
-    } else {
-      mmInto(dOut, p.get(w), dIn, false, true);
-    }
-  }
-
   private static INDArray linear(INDArray x, Params p, String w, String b) {
     return mm(x, p.get(w), false, false).addiRowVector(p.get(b));
-  }
-
-  /** {@code [B*T, d]} to {@code [B*H, T, d/H]}: head h takes columns h*d/H .. (h+1)*d/H - 1. */
-  private INDArray splitHeads(INDArray x, int b) {
-    int t = spec.seqLen();
-    int hd = spec.headDim();
-    return shaped(shaped(x, b, t, spec.heads(), hd).permute(0, 2, 1, 3).dup('c'), (long) b * spec.heads(), t, hd);
-  }
-
-  private INDArray mergeHeads(INDArray x, int b) {
-    int t = spec.seqLen();
-    return shaped(shaped(x, b, spec.heads(), t, spec.headDim()).permute(0, 2, 1, 3).dup('c'), (long) b * t, spec.dModel());
   }
 
   private int[] lastPositions(int b) {
@@ -244,12 +206,6 @@ public final class Transformer {
       rows[i] = i * spec.seqLen() + spec.seqLen() - 1;
     }
     return rows;
-  }
-
-  private static void softmaxRowsInPlace(INDArray rows) {
-    rows.subiColumnVector(rows.max(true, 1));
-    Transforms.exp(rows, false);
-    rows.diviColumnVector(rows.sum(true, 1));
   }
 
   private static INDArray logSoftmaxRows(INDArray logits) {
