@@ -256,8 +256,13 @@ final class Attention {
   }
 
   private void addColumnSums(double[] rows, double[] sums) {
+    int bound = LANES.loopBound(d);
     for (int r = 0; r < t; r++) {
-      for (int c = 0; c < d; c++) {
+      int c = 0;
+      for (; c < bound; c += LANES.length()) {
+        DoubleVector.fromArray(LANES, rows, r * d + c).add(DoubleVector.fromArray(LANES, sums, c)).intoArray(sums, c);
+      }
+      for (; c < d; c++) {
         sums[c] += rows[r * d + c];
       }
     }
@@ -297,9 +302,15 @@ final class Attention {
 
     /** {@code rows = (rows + bias) * factor}. */
     void addBias(double[] rows, double[] bias, double factor) {
+      int bound = LANES.loopBound(d);
       for (int r = 0; r < t; r++) {
-        for (int c = 0; c < d; c++) {
-          rows[r * d + c] = (rows[r * d + c] + bias[c]) * factor;
+        int o = r * d;
+        int c = 0;
+        for (; c < bound; c += LANES.length()) {
+          DoubleVector.fromArray(LANES, rows, o + c).add(DoubleVector.fromArray(LANES, bias, c)).mul(factor).intoArray(rows, o + c);
+        }
+        for (; c < d; c++) {
+          rows[o + c] = (rows[o + c] + bias[c]) * factor;
         }
       }
     }

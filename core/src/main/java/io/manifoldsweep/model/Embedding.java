@@ -1,13 +1,18 @@
 package io.manifoldsweep.model;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Token plus position embedding of {@code [B*T]} tokens, and its gradient as a scatter-add. Gathering
  * and scattering rows in Java avoids the one-hot {@code [B*T, vocab]} matrix (and its gemm) the
- * gradient would otherwise need.
+ * gradient would otherwise need. Rows go through a block of {@link #BLOCK_ROWS} at a time.
  */
 final class Embedding {
+  private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
+  private static final int BLOCK_ROWS = 64;
+
   private Embedding() {}
 
   /** {@code x[r] = tokEmb[tokens[r]] + posEmb[r mod T]}. */
@@ -16,33 +21,46 @@ final class Embedding {
     int t = Math.toIntExact(posEmb.size(0));
     double[] tok = HostView.of(tokEmb).readAll();
     double[] pos = HostView.of(posEmb).readAll();
-    double[] rows = new double[tokens.length * d];
-    for (int r = 0; r < tokens.length; r++) {
-      int to = tokens[r] * d;
-      int po = (r % t) * d;
-      for (int c = 0; c < d; c++) {
-        rows[r * d + c] = tok[to + c] + pos[po + c];
+    HostView xView = HostView.of(x);
+    double[] rows = new double[BLOCK_ROWS * d];
+    for (int r0 = 0; r0 < tokens.length; r0 += BLOCK_ROWS) {
+      int n = Math.min(BLOCK_ROWS, tokens.length - r0);
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(tok, tokens[r0 + r] * d, rows, r * d, d);
+        addRow(pos, ((r0 + r) % t) * d, rows, r * d, d);
       }
+      xView.write(rows, 0, r0 * d, n * d);
     }
-    HostView.of(x).writeAll(rows);
   }
 
   /** Overwrites the embedding gradients with the sums of {@code dx}'s rows per token and position. */
   static void backward(int[] tokens, INDArray dx, INDArray dTokEmb, INDArray dPosEmb) {
     int d = Math.toIntExact(dTokEmb.size(1));
     int t = Math.toIntExact(dPosEmb.size(0));
-    double[] g = HostView.of(dx).readAll();
+    HostView dxView = HostView.of(dx);
+    double[] rows = new double[BLOCK_ROWS * d];
     double[] tok = new double[Math.toIntExact(dTokEmb.length())];
     double[] pos = new double[Math.toIntExact(dPosEmb.length())];
-    for (int r = 0; r < tokens.length; r++) {
-      int to = tokens[r] * d;
-      int po = (r % t) * d;
-      for (int c = 0; c < d; c++) {
-        tok[to + c] += g[r * d + c];
-        pos[po + c] += g[r * d + c];
+    for (int r0 = 0; r0 < tokens.length; r0 += BLOCK_ROWS) {
+      int n = Math.min(BLOCK_ROWS, tokens.length - r0);
+      dxView.read(r0 * d, rows, 0, n * d);
+      for (int r = 0; r < n; r++) {
+        addRow(rows, r * d, tok, tokens[r0 + r] * d, d);
+        addRow(rows, r * d, pos, ((r0 + r) % t) * d, d);
       }
     }
     HostView.of(dTokEmb).writeAll(tok);
     HostView.of(dPosEmb).writeAll(pos);
+  }
+
+  /** {@code dst[dOff..dOff+d) += src[sOff..sOff+d)}. */
+  private static void addRow(double[] src, int sOff, double[] dst, int dOff, int d) {
+    int c = 0;
+    for (; c < LANES.loopBound(d); c += LANES.length()) {
+      DoubleVector.fromArray(LANES, src, sOff + c).add(DoubleVector.fromArray(LANES, dst, dOff + c)).intoArray(dst, dOff + c);
+    }
+    for (; c < d; c++) {
+      dst[dOff + c] += src[sOff + c];
+    }
   }
 }

@@ -140,6 +140,10 @@ public final class Transformer {
     INDArray dx = Nd4j.zeros(type, (long) b * t, d);
     shaped(dx, b, t, d).get(NDArrayIndex.all(), NDArrayIndex.point(t - 1), NDArrayIndex.all()).assign(dLast);
 
+    // Every layer overwrites these before reading them, so one set serves all layers.
+    INDArray dq = Nd4j.createUninitialized(type, dx.shape());
+    INDArray dk = Nd4j.createUninitialized(type, dx.shape());
+    INDArray dv = Nd4j.createUninitialized(type, dx.shape());
     for (int i = spec.layers() - 1; i >= 0; i--) {
       String pre = "layer" + i + ".";
       LayerCache c = f.layers.get(i);
@@ -159,9 +163,7 @@ public final class Transformer {
       columnSumsInto(dx, grad.get(pre + "attn.bo"));
       INDArray dHeads = mm(dx, p.get(pre + "attn.wo"), false, true);
       Attention.Projections dProj = new Attention.Projections(
-          Nd4j.createUninitialized(type, dx.shape()), Nd4j.createUninitialized(type, dx.shape()),
-          Nd4j.createUninitialized(type, dx.shape()),
-          grad.get(pre + "attn.bq"), grad.get(pre + "attn.bk"), grad.get(pre + "attn.bv"));
+          dq, dk, dv, grad.get(pre + "attn.bq"), grad.get(pre + "attn.bk"), grad.get(pre + "attn.bv"));
       attention.backward(c.projections, c.attention, dHeads, dProj, b);
       mmInto(c.h, dProj.q(), grad.get(pre + "attn.wq"), true, false);
       mmInto(c.h, dProj.k(), grad.get(pre + "attn.wk"), true, false);
