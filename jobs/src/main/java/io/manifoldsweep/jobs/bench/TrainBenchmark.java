@@ -45,7 +45,11 @@ public final class TrainBenchmark implements Callable<Integer> {
   @Option(names = "--steps", defaultValue = "60", description = "Timed steps (default ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--warmup", defaultValue = "15", description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+  /**
+   * The model's Vector API kernels run several times slower until C2 has compiled them (before that
+   * each vector op is a boxed Java object); 40 canonical steps cover that, a real run's first seconds.
+   */
+  @Option(names = "--warmup", defaultValue = "40", description = "Untimed steps first, while the JIT compiles the kernels (default ${DEFAULT-VALUE}).")
   int warmup;
 
   @Option(names = "--threads", defaultValue = "1", description = "Native threads (default ${DEFAULT-VALUE}).")

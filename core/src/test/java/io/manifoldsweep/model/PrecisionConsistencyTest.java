@@ -1,0 +1,61 @@
+package io.manifoldsweep.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
+
+import io.manifoldsweep.task.Batch;
+import io.manifoldsweep.task.MarkerTask;
+import io.manifoldsweep.task.Operation;
+import io.manifoldsweep.task.Sampling;
+import io.manifoldsweep.task.Schedule;
+import io.manifoldsweep.task.TaskSpec;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The golden tests pin the kernels in float64; this pins the float32 path (the conversions between
+ * float buffers and the kernels' double blocks) against it, on widths that are no whole number of
+ * SIMD vectors (d=20, head width 5, T=7) so every vector loop's tail runs too.
+ */
+class PrecisionConsistencyTest {
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void float32GradientMatchesFloat64(boolean mlp) {
+    TaskSpec task = new TaskSpec(30, 5, 7, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
+    ModelSpec spec = new ModelSpec(30, 7, 5, 2, 20, 4, mlp, 24);
+    ParamLayout layout = ParamLayout.of(spec);
+    Transformer model = new Transformer(layout);
+    Batch batch = new MarkerTask(task).trainBatch(2, 0, 9, 1, 2);
+    double[] theta = Params.initialise(layout, Precision.FLOAT64, 4).toDoubleArray();
+
+    Params grad64 = Params.zeros(layout, Precision.FLOAT64);
+    double loss64 = model.lossAndGradient(Params.fromArray(layout, Precision.FLOAT64, theta), batch, grad64);
+    Params grad32 = Params.zeros(layout, Precision.FLOAT32);
+    double loss32 = model.lossAndGradient(Params.fromArray(layout, Precision.FLOAT32, theta), batch, grad32);
+
+    assertThat(loss32).isCloseTo(loss64, offset(1e-5 * Math.abs(loss64)));
+    double[] g64 = grad64.toDoubleArray();
+    double[] g32 = grad32.toDoubleArray();
+    for (ParamLayout.Entry e : layout.entries()) {
+      double diff = 0;
+      double norm = 0;
+      for (int i = 0; i < e.length(); i++) {
+        int k = (int) e.offset() + i;
+        diff += (g32[k] - g64[k]) * (g32[k] - g64[k]);
+        norm += g64[k] * g64[k];
+      }
+      // relative to the whole gradient's norm: the key bias's gradient is exactly 0 in theory
+      assertThat(Math.sqrt(diff)).as("float32 vs float64 gradient of %s", e.name())
+          .isLessThanOrEqualTo(1e-4 * Math.sqrt(dot(g64, g64)));
+      assertThat(norm > 0 || e.name().endsWith("attn.bk")).as("%s has a gradient", e.name()).isTrue();
+    }
+  }
+
+  private static double dot(double[] a, double[] b) {
+    double s = 0;
+    for (int i = 0; i < a.length; i++) {
+      s += a[i] * b[i];
+    }
+    return s;
+  }
+}
