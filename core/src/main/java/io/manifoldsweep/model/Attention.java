@@ -69,12 +69,16 @@ final class Attention {
     private final Block blk;
     private final HostView attView;
     private final HostView outView;
-    private final double[] attBlock = new double[heads * t * t];
-    private final double[] outRows = new double[t * d];
-    private final double[] row = new double[Math.max(tp, hp)];
+    private final double[] attBlock;
+    private final double[] outRows;
+    private final double[] row;
 
     ForwardPass(Projections in, INDArray att, INDArray out) {
-      blk = new Block(in);
+      Scratch scratch = Scratch.get();
+      attBlock = scratch.buffer(0, heads * t * t);
+      outRows = scratch.buffer(1, t * d);
+      row = scratch.buffer(2, Math.max(tp, hp));
+      blk = new Block(in, scratch, 3);
       attView = HostView.of(att);
       outView = HostView.of(out);
     }
@@ -113,20 +117,28 @@ final class Attention {
     private final HostView dqView;
     private final HostView dkView;
     private final HostView dvView;
-    private final double[] attBlock = new double[heads * t * t];
-    private final double[] dOutRows = new double[t * d + LANES.length()];
-    private final double[] dqRows = new double[t * d];
-    private final double[] dkRows = new double[t * d];
-    private final double[] dvRows = new double[t * d];
+    private final double[] attBlock;
+    private final double[] dOutRows;
+    private final double[] dqRows;
+    private final double[] dkRows;
+    private final double[] dvRows;
     /** dS of the current head, {@code [T, T]}; only the lower triangle is written and read. */
-    private final double[] dScores = new double[t * t];
-    private final double[] row = new double[Math.max(tp, hp)];
+    private final double[] dScores;
+    private final double[] row;
     private final double[] sumQ = new double[d];
     private final double[] sumK = new double[d];
     private final double[] sumV = new double[d];
 
     BackwardPass(Projections in, INDArray att, INDArray dOut, Projections grads) {
-      blk = new Block(in);
+      Scratch scratch = Scratch.get();
+      attBlock = scratch.buffer(0, heads * t * t);
+      dOutRows = scratch.buffer(1, t * d + LANES.length());
+      dqRows = scratch.buffer(2, t * d);
+      dkRows = scratch.buffer(3, t * d);
+      dvRows = scratch.buffer(4, t * d);
+      dScores = scratch.buffer(5, t * t);
+      row = scratch.buffer(6, Math.max(tp, hp));
+      blk = new Block(in, scratch, 7);
       this.grads = grads;
       attView = HostView.of(att);
       dOutView = HostView.of(dOut);
@@ -231,7 +243,7 @@ final class Attention {
   }
 
   /**
-   * Softmax of {@code row[0..count)} in place, zeros from count to the row's end (the causal mask).
+   * Softmax of {@code row[0..count)} in place, zeros from count to tp (the causal mask).
    * The exponentials are taken a vector at a time: a scalar Math.exp per score was a third of the
    * forward kernel.
    */
@@ -244,7 +256,7 @@ final class Attention {
     for (int jb = 0; jb < count; jb += LANES.length()) {
       DoubleVector.fromArray(LANES, row, jb).sub(shift).lanewise(VectorOperators.EXP).intoArray(row, jb);
     }
-    Arrays.fill(row, count, row.length, 0);
+    Arrays.fill(row, count, tp, 0);
     double sum = 0;
     for (int j = 0; j < count; j++) {
       sum += row[j];
@@ -271,13 +283,14 @@ final class Attention {
   /**
    * One batch element's q, k, v rows, biases added in place, and one of them transposed to
    * {@code [d, tp]}. Rows carry a vector of slack at the end so a head's last vector load may run
-   * past column d when d/H is not a whole number of vectors; those lanes are computed and dropped.
+   * past column d when d/H is not a whole number of vectors; those lanes (like the transposed
+   * block's lanes past T) hold whatever the scratch held, are computed and dropped.
    */
   private final class Block {
-    final double[] q = new double[t * d + LANES.length()];
-    final double[] k = new double[t * d + LANES.length()];
-    final double[] v = new double[t * d + LANES.length()];
-    final double[] transposed = new double[d * tp];
+    final double[] q;
+    final double[] k;
+    final double[] v;
+    final double[] transposed;
     final double[] bq;
     final double[] bk;
     final double[] bv;
@@ -285,7 +298,12 @@ final class Attention {
     private final HostView kView;
     private final HostView vView;
 
-    Block(Projections in) {
+    /** Takes its four buffers from {@code scratch} slots {@code firstSlot ..}. */
+    Block(Projections in, Scratch scratch, int firstSlot) {
+      q = scratch.buffer(firstSlot, t * d + LANES.length());
+      k = scratch.buffer(firstSlot + 1, t * d + LANES.length());
+      v = scratch.buffer(firstSlot + 2, t * d + LANES.length());
+      transposed = scratch.buffer(firstSlot + 3, d * tp);
       qView = HostView.of(in.q());
       kView = HostView.of(in.k());
       vView = HostView.of(in.v());

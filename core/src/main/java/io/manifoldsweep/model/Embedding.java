@@ -1,5 +1,6 @@
 package io.manifoldsweep.model;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -19,10 +20,13 @@ final class Embedding {
   static void forward(int[] tokens, INDArray tokEmb, INDArray posEmb, INDArray x) {
     int d = Math.toIntExact(tokEmb.size(1));
     int t = Math.toIntExact(posEmb.size(0));
-    double[] tok = HostView.of(tokEmb).readAll();
-    double[] pos = HostView.of(posEmb).readAll();
+    Scratch scratch = Scratch.get();
+    double[] tok = scratch.buffer(0, Math.toIntExact(tokEmb.length()));
+    double[] pos = scratch.buffer(1, Math.toIntExact(posEmb.length()));
+    double[] rows = scratch.buffer(2, BLOCK_ROWS * d);
+    HostView.of(tokEmb).read(0, tok, 0, Math.toIntExact(tokEmb.length()));
+    HostView.of(posEmb).read(0, pos, 0, Math.toIntExact(posEmb.length()));
     HostView xView = HostView.of(x);
-    double[] rows = new double[BLOCK_ROWS * d];
     for (int r0 = 0; r0 < tokens.length; r0 += BLOCK_ROWS) {
       int n = Math.min(BLOCK_ROWS, tokens.length - r0);
       for (int r = 0; r < n; r++) {
@@ -38,9 +42,14 @@ final class Embedding {
     int d = Math.toIntExact(dTokEmb.size(1));
     int t = Math.toIntExact(dPosEmb.size(0));
     HostView dxView = HostView.of(dx);
-    double[] rows = new double[BLOCK_ROWS * d];
-    double[] tok = new double[Math.toIntExact(dTokEmb.length())];
-    double[] pos = new double[Math.toIntExact(dPosEmb.length())];
+    int tokLength = Math.toIntExact(dTokEmb.length());
+    int posLength = Math.toIntExact(dPosEmb.length());
+    Scratch scratch = Scratch.get();
+    double[] rows = scratch.buffer(0, BLOCK_ROWS * d);
+    double[] tok = scratch.buffer(1, tokLength);
+    double[] pos = scratch.buffer(2, posLength);
+    Arrays.fill(tok, 0, tokLength, 0);
+    Arrays.fill(pos, 0, posLength, 0);
     for (int r0 = 0; r0 < tokens.length; r0 += BLOCK_ROWS) {
       int n = Math.min(BLOCK_ROWS, tokens.length - r0);
       dxView.read(r0 * d, rows, 0, n * d);
@@ -49,8 +58,8 @@ final class Embedding {
         addRow(rows, r * d, pos, ((r0 + r) % t) * d, d);
       }
     }
-    HostView.of(dTokEmb).writeAll(tok);
-    HostView.of(dPosEmb).writeAll(pos);
+    HostView.of(dTokEmb).write(tok, 0, 0, tokLength);
+    HostView.of(dPosEmb).write(pos, 0, 0, posLength);
   }
 
   /** {@code dst[dOff..dOff+d) += src[sOff..sOff+d)}. */

@@ -72,8 +72,9 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Float> HALF_FLOATS =
         VectorSpecies.of(float.class, VectorShape.forBitSize(DOUBLES.vectorBitSize() / 2));
+    /** Conversion buffers, one per thread and grow-only, for the same reason as {@link Scratch}. */
+    private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[1][0]);
     private final FloatBuffer buffer;
-    private float[] scratch = new float[0];
 
     private Float32(INDArray a) {
       super(a);
@@ -110,11 +111,12 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
       buffer.put(base + index, s, 0, len);
     }
 
-    private float[] scratch(int len) {
-      if (scratch.length < len) {
-        scratch = new float[len];
+    private static float[] scratch(int len) {
+      float[][] holder = SCRATCH.get();
+      if (holder[0].length < len) {
+        holder[0] = new float[len];
       }
-      return scratch;
+      return holder[0];
     }
   }
 

@@ -1,5 +1,6 @@
 package io.manifoldsweep.model;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -32,11 +33,15 @@ final class LayerNorm {
     HostView xView = HostView.of(x);
     HostView outView = HostView.of(out);
     HostView xhatView = HostView.of(xhat);
-    double[] g = HostView.of(gamma).readAll();
-    double[] bt = HostView.of(beta).readAll();
-    double[] buf = new double[BLOCK_ROWS * d];
-    double[] y = new double[BLOCK_ROWS * d];
-    double[] rs = new double[rows];
+    HostView rstdView = HostView.of(rstd);
+    Scratch scratch = Scratch.get();
+    double[] g = scratch.buffer(0, d);
+    double[] bt = scratch.buffer(1, d);
+    double[] buf = scratch.buffer(2, BLOCK_ROWS * d);
+    double[] y = scratch.buffer(3, BLOCK_ROWS * d);
+    double[] rs = scratch.buffer(4, BLOCK_ROWS);
+    HostView.of(gamma).read(0, g, 0, d);
+    HostView.of(beta).read(0, bt, 0, d);
     int bound = LANES.loopBound(d);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
       int n = Math.min(BLOCK_ROWS, rows - r0);
@@ -52,7 +57,7 @@ final class LayerNorm {
           buf[o + c] -= mean;
         }
         double inv = 1.0 / Math.sqrt(dot(buf, o, buf, o, d) / d + EPS);
-        rs[r0 + r] = inv;
+        rs[r] = inv;
         c = 0;
         for (; c < bound; c += LANES.length()) {
           DoubleVector xh = DoubleVector.fromArray(LANES, buf, o + c).mul(inv);
@@ -66,8 +71,8 @@ final class LayerNorm {
       }
       xhatView.write(buf, 0, r0 * d, n * d);
       outView.write(y, 0, r0 * d, n * d);
+      rstdView.write(rs, 0, r0, n);
     }
-    HostView.of(rstd).writeAll(rs);
     cacheOut[0] = new Cache(xhat, rstd);
     return out;
   }
@@ -82,20 +87,26 @@ final class LayerNorm {
     HostView dyView = HostView.of(dy);
     HostView xhatView = HostView.of(cache.xhat());
     HostView dxView = HostView.of(dx);
-    double[] g = HostView.of(gamma).readAll();
-    double[] rs = HostView.of(cache.rstd()).readAll();
-    double[] dyBuf = new double[BLOCK_ROWS * d];
-    double[] xh = new double[BLOCK_ROWS * d];
-    double[] acc = new double[BLOCK_ROWS * d];
-    double[] dxh = new double[d];
+    HostView rstdView = HostView.of(cache.rstd());
+    Scratch scratch = Scratch.get();
+    double[] g = scratch.buffer(0, d);
+    double[] rs = scratch.buffer(1, BLOCK_ROWS);
+    double[] dyBuf = scratch.buffer(2, BLOCK_ROWS * d);
+    double[] xh = scratch.buffer(3, BLOCK_ROWS * d);
+    double[] acc = scratch.buffer(4, BLOCK_ROWS * d);
+    double[] dxh = scratch.buffer(5, d);
+    HostView.of(gamma).read(0, g, 0, d);
     int bound = LANES.loopBound(d);
-    double[] sumGamma = new double[d];
-    double[] sumBeta = new double[d];
+    double[] sumGamma = scratch.buffer(6, d);
+    double[] sumBeta = scratch.buffer(7, d);
+    Arrays.fill(sumGamma, 0, d, 0);
+    Arrays.fill(sumBeta, 0, d, 0);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
       int n = Math.min(BLOCK_ROWS, rows - r0);
       dyView.read(r0 * d, dyBuf, 0, n * d);
       xhatView.read(r0 * d, xh, 0, n * d);
       dxView.read(r0 * d, acc, 0, n * d);
+      rstdView.read(r0, rs, 0, n);
       for (int r = 0; r < n; r++) {
         int o = r * d;
         int c = 0;
@@ -112,7 +123,7 @@ final class LayerNorm {
         }
         double meanD = sum(dxh, 0, d) / d;
         double meanDX = dot(dxh, 0, xh, o, d) / d;
-        double inv = rs[r0 + r];
+        double inv = rs[r];
         c = 0;
         for (; c < bound; c += LANES.length()) {
           DoubleVector xhc = DoubleVector.fromArray(LANES, xh, o + c);
@@ -125,8 +136,8 @@ final class LayerNorm {
       }
       dxView.write(acc, 0, r0 * d, n * d);
     }
-    HostView.of(dGamma).writeAll(sumGamma);
-    HostView.of(dBeta).writeAll(sumBeta);
+    HostView.of(dGamma).write(sumGamma, 0, 0, d);
+    HostView.of(dBeta).write(sumBeta, 0, 0, d);
   }
 
   /**

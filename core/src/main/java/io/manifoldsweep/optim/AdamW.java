@@ -4,6 +4,7 @@ import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Precision;
 import io.manifoldsweep.model.HostView;
+import io.manifoldsweep.model.Scratch;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -52,10 +53,11 @@ final class AdamW implements Optimizer {
     HostView gView = HostView.of(grad.flat());
     HostView mView = HostView.of(m.flat());
     HostView vView = HostView.of(v.flat());
-    double[] pc = new double[CHUNK];
-    double[] gc = new double[CHUNK];
-    double[] mc = new double[CHUNK];
-    double[] vc = new double[CHUNK];
+    Scratch scratch = Scratch.get();
+    double[] pc = scratch.buffer(0, CHUNK);
+    double[] gc = scratch.buffer(1, CHUNK);
+    double[] mc = scratch.buffer(2, CHUNK);
+    double[] vc = scratch.buffer(3, CHUNK);
     int size = Math.toIntExact(params.flat().length());
     for (int start = 0; start < size; start += CHUNK) {
       int n = Math.min(CHUNK, size - start);

@@ -9,6 +9,7 @@ import io.manifoldsweep.record.InMemoryRecordSink;
 import io.manifoldsweep.record.SnapshotRecord;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
+import io.manifoldsweep.train.NativeThreads;
 import io.manifoldsweep.train.ProgressListener;
 import io.manifoldsweep.train.Trainer;
 import java.io.ByteArrayOutputStream;
@@ -18,8 +19,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
@@ -69,6 +76,8 @@ public final class SweepBenchmark implements Callable<Integer> {
       double ideal = (double) cells / cores * single;
       out.printf("one cell on local[1]: %.2f s%n", single);
       out.printf("%d cells on local[%d]: %.2f s (ideal N/k x single = %.2f s, target <= %.2f s)%n", cells, cores, parallel, ideal, 1.1 * ideal);
+      double ceiling = concurrencyCeiling();
+      out.printf("this machine's ceiling for this work (no Spark): %.3f; the sweep reaches %.2f of it%n", ceiling, ideal / parallel / ceiling);
       storage(dir.resolve("storage"));
       out.printf("scaling_efficiency=%.3f%n", ideal / parallel);
       return 0;
@@ -96,6 +105,39 @@ public final class SweepBenchmark implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  /**
+   * One cell trained alone against two cells trained at once in two plain threads, in this process
+   * and without Spark: how well the hardware itself runs two trainers side by side. On virtual
+   * machines whose two vCPUs share a physical core's caches and ports this, not the sweep, is what
+   * bounds the scaling.
+   */
+  private double concurrencyCeiling() {
+    List<CellSpec> pair = SweepSpec.parse(yaml("bench-pair", 2), "bench").cells();
+    NativeThreads.set(1);
+    long t0 = System.nanoTime();
+    train(pair.get(0));
+    double alone = (System.nanoTime() - t0) / 1e9;
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      long t1 = System.nanoTime();
+      List<Future<?>> runs = pair.stream().map(c -> pool.submit(() -> train(c))).collect(Collectors.toList());
+      for (Future<?> r : runs) {
+        r.get();
+      }
+      double both = (System.nanoTime() - t1) / 1e9;
+      out.printf("one cell alone: %.2f s; two cells at once in two threads: %.2f s%n", alone, both);
+      return alone / both;
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException("concurrency probe failed", e);
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static void train(CellSpec cell) {
+    new Trainer(cell.config(), ProgressListener.NONE).run(new InMemoryRecordSink());
   }
 
   private void storage(Path dir) throws IOException {
