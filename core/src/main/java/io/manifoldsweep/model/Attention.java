@@ -219,22 +219,28 @@ final class Attention {
 
   /**
    * {@code out[j] = x[xOff..xOff+hd) . yt[ytOff + c*tp + j]} for j below {@code count}: the row
-   * times a transposed {@code [hd, tp]} block, as a sum of whole-vector FMAs. Two accumulators
-   * halve the chain of dependent FMAs, which otherwise bounds the loop by FMA latency.
+   * times a transposed {@code [hd, tp]} block, as a sum of whole-vector FMAs. Four accumulators
+   * (here and in weightedRows) keep four independent FMA chains in flight; with one, the loop waits
+   * on FMA latency.
    */
   private void scoresRow(double[] x, int xOff, double[] yt, int ytOff, int count, double[] out) {
     for (int jb = 0; jb < count; jb += LANES.length()) {
-      DoubleVector even = DoubleVector.zero(LANES);
-      DoubleVector odd = DoubleVector.zero(LANES);
+      int base = ytOff + jb;
+      DoubleVector a0 = DoubleVector.zero(LANES);
+      DoubleVector a1 = DoubleVector.zero(LANES);
+      DoubleVector a2 = DoubleVector.zero(LANES);
+      DoubleVector a3 = DoubleVector.zero(LANES);
       int c = 0;
-      for (; c + 1 < hd; c += 2) {
-        even = DoubleVector.fromArray(LANES, yt, ytOff + c * tp + jb).fma(splat(x[xOff + c]), even);
-        odd = DoubleVector.fromArray(LANES, yt, ytOff + (c + 1) * tp + jb).fma(splat(x[xOff + c + 1]), odd);
+      for (; c + 3 < hd; c += 4) {
+        a0 = DoubleVector.fromArray(LANES, yt, base + c * tp).fma(splat(x[xOff + c]), a0);
+        a1 = DoubleVector.fromArray(LANES, yt, base + (c + 1) * tp).fma(splat(x[xOff + c + 1]), a1);
+        a2 = DoubleVector.fromArray(LANES, yt, base + (c + 2) * tp).fma(splat(x[xOff + c + 2]), a2);
+        a3 = DoubleVector.fromArray(LANES, yt, base + (c + 3) * tp).fma(splat(x[xOff + c + 3]), a3);
       }
-      if (c < hd) {
-        even = DoubleVector.fromArray(LANES, yt, ytOff + c * tp + jb).fma(splat(x[xOff + c]), even);
+      for (; c < hd; c++) {
+        a0 = DoubleVector.fromArray(LANES, yt, base + c * tp).fma(splat(x[xOff + c]), a0);
       }
-      even.add(odd).intoArray(out, jb);
+      a0.add(a1).add(a2.add(a3)).intoArray(out, jb);
     }
   }
 

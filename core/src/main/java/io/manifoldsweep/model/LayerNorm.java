@@ -42,32 +42,11 @@ final class LayerNorm {
     double[] rs = scratch.buffer(4, BLOCK_ROWS);
     HostView.of(gamma).read(0, g, 0, d);
     HostView.of(beta).read(0, bt, 0, d);
-    int bound = LANES.loopBound(d);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
       int n = Math.min(BLOCK_ROWS, rows - r0);
       xView.read(r0 * d, buf, 0, n * d);
       for (int r = 0; r < n; r++) {
-        int o = r * d;
-        double mean = sum(buf, o, d) / d;
-        int c = 0;
-        for (; c < bound; c += LANES.length()) {
-          DoubleVector.fromArray(LANES, buf, o + c).sub(mean).intoArray(buf, o + c);
-        }
-        for (; c < d; c++) {
-          buf[o + c] -= mean;
-        }
-        double inv = 1.0 / Math.sqrt(dot(buf, o, buf, o, d) / d + EPS);
-        rs[r] = inv;
-        c = 0;
-        for (; c < bound; c += LANES.length()) {
-          DoubleVector xh = DoubleVector.fromArray(LANES, buf, o + c).mul(inv);
-          xh.intoArray(buf, o + c);
-          xh.fma(DoubleVector.fromArray(LANES, g, c), DoubleVector.fromArray(LANES, bt, c)).intoArray(y, o + c);
-        }
-        for (; c < d; c++) {
-          buf[o + c] *= inv;
-          y[o + c] = buf[o + c] * g[c] + bt[c];
-        }
+        rs[r] = normalizeRow(buf, r * d, d, g, bt, y);
       }
       xhatView.write(buf, 0, r0 * d, n * d);
       outView.write(y, 0, r0 * d, n * d);
@@ -96,7 +75,6 @@ final class LayerNorm {
     double[] acc = scratch.buffer(4, BLOCK_ROWS * d);
     double[] dxh = scratch.buffer(5, d);
     HostView.of(gamma).read(0, g, 0, d);
-    int bound = LANES.loopBound(d);
     double[] sumGamma = scratch.buffer(6, d);
     double[] sumBeta = scratch.buffer(7, d);
     Arrays.fill(sumGamma, 0, d, 0);
@@ -108,36 +86,73 @@ final class LayerNorm {
       dxView.read(r0 * d, acc, 0, n * d);
       rstdView.read(r0, rs, 0, n);
       for (int r = 0; r < n; r++) {
-        int o = r * d;
-        int c = 0;
-        for (; c < bound; c += LANES.length()) {
-          DoubleVector dyc = DoubleVector.fromArray(LANES, dyBuf, o + c);
-          dyc.fma(DoubleVector.fromArray(LANES, xh, o + c), DoubleVector.fromArray(LANES, sumGamma, c)).intoArray(sumGamma, c);
-          dyc.add(DoubleVector.fromArray(LANES, sumBeta, c)).intoArray(sumBeta, c);
-          dyc.mul(DoubleVector.fromArray(LANES, g, c)).intoArray(dxh, c);
-        }
-        for (; c < d; c++) {
-          sumGamma[c] += dyBuf[o + c] * xh[o + c];
-          sumBeta[c] += dyBuf[o + c];
-          dxh[c] = dyBuf[o + c] * g[c];
-        }
-        double meanD = sum(dxh, 0, d) / d;
-        double meanDX = dot(dxh, 0, xh, o, d) / d;
-        double inv = rs[r];
-        c = 0;
-        for (; c < bound; c += LANES.length()) {
-          DoubleVector xhc = DoubleVector.fromArray(LANES, xh, o + c);
-          DoubleVector.fromArray(LANES, dxh, c).sub(meanD).sub(xhc.mul(meanDX))
-              .fma(DoubleVector.broadcast(LANES, inv), DoubleVector.fromArray(LANES, acc, o + c)).intoArray(acc, o + c);
-        }
-        for (; c < d; c++) {
-          acc[o + c] += (dxh[c] - meanD - xh[o + c] * meanDX) * inv;
-        }
+        backwardRow(dyBuf, xh, r * d, d, g, rs[r], dxh, sumGamma, sumBeta, acc);
       }
       dxView.write(acc, 0, r0 * d, n * d);
     }
     HostView.of(dGamma).write(sumGamma, 0, 0, d);
     HostView.of(dBeta).write(sumBeta, 0, 0, d);
+  }
+
+  /*
+   * The row work lives in small methods on purpose: C2 turns Vector API calls into SIMD only when
+   * it inlines them, and a large method runs out of inlining budget and falls back to the API's
+   * boxed Java implementation.
+   */
+
+  /** Normalises {@code x[o..o+d)} in place to xhat, writes gamma*xhat+beta to y, returns 1/std. */
+  private static double normalizeRow(double[] x, int o, int d, double[] g, double[] bt, double[] y) {
+    int bound = LANES.loopBound(d);
+    double mean = sum(x, o, d) / d;
+    int c = 0;
+    for (; c < bound; c += LANES.length()) {
+      DoubleVector.fromArray(LANES, x, o + c).sub(mean).intoArray(x, o + c);
+    }
+    for (; c < d; c++) {
+      x[o + c] -= mean;
+    }
+    double inv = 1.0 / Math.sqrt(dot(x, o, x, o, d) / d + EPS);
+    c = 0;
+    for (; c < bound; c += LANES.length()) {
+      DoubleVector xh = DoubleVector.fromArray(LANES, x, o + c).mul(inv);
+      xh.intoArray(x, o + c);
+      xh.fma(DoubleVector.fromArray(LANES, g, c), DoubleVector.fromArray(LANES, bt, c)).intoArray(y, o + c);
+    }
+    for (; c < d; c++) {
+      x[o + c] *= inv;
+      y[o + c] = x[o + c] * g[c] + bt[c];
+    }
+    return inv;
+  }
+
+  /** One row's backward: accumulates dgamma, dbeta and adds dx into {@code acc[o..o+d)}. */
+  private static void backwardRow(double[] dy, double[] xh, int o, int d, double[] g, double inv, double[] dxh,
+      double[] sumGamma, double[] sumBeta, double[] acc) {
+    int bound = LANES.loopBound(d);
+    int c = 0;
+    for (; c < bound; c += LANES.length()) {
+      DoubleVector dyc = DoubleVector.fromArray(LANES, dy, o + c);
+      dyc.fma(DoubleVector.fromArray(LANES, xh, o + c), DoubleVector.fromArray(LANES, sumGamma, c)).intoArray(sumGamma, c);
+      dyc.add(DoubleVector.fromArray(LANES, sumBeta, c)).intoArray(sumBeta, c);
+      dyc.mul(DoubleVector.fromArray(LANES, g, c)).intoArray(dxh, c);
+    }
+    for (; c < d; c++) {
+      sumGamma[c] += dy[o + c] * xh[o + c];
+      sumBeta[c] += dy[o + c];
+      dxh[c] = dy[o + c] * g[c];
+    }
+    double meanD = sum(dxh, 0, d) / d;
+    double meanDX = dot(dxh, 0, xh, o, d) / d;
+    DoubleVector invV = DoubleVector.broadcast(LANES, inv);
+    c = 0;
+    for (; c < bound; c += LANES.length()) {
+      DoubleVector xhc = DoubleVector.fromArray(LANES, xh, o + c);
+      DoubleVector.fromArray(LANES, dxh, c).sub(meanD).sub(xhc.mul(meanDX))
+          .fma(invV, DoubleVector.fromArray(LANES, acc, o + c)).intoArray(acc, o + c);
+    }
+    for (; c < d; c++) {
+      acc[o + c] += (dxh[c] - meanD - xh[o + c] * meanDX) * inv;
+    }
   }
 
   /**

@@ -1,13 +1,25 @@
 package io.manifoldsweep.model;
 
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+import java.util.Arrays;
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The matrix products of the model, routed to the ND4J calls that reach BLAS speed: {@code Nd4j.gemm}
- * into a preallocated output (73-85 GFLOP/s here, against 8-12 for {@code mmul}/{@code mmuli}).
+ * The matrix products of the model: OpenBLAS's {@code cblas_?gemm} (the library ND4J itself loads)
+ * called on the arrays' memory, into a preallocated output. {@code Nd4j.gemm} reaches the same
+ * kernels through ND4J's matmul op, 15-20% slower on the model's shapes (measured here), and
+ * {@code mmul}/{@code mmuli} take a path at 8-12 GFLOP/s against 73-85.
  */
-final class Linalg {
+public final class Linalg {
   private Linalg() {}
 
   /**
@@ -23,18 +35,58 @@ final class Linalg {
     long rows = transA ? a.size(1) : a.size(0);
     long cols = transB ? b.size(0) : b.size(1);
     INDArray c = Nd4j.createUninitialized(a.dataType(), rows, cols);
-    Nd4j.gemm(a, b, c, transA, transB, 1.0, 0.0);
+    gemm(a, b, c, transA, transB, 0.0);
     return c;
   }
 
   /** {@code c = op(a) @ op(b)}, overwriting c (which may be a view into a flat gradient). */
-  static void mmInto(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB) {
-    Nd4j.gemm(a, b, c, transA, transB, 1.0, 0.0);
+  public static void mmInto(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB) {
+    gemm(a, b, c, transA, transB, 0.0);
   }
 
   /** {@code c += op(a) @ op(b)}. */
   static void mmAdd(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB) {
-    Nd4j.gemm(a, b, c, transA, transB, 1.0, 1.0);
+    gemm(a, b, c, transA, transB, 1.0);
+  }
+
+  /** {@code c = op(a) @ op(b) + beta * c} on row-major (c-order, contiguous) matrices. */
+  private static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
+    int m = Math.toIntExact(c.size(0));
+    int n = Math.toIntExact(c.size(1));
+    int k = Math.toIntExact(transA ? a.size(0) : a.size(1));
+    long expectedB = transB ? b.size(1) : b.size(0);
+    if (expectedB != k || (transB ? b.size(0) : b.size(1)) != n || (transA ? a.size(1) : a.size(0)) != m) {
+      throw new IllegalArgumentException("gemm shapes do not chain: " + Arrays.toString(a.shape())
+          + (transA ? "^T" : "") + " x " + Arrays.toString(b.shape()) + (transB ? "^T" : "")
+          + " -> " + Arrays.toString(c.shape()));
+    }
+    int lda = Math.toIntExact(a.size(1));
+    int ldb = Math.toIntExact(b.size(1));
+    int ta = transA ? CblasTrans : CblasNoTrans;
+    int tb = transB ? CblasTrans : CblasNoTrans;
+    if (c.dataType() == DataType.FLOAT) {
+      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, floats(a), lda, floats(b), ldb, (float) beta, floats(c), n);
+    } else {
+      cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, doubles(a), lda, doubles(b), ldb, beta, doubles(c), n);
+    }
+  }
+
+  private static FloatPointer floats(INDArray x) {
+    checkRowMajor(x);
+    return new FloatPointer(x.data().pointer()).position(x.offset());
+  }
+
+  private static DoublePointer doubles(INDArray x) {
+    checkRowMajor(x);
+    return new DoublePointer(x.data().pointer()).position(x.offset());
+  }
+
+  private static void checkRowMajor(INDArray x) {
+    boolean rowMajor = x.rank() == 2 && (x.size(1) == 1 || x.stride(1) == 1) && (x.size(0) == 1 || x.stride(0) == x.size(1));
+    if (!rowMajor) {
+      throw new IllegalArgumentException("gemm needs contiguous c-order matrices, got shape "
+          + Arrays.toString(x.shape()) + " order " + x.ordering() + " strides " + Arrays.toString(x.stride()));
+    }
   }
 
   /**
@@ -44,6 +96,6 @@ final class Linalg {
    */
   static void columnSumsInto(INDArray x, INDArray out) {
     INDArray ones = Nd4j.ones(x.dataType(), 1, x.size(0));
-    Nd4j.gemm(ones, x, shaped(out, 1, x.size(1)), false, false, 1.0, 0.0);
+    gemm(ones, x, shaped(out, 1, x.size(1)), false, false, 0.0);
   }
 }

@@ -65,28 +65,33 @@ final class AdamW implements Optimizer {
       gView.read(start, gc, 0, n);
       mView.read(start, mc, 0, n);
       vView.read(start, vc, 0, n);
-      int i = 0;
-      for (; i < LANES.loopBound(n); i += LANES.length()) {
-        DoubleVector g = DoubleVector.fromArray(LANES, gc, i);
-        DoubleVector mi = DoubleVector.fromArray(LANES, mc, i).mul(beta1).add(g.mul(1.0 - beta1));
-        DoubleVector vi = DoubleVector.fromArray(LANES, vc, i).mul(beta2).add(g.mul(g).mul(1.0 - beta2));
-        DoubleVector denom = vi.lanewise(VectorOperators.SQRT).div(sqrtBias2).add(eps);
-        DoubleVector.fromArray(LANES, pc, i).mul(decay).sub(mi.div(denom).mul(stepSize)).intoArray(pc, i);
-        mi.intoArray(mc, i);
-        vi.intoArray(vc, i);
-      }
-      for (; i < n; i++) {
-        double g = gc[i];
-        double mi = mc[i] * beta1 + g * (1.0 - beta1);
-        double vi = vc[i] * beta2 + g * g * (1.0 - beta2);
-        double denom = Math.sqrt(vi) / sqrtBias2 + eps;
-        pc[i] = pc[i] * decay - mi / denom * stepSize;
-        mc[i] = mi;
-        vc[i] = vi;
-      }
+      update(pc, gc, mc, vc, n, decay, sqrtBias2, stepSize);
       pView.write(pc, 0, start, n);
       mView.write(mc, 0, start, n);
       vView.write(vc, 0, start, n);
+    }
+  }
+
+  /** Kept small so C2 inlines the Vector API calls; see LayerNorm. */
+  private void update(double[] pc, double[] gc, double[] mc, double[] vc, int n, double decay, double sqrtBias2, double stepSize) {
+    int i = 0;
+    for (; i < LANES.loopBound(n); i += LANES.length()) {
+      DoubleVector g = DoubleVector.fromArray(LANES, gc, i);
+      DoubleVector mi = DoubleVector.fromArray(LANES, mc, i).mul(beta1).add(g.mul(1.0 - beta1));
+      DoubleVector vi = DoubleVector.fromArray(LANES, vc, i).mul(beta2).add(g.mul(g).mul(1.0 - beta2));
+      DoubleVector denom = vi.lanewise(VectorOperators.SQRT).div(sqrtBias2).add(eps);
+      DoubleVector.fromArray(LANES, pc, i).mul(decay).sub(mi.div(denom).mul(stepSize)).intoArray(pc, i);
+      mi.intoArray(mc, i);
+      vi.intoArray(vc, i);
+    }
+    for (; i < n; i++) {
+      double g = gc[i];
+      double mi = mc[i] * beta1 + g * (1.0 - beta1);
+      double vi = vc[i] * beta2 + g * g * (1.0 - beta2);
+      double denom = Math.sqrt(vi) / sqrtBias2 + eps;
+      pc[i] = pc[i] * decay - mi / denom * stepSize;
+      mc[i] = mi;
+      vc[i] = vi;
     }
   }
 
