@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Reads the projections in their {@code [B*T, d]} layout (head h owns columns h*d/H ..), so no
  * head split or merge copies are made, skips the masked upper triangle, and adds the projection
- * biases while it copies a head into its tiles. As a chain of ND4J ops (split, batched matmul, mask, softmax, matmul, merge)
- * this was 40% of a training step: the batched products of 16x32 blocks run at a tenth of BLAS speed
- * and each elementwise op is its own pass over memory.
+ * biases to a batch element's block as it loads it. As a chain of ND4J ops (split, batched matmul,
+ * mask, softmax, matmul, merge) this was 40% of a training step: the batched products of 16x32
+ * blocks ran at a tenth of BLAS speed and each elementwise op was its own pass over memory.
  *
  * <p>Vectors run along a head's columns (d/H) or along key positions (T, rounded up to whole
  * vectors in the transposed block); lanes past the end are computed and never read back.
@@ -25,7 +25,7 @@ final class Attention {
   private final int heads;
   private final int hd;
   private final int d;
-  /** Row strides of the tiles: T and d/H rounded up to whole vectors. */
+  /** T and d/H rounded up to whole vectors: the transposed block's row stride, the row buffers' length. */
   private final int tp;
   private final int hp;
   private final double scale;
