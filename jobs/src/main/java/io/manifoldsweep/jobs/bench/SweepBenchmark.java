@@ -72,10 +72,10 @@ public final class SweepBenchmark implements Callable<Integer> {
   public Integer call() throws IOException {
     Path dir = Files.createTempDirectory("ms-bench-sweep");
     try {
-      double single = timeSweep(yaml("bench-one", 1), dir.resolve("one"), 1, dir.resolve("warmup"));
-      double parallel = timeSweep(yaml("bench-many", cells), dir.resolve("many"), cores, null);
+      double single = timeSweep(yaml("bench-one", 1), dir.resolve("one"), 1, dir.resolve("warmup"), 3);
+      double parallel = timeSweep(yaml("bench-many", cells), dir.resolve("many"), cores, null, 1);
       double ideal = (double) cells / cores * single;
-      out.printf("one cell on local[1]: %.2f s%n", single);
+      out.printf("one cell on local[1]: %.2f s (median of 3)%n", single);
       out.printf("%d cells on local[%d]: %.2f s (ideal N/k x single = %.2f s, target <= %.2f s)%n", cells, cores, parallel, ideal, 1.1 * ideal);
       double ceiling = concurrencyCeiling();
       out.printf("this machine's ceiling for this work (no Spark): %.3f; the sweep reaches %.2f of it%n", ceiling, ideal / parallel / ceiling);
@@ -89,8 +89,11 @@ public final class SweepBenchmark implements Callable<Integer> {
     }
   }
 
-  /** Wall time of one sweep job, after an optional warm-up sweep in the same session. */
-  private double timeSweep(String yaml, Path out, int k, Path warmup) {
+  /**
+   * Median wall time of {@code repeats} runs of one sweep job (each into its own folder), after an
+   * optional warm-up sweep in the same session.
+   */
+  private double timeSweep(String yaml, Path out, int k, Path warmup, int repeats) {
     SparkSession spark = SparkSessions.create("bench-sweep", "local[" + k + "]", Map.of("spark.ui.enabled", "false"));
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     try {
@@ -100,9 +103,14 @@ public final class SweepBenchmark implements Callable<Integer> {
         job.run(w, w.cells(), warmup.toUri().toString(), SweepHooks.NONE);
       }
       SweepSpec spec = SweepSpec.parse(yaml, "bench");
-      long t0 = System.nanoTime();
-      job.run(spec, spec.cells(), out.toUri().toString(), SweepHooks.NONE);
-      return (System.nanoTime() - t0) / 1e9;
+      double[] seconds = new double[repeats];
+      for (int r = 0; r < repeats; r++) {
+        long t0 = System.nanoTime();
+        job.run(spec, spec.cells(), out.resolve("run" + r).toUri().toString(), SweepHooks.NONE);
+        seconds[r] = (System.nanoTime() - t0) / 1e9;
+      }
+      Arrays.sort(seconds);
+      return seconds[repeats / 2];
     } finally {
       spark.stop();
     }
