@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -71,7 +72,7 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
       double two = time(dir, 2);
       out.printf("local[1]: %.1f s, %.2f runs/s%n", one, runs / one);
       out.printf("local[2]: %.1f s, %.2f runs/s%n", two, runs / two);
-      out.printf("scaling_efficiency=%.3f%n", one / two / 2);
+      out.printf(Locale.ROOT, "scaling_efficiency=%.3f%n", one / two / 2);
       return 0;
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -80,7 +81,7 @@ public final class SweepBenchmark implements Callable<Integer> {
       double ceiling = concurrencyCeiling();
       out.printf("this machine's ceiling for this work (no Spark): %.3f; the sweep reaches %.2f of it%n", ceiling, ideal / parallel / ceiling);
       storage(dir.resolve("storage"));
-      out.printf("scaling_efficiency=%.3f%n", ideal / parallel);
+      out.printf(Locale.ROOT, "scaling_efficiency=%.3f%n", ideal / parallel);
       return 0;
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {

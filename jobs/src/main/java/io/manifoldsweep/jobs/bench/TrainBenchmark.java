@@ -16,6 +16,7 @@ import io.manifoldsweep.train.NativeThreads;
 import io.manifoldsweep.train.TrainingStep;
 import java.io.PrintStream;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -95,7 +96,7 @@ public final class TrainBenchmark implements Callable<Integer> {
     out.printf("gemm [%dx%d]x[%dx%d] on %d thread(s): %.1f GFLOP/s%n", batch * seqLen, dModel, dModel, dModel, threads, gemm);
     out.printf("projection floor at that gemm speed: %.2f ms; step / floor = %.2f%n",
         projectionFlops / gemm / 1e6, median / (projectionFlops / gemm / 1e6));
-    out.printf("ms_per_step=%.2f%n", median);
+    out.printf(Locale.ROOT, "ms_per_step=%.2f%n", median);
     return 0;
   }
 

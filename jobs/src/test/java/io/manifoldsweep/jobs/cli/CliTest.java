@@ -173,4 +173,17 @@ class CliTest {
     }
     return out;
   }
+
+  /** The benchmarks' contract with scripts that parse them: figures first, one key=value line last. */
+  @Test
+  @Order(3)
+  void trainBenchmarkEndsWithMsPerStep() {
+    Run r = cli("bench", "train", "--layers", "1", "--d-model", "16", "--heads", "2", "--batch", "4",
+        "--seq-len", "8", "--steps", "3", "--warmup", "1");
+    assertThat(r.exit()).as(r.err()).isZero();
+    String[] lines = r.out().strip().split("\\R");
+    assertThat(lines[lines.length - 1]).matches("ms_per_step=\\d+\\.\\d{2}");
+    assertThat(Double.parseDouble(lines[lines.length - 1].substring("ms_per_step=".length()))).isPositive();
+    assertThat(r.out()).contains("step / floor");
+  }
 }
