@@ -304,7 +304,7 @@ final class Attention {
     private final HostView kView;
     private final HostView vView;
 
-    /** Takes its four buffers from {@code scratch} slots {@code firstSlot ..}. */
+    /** Takes its seven buffers from {@code scratch} slots {@code firstSlot ..}. */
     Block(Projections in, Scratch scratch, int firstSlot) {
       q = scratch.buffer(firstSlot, t * d + LANES.length());
       k = scratch.buffer(firstSlot + 1, t * d + LANES.length());
@@ -313,9 +313,12 @@ final class Attention {
       qView = HostView.of(in.q());
       kView = HostView.of(in.k());
       vView = HostView.of(in.v());
-      bq = HostView.of(in.bq()).readAll();
-      bk = HostView.of(in.bk()).readAll();
-      bv = HostView.of(in.bv()).readAll();
+      bq = scratch.buffer(firstSlot + 4, d);
+      bk = scratch.buffer(firstSlot + 5, d);
+      bv = scratch.buffer(firstSlot + 6, d);
+      HostView.of(in.bq()).readAll(bq);
+      HostView.of(in.bk()).readAll(bk);
+      HostView.of(in.bv()).readAll(bv);
     }
 
     void load(int b) {

@@ -24,8 +24,8 @@ final class Embedding {
     double[] tok = scratch.buffer(0, Math.toIntExact(tokEmb.length()));
     double[] pos = scratch.buffer(1, Math.toIntExact(posEmb.length()));
     double[] rows = scratch.buffer(2, BLOCK_ROWS * d);
-    HostView.of(tokEmb).read(0, tok, 0, Math.toIntExact(tokEmb.length()));
-    HostView.of(posEmb).read(0, pos, 0, Math.toIntExact(posEmb.length()));
+    HostView.of(tokEmb).readAll(tok);
+    HostView.of(posEmb).readAll(pos);
     HostView xView = HostView.of(x);
     for (int r0 = 0; r0 < tokens.length; r0 += BLOCK_ROWS) {
       int n = Math.min(BLOCK_ROWS, tokens.length - r0);
@@ -58,8 +58,8 @@ final class Embedding {
         addRow(rows, r * d, pos, ((r0 + r) % t) * d, d);
       }
     }
-    HostView.of(dTokEmb).write(tok, 0, 0, tokLength);
-    HostView.of(dPosEmb).write(pos, 0, 0, posLength);
+    HostView.of(dTokEmb).writeAll(tok);
+    HostView.of(dPosEmb).writeAll(pos);
   }
 
   /** {@code dst[dOff..dOff+d) += src[sOff..sOff+d)}. */

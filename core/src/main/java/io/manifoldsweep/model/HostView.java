@@ -56,13 +56,12 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     }
   }
 
-  /** The whole array as a new {@code double[]}. */
-  public double[] readAll() {
-    double[] out = new double[length];
-    read(0, out, 0, length);
-    return out;
+  /** The whole array into {@code dst[0..length)}; dst may be longer (a {@link Scratch} buffer). */
+  public void readAll(double[] dst) {
+    read(0, dst, 0, length);
   }
 
+  /** The whole array from {@code src[0..length)}; src may be longer. */
   public void writeAll(double[] src) {
     write(src, 0, 0, length);
   }

@@ -40,8 +40,8 @@ final class LayerNorm {
     double[] buf = scratch.buffer(2, BLOCK_ROWS * d);
     double[] y = scratch.buffer(3, BLOCK_ROWS * d);
     double[] rs = scratch.buffer(4, BLOCK_ROWS);
-    HostView.of(gamma).read(0, g, 0, d);
-    HostView.of(beta).read(0, bt, 0, d);
+    HostView.of(gamma).readAll(g);
+    HostView.of(beta).readAll(bt);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
       int n = Math.min(BLOCK_ROWS, rows - r0);
       xView.read(r0 * d, buf, 0, n * d);
@@ -74,7 +74,7 @@ final class LayerNorm {
     double[] xh = scratch.buffer(3, BLOCK_ROWS * d);
     double[] acc = scratch.buffer(4, BLOCK_ROWS * d);
     double[] dxh = scratch.buffer(5, d);
-    HostView.of(gamma).read(0, g, 0, d);
+    HostView.of(gamma).readAll(g);
     double[] sumGamma = scratch.buffer(6, d);
     double[] sumBeta = scratch.buffer(7, d);
     Arrays.fill(sumGamma, 0, d, 0);
@@ -90,8 +90,8 @@ final class LayerNorm {
       }
       dxView.write(acc, 0, r0 * d, n * d);
     }
-    HostView.of(dGamma).write(sumGamma, 0, 0, d);
-    HostView.of(dBeta).write(sumBeta, 0, 0, d);
+    HostView.of(dGamma).writeAll(sumGamma);
+    HostView.of(dBeta).writeAll(sumBeta);
   }
 
   /*
