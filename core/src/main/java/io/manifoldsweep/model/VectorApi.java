@@ -15,7 +15,7 @@ final class VectorApi {
     if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
       throw new IllegalStateException("the model needs the JDK module " + MODULE
           + ": start this JVM with --add-modules=" + MODULE
-          + " (submit/ and the Spark configs in conf/spark pass it; add it to spark.driver.extraJavaOptions"
+          + " (the scripts in submit/ pass it; add it to spark.driver.extraJavaOptions"
           + " and spark.executor.extraJavaOptions when submitting by hand)");
     }
   }
