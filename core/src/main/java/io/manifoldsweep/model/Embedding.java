@@ -21,9 +21,9 @@ final class Embedding {
     int d = Math.toIntExact(tokEmb.size(1));
     int t = Math.toIntExact(posEmb.size(0));
     Scratch scratch = Scratch.get();
-    double[] tok = scratch.buffer(0, Math.toIntExact(tokEmb.length()));
-    double[] pos = scratch.buffer(1, Math.toIntExact(posEmb.length()));
-    double[] rows = scratch.buffer(2, BLOCK_ROWS * d);
+    double[] tok = scratch.doubles(0, Math.toIntExact(tokEmb.length()));
+    double[] pos = scratch.doubles(1, Math.toIntExact(posEmb.length()));
+    double[] rows = scratch.doubles(2, BLOCK_ROWS * d);
     HostView.of(tokEmb).readAll(tok);
     HostView.of(posEmb).readAll(pos);
     HostView xView = HostView.of(x);
@@ -45,9 +45,9 @@ final class Embedding {
     int tokLength = Math.toIntExact(dTokEmb.length());
     int posLength = Math.toIntExact(dPosEmb.length());
     Scratch scratch = Scratch.get();
-    double[] rows = scratch.buffer(0, BLOCK_ROWS * d);
-    double[] tok = scratch.buffer(1, tokLength);
-    double[] pos = scratch.buffer(2, posLength);
+    double[] rows = scratch.doubles(0, BLOCK_ROWS * d);
+    double[] tok = scratch.doubles(1, tokLength);
+    double[] pos = scratch.doubles(2, posLength);
     Arrays.fill(tok, 0, tokLength, 0);
     Arrays.fill(pos, 0, posLength, 0);
     for (int r0 = 0; r0 < tokens.length; r0 += BLOCK_ROWS) {

@@ -11,12 +11,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Bulk copies between a c-contiguous INDArray (float or double, view or not) and {@code double[]}.
+ * Bulk copies between a c-contiguous INDArray (float or double, view or not) and {@code double[]}
+ * or {@code float[]}.
  *
- * <p>The model's fused kernels (attention, LayerNorm, embedding, AdamW) compute in Java on
- * {@code double[]} blocks: one pass over memory where a chain of ND4J ops makes one pass per op,
- * and one code path for both precisions, so the float64 golden tests check the kernels a float32 run
- * uses. Indices are element positions relative to the array's first element.
+ * <p>The model's fused kernels compute in Java on primitive blocks: one pass over memory where a
+ * chain of ND4J ops makes one pass per op. LayerNorm, embedding and AdamW compute in double for
+ * both precisions, so the float64 golden tests check the code a float32 run uses; attention, the
+ * largest kernel, has a float instantiation as well (see {@link AttentionFloat64}). Indices are
+ * element positions relative to the array's first element.
  */
 public abstract sealed class HostView permits HostView.Float32, HostView.Float64 {
   final int base;
@@ -43,6 +45,12 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     throw new IllegalArgumentException("kernel arrays must be FLOAT or DOUBLE, got " + type);
   }
 
+  private static void requireType(INDArray a, DataType expected) {
+    if (a.dataType() != expected) {
+      throw new IllegalArgumentException("this kernel computes on " + expected + " arrays, got " + a.dataType());
+    }
+  }
+
   /** Copies {@code len} elements starting at {@code index} into {@code dst[dstOff..]}. */
   public abstract void read(int index, double[] dst, int dstOff, int len);
 
@@ -65,6 +73,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
   public void writeAll(double[] src) {
     write(src, 0, 0, length);
   }
+
 
   static final class Float32 extends HostView {
     /** Conversions a vector at a time run four times faster than the scalar loop (measured here). */
@@ -110,6 +119,32 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
       buffer.put(base + index, s, 0, len);
     }
 
+    /** A view of a FLOAT array, for kernels that compute in float. */
+    static Float32 view(INDArray a) {
+      requireType(a, DataType.FLOAT);
+      return new Float32(a);
+    }
+
+    /** As {@link #read(int, double[], int, int)}, into floats: a plain copy. */
+    void read(int index, float[] dst, int dstOff, int len) {
+      checkRange(index, len);
+      buffer.get(base + index, dst, dstOff, len);
+    }
+
+    /** As {@link #write(double[], int, int, int)}, from floats. */
+    void write(float[] src, int srcOff, int index, int len) {
+      checkRange(index, len);
+      buffer.put(base + index, src, srcOff, len);
+    }
+
+    void readAll(float[] dst) {
+      read(0, dst, 0, length);
+    }
+
+    void writeAll(float[] src) {
+      write(src, 0, 0, length);
+    }
+
     private static float[] scratch(int len) {
       float[][] holder = SCRATCH.get();
       if (holder[0].length < len) {
@@ -125,6 +160,12 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     private Float64(INDArray a) {
       super(a);
       this.buffer = a.data().asNioDouble();
+    }
+
+    /** A view of a DOUBLE array, for kernels that compute in double. */
+    static Float64 view(INDArray a) {
+      requireType(a, DataType.DOUBLE);
+      return new Float64(a);
     }
 
     @Override

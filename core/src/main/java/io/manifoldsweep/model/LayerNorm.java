@@ -35,11 +35,11 @@ final class LayerNorm {
     HostView xhatView = HostView.of(xhat);
     HostView rstdView = HostView.of(rstd);
     Scratch scratch = Scratch.get();
-    double[] g = scratch.buffer(0, d);
-    double[] bt = scratch.buffer(1, d);
-    double[] buf = scratch.buffer(2, BLOCK_ROWS * d);
-    double[] y = scratch.buffer(3, BLOCK_ROWS * d);
-    double[] rs = scratch.buffer(4, BLOCK_ROWS);
+    double[] g = scratch.doubles(0, d);
+    double[] bt = scratch.doubles(1, d);
+    double[] buf = scratch.doubles(2, BLOCK_ROWS * d);
+    double[] y = scratch.doubles(3, BLOCK_ROWS * d);
+    double[] rs = scratch.doubles(4, BLOCK_ROWS);
     HostView.of(gamma).readAll(g);
     HostView.of(beta).readAll(bt);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
@@ -68,15 +68,15 @@ final class LayerNorm {
     HostView dxView = HostView.of(dx);
     HostView rstdView = HostView.of(cache.rstd());
     Scratch scratch = Scratch.get();
-    double[] g = scratch.buffer(0, d);
-    double[] rs = scratch.buffer(1, BLOCK_ROWS);
-    double[] dyBuf = scratch.buffer(2, BLOCK_ROWS * d);
-    double[] xh = scratch.buffer(3, BLOCK_ROWS * d);
-    double[] acc = scratch.buffer(4, BLOCK_ROWS * d);
-    double[] dxh = scratch.buffer(5, d);
+    double[] g = scratch.doubles(0, d);
+    double[] rs = scratch.doubles(1, BLOCK_ROWS);
+    double[] dyBuf = scratch.doubles(2, BLOCK_ROWS * d);
+    double[] xh = scratch.doubles(3, BLOCK_ROWS * d);
+    double[] acc = scratch.doubles(4, BLOCK_ROWS * d);
+    double[] dxh = scratch.doubles(5, d);
     HostView.of(gamma).readAll(g);
-    double[] sumGamma = scratch.buffer(6, d);
-    double[] sumBeta = scratch.buffer(7, d);
+    double[] sumGamma = scratch.doubles(6, d);
+    double[] sumBeta = scratch.doubles(7, d);
     Arrays.fill(sumGamma, 0, d, 0);
     Arrays.fill(sumBeta, 0, d, 0);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {

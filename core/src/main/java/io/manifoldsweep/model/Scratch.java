@@ -1,7 +1,7 @@
 package io.manifoldsweep.model;
 
 /**
- * Per-thread, grow-only {@code double[]} buffers for the kernels. A training step used to allocate
+ * Per-thread, grow-only {@code double[]} and {@code float[]} buffers for the kernels. A training step used to allocate
  * about 200 MB/s of short-lived blocks, which cost young collections that stop every task of an
  * executor at once; with these it allocates almost nothing. A kernel owns slots 0..n while it runs
  * (kernels do not nest), finds whatever the previous user left in them, and may get a longer array
@@ -11,7 +11,8 @@ public final class Scratch {
   private static final int SLOTS = 16;
   private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
-  private final double[][] slots = new double[SLOTS][];
+  private final double[][] doubleSlots = new double[SLOTS][];
+  private final float[][] floatSlots = new float[SLOTS][];
 
   private Scratch() {}
 
@@ -21,11 +22,21 @@ public final class Scratch {
   }
 
   /** An array of at least {@code length} doubles for {@code slot}. */
-  public double[] buffer(int slot, int length) {
-    double[] b = slots[slot];
+  public double[] doubles(int slot, int length) {
+    double[] b = doubleSlots[slot];
     if (b == null || b.length < length) {
       b = new double[length];
-      slots[slot] = b;
+      doubleSlots[slot] = b;
+    }
+    return b;
+  }
+
+  /** An array of at least {@code length} floats for {@code slot}; float slots are apart from double ones. */
+  public float[] floats(int slot, int length) {
+    float[] b = floatSlots[slot];
+    if (b == null || b.length < length) {
+      b = new float[length];
+      floatSlots[slot] = b;
     }
     return b;
   }

@@ -28,13 +28,11 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Transformer {
   private final ModelSpec spec;
   private final ParamLayout layout;
-  private final Attention attention;
 
   public Transformer(ParamLayout layout) {
     VectorApi.require();
     this.layout = layout;
     this.spec = layout.spec();
-    this.attention = new Attention(spec);
   }
 
   public ParamLayout layout() {
@@ -81,6 +79,7 @@ public final class Transformer {
     int n = b * t;
     DataType type = p.flat().dataType();
     Forward f = new Forward();
+    Attention attention = Attention.of(spec, type);
     INDArray x = Nd4j.createUninitialized(type, n, d);
     Embedding.forward(batch.tokens(), p.get("tok_emb"), p.get("pos_emb"), x);
     for (int i = 0; i < spec.layers(); i++) {
@@ -144,6 +143,7 @@ public final class Transformer {
     INDArray dq = Nd4j.createUninitialized(type, dx.shape());
     INDArray dk = Nd4j.createUninitialized(type, dx.shape());
     INDArray dv = Nd4j.createUninitialized(type, dx.shape());
+    Attention attention = Attention.of(spec, type);
     for (int i = spec.layers() - 1; i >= 0; i--) {
       String pre = "layer" + i + ".";
       LayerCache c = f.layers.get(i);

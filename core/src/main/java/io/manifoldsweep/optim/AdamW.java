@@ -54,10 +54,10 @@ final class AdamW implements Optimizer {
     HostView mView = HostView.of(m.flat());
     HostView vView = HostView.of(v.flat());
     Scratch scratch = Scratch.get();
-    double[] pc = scratch.buffer(0, CHUNK);
-    double[] gc = scratch.buffer(1, CHUNK);
-    double[] mc = scratch.buffer(2, CHUNK);
-    double[] vc = scratch.buffer(3, CHUNK);
+    double[] pc = scratch.doubles(0, CHUNK);
+    double[] gc = scratch.doubles(1, CHUNK);
+    double[] mc = scratch.doubles(2, CHUNK);
+    double[] vc = scratch.doubles(3, CHUNK);
     int size = Math.toIntExact(params.flat().length());
     for (int start = 0; start < size; start += CHUNK) {
       int n = Math.min(CHUNK, size - start);
