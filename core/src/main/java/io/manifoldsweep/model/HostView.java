@@ -74,7 +74,6 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     write(src, 0, 0, length);
   }
 
-
   static final class Float32 extends HostView {
     /** Conversions a vector at a time run four times faster than the scalar loop (measured here). */
     private static final VectorSpecies<Double> DOUBLES = DoubleVector.SPECIES_PREFERRED;

@@ -1,11 +1,11 @@
 package io.manifoldsweep.model;
 
 /**
- * Per-thread, grow-only {@code double[]} and {@code float[]} buffers for the kernels. A training step used to allocate
- * about 200 MB/s of short-lived blocks, which cost young collections that stop every task of an
- * executor at once; with these it allocates almost nothing. A kernel owns slots 0..n while it runs
- * (kernels do not nest), finds whatever the previous user left in them, and may get a longer array
- * than it asked for.
+ * Per-thread, grow-only {@code double[]} and {@code float[]} buffers for the kernels. A training
+ * step used to allocate about 200 MB/s of short-lived blocks, which cost young collections that
+ * stop every task of an executor at once; with these it allocates almost nothing. A kernel owns
+ * slots 0..n of each type while it runs (kernels do not nest), finds whatever the previous user
+ * left in them, and may get a longer array than it asked for.
  */
 public final class Scratch {
   private static final int SLOTS = 16;
