@@ -26,6 +26,22 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class AttentionFloat64 implements Attention {
   private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
+  /*
+   * Constants of the softmax's exponential, spelled so that the float instantiation gets float's:
+   * a double needs a Taylor polynomial of degree 12 for e^r, a float degree 7.
+   */
+  private static final int MANTISSA_BITS = -Math.getExponent(Math.ulp((double) 1));
+  private static final double[] TAYLOR = inverseFactorials(MANTISSA_BITS > 30 ? 12 : 7);
+  private static final double EXP_LOWEST = (double) Math.log(Double.MIN_NORMAL);
+  private static final double LOG2E = (double) (1 / Math.log(2));
+  /**
+   * Adding it rounds to an integer n, held in the sum's low mantissa bits: 1.5 times 2 to the
+   * mantissa width, where the spacing of representable numbers is exactly 1.
+   */
+  private static final double ROUNDER = (double) (1.5 / Math.ulp((double) 1));
+  /** ln 2 in two parts, so that n ln2 is exact enough for the float case's large n. */
+  private static final double LN2_HI = (double) Math.log(2);
+  private static final double LN2_LO = (double) (Math.log(2) - LN2_HI);
 
   private final int t;
   private final int heads;
@@ -69,13 +85,18 @@ final class AttentionFloat64 implements Attention {
     private final double[] attBlock;
     private final double[] outRows;
     private final double[] row;
+    /** The current head's scores, {@code [T, tp]}, turned into probabilities in place. */
+    private final double[] scores;
+    private final double[] rowMax;
 
     ForwardPass(Projections in, INDArray att, INDArray out) {
       Scratch scratch = Scratch.get();
       attBlock = scratch.doubles(0, heads * t * t);
       outRows = scratch.doubles(1, t * d);
       row = scratch.doubles(2, Math.max(tp, hp));
-      blk = new Block(in, scratch, 3);
+      scores = scratch.doubles(3, t * tp);
+      rowMax = scratch.doubles(4, t);
+      blk = new Block(in, scratch, 5);
       attView = HostView.Float64.view(att);
       outView = HostView.Float64.view(out);
     }
@@ -87,22 +108,24 @@ final class AttentionFloat64 implements Attention {
         blk.transpose(blk.k, blk.bk);
         blk.addBias(blk.v, blk.bv, 1);
         for (int h = 0; h < heads; h++) {
-          for (int i = 0; i < t; i++) {
-            row(h * hd, (h * t + i) * t, i);
-          }
+          head(h);
         }
         attView.write(attBlock, 0, b * heads * t * t, heads * t * t);
         outView.write(outRows, 0, b * t * d, t * d);
       }
     }
 
-    /** Query row i of the head at column {@code col}; its probabilities go to attBlock[a..a+t). */
-    private void row(int col, int a, int i) {
-      scoresRow(blk.q, i * d + col, blk.transposed, col * tp, i + 1, row);
-      softmax(row, i + 1);
-      System.arraycopy(row, 0, attBlock, a, t);
-      weightedRows(attBlock, a, blk.v, col, 0, i + 1, 1, row);
-      System.arraycopy(row, 0, outRows, i * d + col, hd);
+    private void head(int h) {
+      int col = h * hd;
+      for (int i = 0; i < t; i++) {
+        scoresRow(blk.q, i * d + col, blk.transposed, col * tp, i + 1, scores, i * tp);
+      }
+      softmaxRows(scores, rowMax);
+      for (int i = 0; i < t; i++) {
+        System.arraycopy(scores, i * tp, attBlock, (h * t + i) * t, t);
+        weightedRows(scores, i * tp, blk.v, col, 0, i + 1, 1, row);
+        System.arraycopy(row, 0, outRows, i * d + col, hd);
+      }
     }
   }
 
@@ -189,7 +212,7 @@ final class AttentionFloat64 implements Attention {
 
     /** Row i of dS = P * (dA - rowsum(P * dA)) * scale, into dScores[i*t ..], with dA_ij = dOut_i . v_j. */
     private void softmaxBackward(int col, int a, int i) {
-      scoresRow(dOutRows, i * d + col, blk.transposed, col * tp, i + 1, row);
+      scoresRow(dOutRows, i * d + col, blk.transposed, col * tp, i + 1, row, 0);
       double rowDot = 0;
       for (int j = 0; j <= i; j++) {
         rowDot += attBlock[a + j] * row[j];
@@ -237,12 +260,12 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * {@code out[j] = x[xOff..xOff+hd) . yt[ytOff + c*tp + j]} for j below {@code count}: the row
+   * {@code out[outOff + j] = x[xOff..xOff+hd) . yt[ytOff + c*tp + j]} for j below {@code count}: the row
    * times a transposed {@code [hd, tp]} block, as a sum of whole-vector FMAs. Four accumulators
    * (here and in weightedRows) keep four independent FMA chains in flight; with one, the loop waits
    * on FMA latency.
    */
-  private void scoresRow(double[] x, int xOff, double[] yt, int ytOff, int count, double[] out) {
+  private void scoresRow(double[] x, int xOff, double[] yt, int ytOff, int count, double[] out, int outOff) {
     for (int jb = 0; jb < count; jb += LANES.length()) {
       int base = ytOff + jb;
       DoubleVector a0 = DoubleVector.zero(LANES);
@@ -259,7 +282,7 @@ final class AttentionFloat64 implements Attention {
       for (; c < hd; c++) {
         a0 = DoubleVector.fromArray(LANES, yt, base + c * tp).fma(splat(x[xOff + c]), a0);
       }
-      a0.add(a1).add(a2.add(a3)).intoArray(out, jb);
+      a0.add(a1).add(a2.add(a3)).intoArray(out, outOff + jb);
     }
   }
 
@@ -268,29 +291,67 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * Softmax of {@code row[0..count)} in place, zeros from count to tp (the causal mask). The
-   * exponentials are scalar Math.exp on purpose: the Vector API's EXP is the SVML routine once C2
-   * compiles the loop and Math.exp before, and the two differ in the last bit, so a run's first
-   * steps (and every cell on a fresh executor) would not be reproducible. The maximum, a lanewise
-   * exact operation, and the scaling are taken a vector at a time.
+   * Row i of {@code s [T, tp]} becomes the softmax of its first i + 1 scores, zeros after them (the
+   * causal mask). Masked lanes are set to -infinity so whole vectors can be reduced to the maximum,
+   * and all rows' exponentials run in one loop, so that their vectors overlap in the pipeline.
+   *
+   * <p>The exponentials are computed here from lanewise operations that are exact or correctly
+   * rounded (fma, add, shifts), so they give the same bits interpreted and compiled. The Vector
+   * API's own EXP does not: compiled it is the SVML routine, interpreted Math.exp, and their last
+   * bits differ, so a run's first steps (and every cell on a fresh executor) would not be
+   * reproducible. e^x = 2^n e^r with x = n ln2 + r and |r| <= ln2/2; e^r by its Taylor polynomial;
+   * 2^n written as an exponent field (integer lanes on the same bits, since JDK 17 does not compile
+   * float-to-int lane conversions). Inputs are clamped at the smallest normal result, far below a
+   * probability's resolution.
    */
-  private void softmax(double[] row, int count) {
-    Arrays.fill(row, count, tp, Double.NEGATIVE_INFINITY);
-    DoubleVector max = DoubleVector.fromArray(LANES, row, 0);
-    for (int jb = LANES.length(); jb < tp; jb += LANES.length()) {
-      max = max.max(DoubleVector.fromArray(LANES, row, jb));
+  private void softmaxRows(double[] s, double[] rowMax) {
+    for (int i = 0; i < t; i++) {
+      int o = i * tp;
+      Arrays.fill(s, o + i + 1, o + tp, Double.NEGATIVE_INFINITY);
+      DoubleVector max = DoubleVector.fromArray(LANES, s, o);
+      for (int jb = LANES.length(); jb < tp; jb += LANES.length()) {
+        max = max.max(DoubleVector.fromArray(LANES, s, o + jb));
+      }
+      rowMax[i] = max.reduceLanes(VectorOperators.MAX);
     }
-    double shift = max.reduceLanes(VectorOperators.MAX);
-    double sum = 0;
-    for (int j = 0; j < count; j++) {
-      row[j] = (double) Math.exp(row[j] - shift);
-      sum += row[j];
+    for (int i = 0; i < t; i++) {
+      for (int jb = 0; jb <= i; jb += LANES.length()) {
+        int o = i * tp + jb;
+        DoubleVector x = DoubleVector.fromArray(LANES, s, o).sub(splat(rowMax[i])).max(splat(EXP_LOWEST));
+        DoubleVector rounded = x.mul(splat(LOG2E)).add(splat(ROUNDER));
+        DoubleVector n = rounded.sub(splat(ROUNDER));
+        DoubleVector r = n.fma(splat(-LN2_LO), n.fma(splat(-LN2_HI), x));
+        DoubleVector p = splat(TAYLOR[TAYLOR.length - 1]);
+        for (int k = TAYLOR.length - 2; k >= 0; k--) {
+          p = p.fma(r, splat(TAYLOR[k]));
+        }
+        DoubleVector twoToN = rounded.reinterpretAsLongs().sub(splat(ROUNDER).reinterpretAsLongs())
+            .add(Double.MAX_EXPONENT).lanewise(VectorOperators.LSHL, MANTISSA_BITS).reinterpretAsDoubles();
+        p.mul(twoToN).intoArray(s, o);
+      }
     }
-    Arrays.fill(row, count, tp, 0);
-    DoubleVector inv = splat(1 / sum);
-    for (int jb = 0; jb < count; jb += LANES.length()) {
-      DoubleVector.fromArray(LANES, row, jb).mul(inv).intoArray(row, jb);
+    for (int i = 0; i < t; i++) {
+      int o = i * tp;
+      Arrays.fill(s, o + i + 1, o + tp, 0);
+      double sum = 0;
+      for (int j = 0; j <= i; j++) {
+        sum += s[o + j];
+      }
+      DoubleVector inv = splat(1 / sum);
+      for (int jb = 0; jb <= i; jb += LANES.length()) {
+        DoubleVector.fromArray(LANES, s, o + jb).mul(inv).intoArray(s, o + jb);
+      }
     }
+  }
+
+  private static double[] inverseFactorials(int degree) {
+    double[] c = new double[degree + 1];
+    double f = 1;
+    for (int k = 0; k <= degree; k++) {
+      f *= Math.max(k, 1);
+      c[k] = (double) (1 / f);
+    }
+    return c;
   }
 
   private void addColumnSums(double[] rows, double[] sums) {
