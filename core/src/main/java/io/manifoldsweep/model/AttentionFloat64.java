@@ -123,7 +123,7 @@ final class AttentionFloat64 implements Attention {
       softmaxRows(scores, rowMax);
       for (int i = 0; i < t; i++) {
         System.arraycopy(scores, i * tp, attBlock, (h * t + i) * t, t);
-        weightedRows(scores, i * tp, blk.v, col, 0, i + 1, 1, row);
+        weightedRows(scores, i * tp, blk.v, col, i + 1, row);
         System.arraycopy(row, 0, outRows, i * d + col, hd);
       }
     }
@@ -145,6 +145,7 @@ final class AttentionFloat64 implements Attention {
     /** dS of the current head, {@code [T, T]}; only the lower triangle is written and read. */
     private final double[] dScores;
     private final double[] row;
+    private final double[] row2;
     private final double[] sumQ = new double[d];
     private final double[] sumK = new double[d];
     private final double[] sumV = new double[d];
@@ -158,7 +159,8 @@ final class AttentionFloat64 implements Attention {
       dvRows = scratch.doubles(4, t * d);
       dScores = scratch.doubles(5, t * t);
       row = scratch.doubles(6, Math.max(tp, hp));
-      blk = new Block(in, scratch, 7);
+      row2 = scratch.doubles(7, hp);
+      blk = new Block(in, scratch, 8);
       this.grads = grads;
       attView = HostView.Float64.view(att);
       dOutView = HostView.Float64.view(dOut);
@@ -198,15 +200,53 @@ final class AttentionFloat64 implements Attention {
       }
       for (int i = 0; i < t; i++) {
         // dQ_i = sum_{j <= i} dS_ij k_j
-        weightedRows(dScores, i * t, blk.k, col, 0, i + 1, 1, row);
+        weightedRows(dScores, i * t, blk.k, col, i + 1, row);
         System.arraycopy(row, 0, dqRows, i * d + col, hd);
       }
       for (int j = 0; j < t; j++) {
-        // dK_j = sum_{i >= j} dS_ij q_i and dV_j = sum_{i >= j} p_ij dOut_i: column j of dS and P
-        weightedRows(dScores, j, blk.q, col, j, t, t, row);
+        keyGradients(col, a, j);
         System.arraycopy(row, 0, dkRows, j * d + col, hd);
-        weightedRows(attBlock, a + j, dOutRows, col, j, t, t, row);
-        System.arraycopy(row, 0, dvRows, j * d + col, hd);
+        System.arraycopy(row2, 0, dvRows, j * d + col, hd);
+      }
+    }
+
+    /**
+     * dK_j = sum_{i >= j} dS_ij q_i into {@code row} and dV_j = sum_{i >= j} P_ij dOut_i into
+     * {@code row2}: column j of dS and of P as weights. Both sums, on two column vectors at a time,
+     * share one pass over i so that four FMA chains overlap; one sum per pass waited on FMA latency.
+     */
+    private void keyGradients(int col, int a, int j) {
+      int step = LANES.length();
+      int cb = 0;
+      for (; cb + 2 * step <= hp; cb += 2 * step) {
+        DoubleVector k0 = DoubleVector.zero(LANES);
+        DoubleVector k1 = DoubleVector.zero(LANES);
+        DoubleVector v0 = DoubleVector.zero(LANES);
+        DoubleVector v1 = DoubleVector.zero(LANES);
+        for (int i = j; i < t; i++) {
+          int o = i * d + col + cb;
+          DoubleVector ds = splat(dScores[i * t + j]);
+          DoubleVector p = splat(attBlock[a + i * t + j]);
+          k0 = DoubleVector.fromArray(LANES, blk.q, o).fma(ds, k0);
+          k1 = DoubleVector.fromArray(LANES, blk.q, o + step).fma(ds, k1);
+          v0 = DoubleVector.fromArray(LANES, dOutRows, o).fma(p, v0);
+          v1 = DoubleVector.fromArray(LANES, dOutRows, o + step).fma(p, v1);
+        }
+        k0.intoArray(row, cb);
+        k1.intoArray(row, cb + step);
+        v0.intoArray(row2, cb);
+        v1.intoArray(row2, cb + step);
+      }
+      for (; cb < hp; cb += step) {
+        DoubleVector k0 = DoubleVector.zero(LANES);
+        DoubleVector v0 = DoubleVector.zero(LANES);
+        for (int i = j; i < t; i++) {
+          int o = i * d + col + cb;
+          k0 = DoubleVector.fromArray(LANES, blk.q, o).fma(splat(dScores[i * t + j]), k0);
+          v0 = DoubleVector.fromArray(LANES, dOutRows, o).fma(splat(attBlock[a + i * t + j]), v0);
+        }
+        k0.intoArray(row, cb);
+        v0.intoArray(row2, cb);
       }
     }
 
@@ -224,12 +264,12 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * {@code out[0..hd) = sum_{r in [from, to)} w[wOff + r * wStride] * rows[r * d + col ..]}: a
-   * weighted sum of one head's rows. Up to four vectors of the head's columns are accumulated per
+   * {@code out[0..hd) = sum_{r < count} w[wOff + r] * rows[r * d + col ..]}: a weighted sum of
+   * one head's rows. Up to four vectors of the head's columns are accumulated per
    * pass over the rows, so each weight is broadcast once per pass and the FMA chains are
    * independent.
    */
-  private void weightedRows(double[] w, int wOff, double[] rows, int col, int from, int to, int wStride, double[] out) {
+  private void weightedRows(double[] w, int wOff, double[] rows, int col, int count, double[] out) {
     int step = LANES.length();
     int cb = 0;
     for (; cb + 4 * step <= hp; cb += 4 * step) {
@@ -237,8 +277,8 @@ final class AttentionFloat64 implements Attention {
       DoubleVector a1 = DoubleVector.zero(LANES);
       DoubleVector a2 = DoubleVector.zero(LANES);
       DoubleVector a3 = DoubleVector.zero(LANES);
-      for (int r = from; r < to; r++) {
-        DoubleVector x = splat(w[wOff + r * wStride]);
+      for (int r = 0; r < count; r++) {
+        DoubleVector x = splat(w[wOff + r]);
         int o = r * d + col + cb;
         a0 = DoubleVector.fromArray(LANES, rows, o).fma(x, a0);
         a1 = DoubleVector.fromArray(LANES, rows, o + step).fma(x, a1);
@@ -252,8 +292,8 @@ final class AttentionFloat64 implements Attention {
     }
     for (; cb < hp; cb += step) {
       DoubleVector acc = DoubleVector.zero(LANES);
-      for (int r = from; r < to; r++) {
-        acc = DoubleVector.fromArray(LANES, rows, r * d + col + cb).fma(splat(w[wOff + r * wStride]), acc);
+      for (int r = 0; r < count; r++) {
+        acc = DoubleVector.fromArray(LANES, rows, r * d + col + cb).fma(splat(w[wOff + r]), acc);
       }
       acc.intoArray(out, cb);
     }
