@@ -36,8 +36,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Sweep scaling on local[k] (N equal cells against k times one cell's time, both measured here) and
- * the bytes Parquet spends per stored snapshot float under each encoding.
+ * Sweep scaling on local[k] (N equal cells against N/k times one cell's time, both measured here,
+ * in alternating rounds) and the bytes Parquet spends per stored snapshot float under each encoding.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true, description = "Benchmark sweep scaling on local[k] and snapshot storage.")
 public final class SweepBenchmark implements Callable<Integer> {
@@ -52,6 +52,10 @@ public final class SweepBenchmark implements Callable<Integer> {
 
   @Option(names = "--d-model", defaultValue = "64", description = "Width of the benchmark model (default ${DEFAULT-VALUE}).")
   int dModel;
+
+  @Option(names = "--rounds", defaultValue = "3",
+      description = "Rounds of one-cell and N-cell sweeps, alternated; the median ratio is reported (default ${DEFAULT-VALUE}).")
+  int rounds;
 
   private final PrintStream out;
 
@@ -71,17 +75,26 @@ public final class SweepBenchmark implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    if (rounds < 1) {
+      throw new IllegalArgumentException("--rounds must be at least 1, got " + rounds);
+    }
     Path dir = Files.createTempDirectory("ms-bench-sweep");
     try {
-      double single = timeSweep(yaml("bench-one", 1), dir.resolve("one"), 1, dir.resolve("warmup"), 3);
-      double parallel = timeSweep(yaml("bench-many", cells), dir.resolve("many"), cores, null, 1);
-      double ideal = (double) cells / cores * single;
-      out.printf("one cell on local[1]: %.2f s (median of 3)%n", single);
-      out.printf("%d cells on local[%d]: %.2f s (ideal N/k x single = %.2f s, target <= %.2f s)%n", cells, cores, parallel, ideal, 1.1 * ideal);
+      double[] efficiency = new double[rounds];
+      for (int r = 0; r < rounds; r++) {
+        Path warmup = r == 0 ? dir.resolve("warmup") : null;
+        double single = timeSweep(yaml("bench-one", 1), dir.resolve("one-" + r), 1, warmup);
+        double parallel = timeSweep(yaml("bench-many", cells), dir.resolve("many-" + r), cores, null);
+        double ideal = (double) cells / cores * single;
+        efficiency[r] = ideal / parallel;
+        out.printf("round %d: one cell on local[1] %.2f s; %d cells on local[%d] %.2f s (ideal N/k x single = %.2f s, target <= %.2f s): %.3f%n",
+            r + 1, single, cells, cores, parallel, ideal, 1.1 * ideal, efficiency[r]);
+      }
+      double median = median(efficiency);
       double ceiling = concurrencyCeiling();
-      out.printf("this machine's ceiling for this work (no Spark): %.3f; the sweep reaches %.2f of it%n", ceiling, ideal / parallel / ceiling);
+      out.printf("this machine's ceiling for this work (no Spark): %.3f; the sweep reaches %.2f of it%n", ceiling, median / ceiling);
       storage(dir.resolve("storage"));
-      out.printf(Locale.ROOT, "scaling_efficiency=%.3f%n", ideal / parallel);
+      out.printf(Locale.ROOT, "scaling_efficiency=%.3f%n", median);
       return 0;
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {
@@ -91,10 +104,11 @@ public final class SweepBenchmark implements Callable<Integer> {
   }
 
   /**
-   * Median wall time of {@code repeats} runs of one sweep job (each into its own folder), after an
-   * optional warm-up sweep in the same session.
+   * Wall time of one sweep job into its own folder, after an optional warm-up sweep in the same
+   * session. The benchmark alternates one-cell and N-cell sweeps round by round, since this shared
+   * host's speed drifts over a minute: measuring all of one kind first biased the ratio either way.
    */
-  private double timeSweep(String yaml, Path out, int k, Path warmup, int repeats) {
+  private double timeSweep(String yaml, Path out, int k, Path warmup) {
     SparkSession spark = SparkSessions.create("bench-sweep", "local[" + k + "]", Map.of("spark.ui.enabled", "false"));
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     try {
@@ -104,17 +118,19 @@ public final class SweepBenchmark implements Callable<Integer> {
         job.run(w, w.cells(), warmup.toUri().toString(), SweepHooks.NONE);
       }
       SweepSpec spec = SweepSpec.parse(yaml, "bench");
-      double[] seconds = new double[repeats];
-      for (int r = 0; r < repeats; r++) {
-        long t0 = System.nanoTime();
-        job.run(spec, spec.cells(), out.resolve("run" + r).toUri().toString(), SweepHooks.NONE);
-        seconds[r] = (System.nanoTime() - t0) / 1e9;
-      }
-      Arrays.sort(seconds);
-      return seconds[repeats / 2];
+      long t0 = System.nanoTime();
+      job.run(spec, spec.cells(), out.toUri().toString(), SweepHooks.NONE);
+      return (System.nanoTime() - t0) / 1e9;
     } finally {
       spark.stop();
     }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   /**

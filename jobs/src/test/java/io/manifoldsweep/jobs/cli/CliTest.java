@@ -186,4 +186,19 @@ class CliTest {
     assertThat(Double.parseDouble(lines[lines.length - 1].substring("ms_per_step=".length()))).isPositive();
     assertThat(r.out()).contains("step / floor");
   }
+
+  @Test
+  @Order(4)
+  void sweepBenchmarkEndsWithScalingEfficiencyAndRejectsZeroRounds() {
+    Run r = cli("bench", "sweep", "--cells", "2", "--cores", "2", "--steps", "20", "--d-model", "16", "--rounds", "2");
+    assertThat(r.exit()).as(r.err()).isZero();
+    String[] lines = r.out().strip().split("\\R");
+    assertThat(lines[lines.length - 1]).matches("scaling_efficiency=\\d+\\.\\d{3}");
+    assertThat(Double.parseDouble(lines[lines.length - 1].substring("scaling_efficiency=".length()))).isPositive();
+    assertThat(r.out()).contains("round 1:", "round 2:", "bytes/float");
+
+    Run bad = cli("bench", "sweep", "--rounds", "0");
+    assertThat(bad.exit()).isNotZero();
+    assertThat(bad.err()).contains("--rounds", "0");
+  }
 }
