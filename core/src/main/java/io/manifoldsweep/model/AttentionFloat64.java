@@ -117,9 +117,7 @@ final class AttentionFloat64 implements Attention {
 
     private void head(int h) {
       int col = h * hd;
-      for (int i = 0; i < t; i++) {
-        scoresRow(blk.q, i * d + col, blk.transposed, col * tp, i + 1, scores, i * tp);
-      }
+      allScores(blk.q, blk.transposed, col, scores);
       softmaxRows(scores, rowMax);
       for (int i = 0; i < t; i++) {
         System.arraycopy(scores, i * tp, attBlock, (h * t + i) * t, t);
@@ -146,6 +144,8 @@ final class AttentionFloat64 implements Attention {
     private final double[] dScores;
     private final double[] row;
     private final double[] row2;
+    /** dOut_i . v_j of the current head, {@code [T, tp]}. */
+    private final double[] dA;
     private final double[] sumQ = new double[d];
     private final double[] sumK = new double[d];
     private final double[] sumV = new double[d];
@@ -161,6 +161,7 @@ final class AttentionFloat64 implements Attention {
       row = scratch.doubles(6, Math.max(tp, hp));
       row2 = scratch.doubles(7, hp);
       blk = new Block(in, scratch, 8);
+      dA = scratch.doubles(15, t * tp);
       this.grads = grads;
       attView = HostView.Float64.view(att);
       dOutView = HostView.Float64.view(dOut);
@@ -195,8 +196,9 @@ final class AttentionFloat64 implements Attention {
     private void head(int h) {
       int col = h * hd;
       int a = h * t * t;
+      allScores(dOutRows, blk.transposed, col, dA);
       for (int i = 0; i < t; i++) {
-        softmaxBackward(col, a + i * t, i);
+        softmaxBackward(a + i * t, i);
       }
       for (int i = 0; i < t; i++) {
         // dQ_i = sum_{j <= i} dS_ij k_j
@@ -251,14 +253,14 @@ final class AttentionFloat64 implements Attention {
     }
 
     /** Row i of dS = P * (dA - rowsum(P * dA)) * scale, into dScores[i*t ..], with dA_ij = dOut_i . v_j. */
-    private void softmaxBackward(int col, int a, int i) {
-      scoresRow(dOutRows, i * d + col, blk.transposed, col * tp, i + 1, row, 0);
+    private void softmaxBackward(int a, int i) {
+      int o = i * tp;
       double rowDot = 0;
       for (int j = 0; j <= i; j++) {
-        rowDot += attBlock[a + j] * row[j];
+        rowDot += attBlock[a + j] * dA[o + j];
       }
       for (int j = 0; j <= i; j++) {
-        dScores[i * t + j] = attBlock[a + j] * (row[j] - rowDot) * scale;
+        dScores[i * t + j] = attBlock[a + j] * (dA[o + j] - rowDot) * scale;
       }
     }
   }
@@ -296,6 +298,63 @@ final class AttentionFloat64 implements Attention {
         acc = DoubleVector.fromArray(LANES, rows, r * d + col + cb).fma(splat(w[wOff + r]), acc);
       }
       acc.intoArray(out, cb);
+    }
+  }
+
+  /**
+   * {@code out[i*tp + j] = x_i . y_j} over the head's columns at {@code col} for every query row i
+   * and key j <= i (lanes past i hold whatever falls out), with the y rows given transposed in
+   * {@code yt[col*tp ..]}. Rows go four at a time: each vector of the transposed block is loaded once
+   * for four rows, and their eight accumulators keep the FMA units busy.
+   */
+  private void allScores(double[] x, double[] yt, int col, double[] out) {
+    int i = 0;
+    for (; i + 4 <= t; i += 4) {
+      scoresRows4(x, i * d + col, yt, col * tp, i + 4, out, i * tp);
+    }
+    for (; i < t; i++) {
+      scoresRow(x, i * d + col, yt, col * tp, i + 1, out, i * tp);
+    }
+  }
+
+  /** scoresRow for the four rows at {@code x[xOff + r*d ..]}, into {@code out[outOff + r*tp ..]}. */
+  private void scoresRows4(double[] x, int xOff, double[] yt, int ytOff, int count, double[] out, int outOff) {
+    for (int jb = 0; jb < count; jb += LANES.length()) {
+      int base = ytOff + jb;
+      DoubleVector a0 = DoubleVector.zero(LANES);
+      DoubleVector a1 = DoubleVector.zero(LANES);
+      DoubleVector a2 = DoubleVector.zero(LANES);
+      DoubleVector a3 = DoubleVector.zero(LANES);
+      DoubleVector b0 = DoubleVector.zero(LANES);
+      DoubleVector b1 = DoubleVector.zero(LANES);
+      DoubleVector b2 = DoubleVector.zero(LANES);
+      DoubleVector b3 = DoubleVector.zero(LANES);
+      int c = 0;
+      for (; c + 1 < hd; c += 2) {
+        DoubleVector y0 = DoubleVector.fromArray(LANES, yt, base + c * tp);
+        DoubleVector y1 = DoubleVector.fromArray(LANES, yt, base + (c + 1) * tp);
+        int o = xOff + c;
+        a0 = y0.fma(splat(x[o]), a0);
+        b0 = y1.fma(splat(x[o + 1]), b0);
+        a1 = y0.fma(splat(x[o + d]), a1);
+        b1 = y1.fma(splat(x[o + d + 1]), b1);
+        a2 = y0.fma(splat(x[o + 2 * d]), a2);
+        b2 = y1.fma(splat(x[o + 2 * d + 1]), b2);
+        a3 = y0.fma(splat(x[o + 3 * d]), a3);
+        b3 = y1.fma(splat(x[o + 3 * d + 1]), b3);
+      }
+      if (c < hd) {
+        DoubleVector y0 = DoubleVector.fromArray(LANES, yt, base + c * tp);
+        int o = xOff + c;
+        a0 = y0.fma(splat(x[o]), a0);
+        a1 = y0.fma(splat(x[o + d]), a1);
+        a2 = y0.fma(splat(x[o + 2 * d]), a2);
+        a3 = y0.fma(splat(x[o + 3 * d]), a3);
+      }
+      a0.add(b0).intoArray(out, outOff + jb);
+      a1.add(b1).intoArray(out, outOff + tp + jb);
+      a2.add(b2).intoArray(out, outOff + 2 * tp + jb);
+      a3.add(b3).intoArray(out, outOff + 3 * tp + jb);
     }
   }
 
