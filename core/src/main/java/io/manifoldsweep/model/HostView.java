@@ -15,10 +15,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * or {@code float[]}.
  *
  * <p>The model's fused kernels compute in Java on primitive blocks: one pass over memory where a
- * chain of ND4J ops makes one pass per op. LayerNorm, embedding and AdamW compute in double for
- * both precisions, so the float64 golden tests check the code a float32 run uses; attention, the
- * largest kernel, has a float instantiation as well (see {@link AttentionFloat64}). Indices are
- * element positions relative to the array's first element.
+ * chain of ND4J ops makes one pass per op. The embedding and AdamW compute in double for both
+ * precisions; attention and LayerNorm compute in the run's precision from one source each (see
+ * {@link AttentionFloat64}), so the float64 golden tests check the code a float32 run uses. Indices
+ * are element positions relative to the array's first element.
  */
 public abstract sealed class HostView permits HostView.Float32, HostView.Float64 {
   final int base;

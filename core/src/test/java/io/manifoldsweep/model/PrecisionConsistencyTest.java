@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The golden tests pin the kernels in float64; this pins the float32 path against it: the
- * conversions between float buffers and the double blocks of LayerNorm, embedding and AdamW, and
- * the float instantiation of attention (generated from the float64 one). Widths are no whole number
+ * conversions between float buffers and the double blocks of the embedding and AdamW, and the float
+ * instantiations of attention and LayerNorm (generated from the float64 ones). Widths are no whole number
  * of SIMD vectors (d=20, head width 5, T=7 or 19) so every vector loop's tail runs too, and T=19
  * spans more than one vector of key positions even with 16 float lanes.
  */
