@@ -81,18 +81,24 @@ public final class SweepBenchmark implements Callable<Integer> {
     Path dir = Files.createTempDirectory("ms-bench-sweep");
     try {
       double[] efficiency = new double[rounds];
+      double[] singles = new double[rounds];
       for (int r = 0; r < rounds; r++) {
         Path warmup = r == 0 ? dir.resolve("warmup") : null;
         double single = timeSweep(yaml("bench-one", 1), dir.resolve("one-" + r), 1, warmup);
         double parallel = timeSweep(yaml("bench-many", cells), dir.resolve("many-" + r), cores, null);
+        singles[r] = single;
         double ideal = (double) cells / cores * single;
         efficiency[r] = ideal / parallel;
         out.printf("round %d: one cell on local[1] %.2f s; %d cells on local[%d] %.2f s (ideal N/k x single = %.2f s, target <= %.2f s): %.3f%n",
             r + 1, single, cells, cores, parallel, ideal, 1.1 * ideal, efficiency[r]);
       }
       double median = median(efficiency);
-      double ceiling = concurrencyCeiling();
-      out.printf("this machine's ceiling for this work (no Spark): %.3f; the sweep reaches %.2f of it%n", ceiling, median / ceiling);
+      Probe probe = concurrencyCeiling();
+      out.printf("one cell alone: %.2f s; two cells at once in two threads: %.2f s (medians of 3)%n", probe.alone(), probe.both());
+      out.printf("this machine's ceiling for this work (no Spark): %.3f; the sweep reaches %.2f of it%n",
+          probe.ceiling(), median / probe.ceiling());
+      out.printf("a one-cell sweep job costs %.2f s more than its cell trained in a plain thread (Spark job, folders, commit):"
+          + " the baseline counts it N/k = %d times, the %d-cell sweep once%n", median(singles) - probe.alone(), cells / cores, cells);
       storage(dir.resolve("storage"));
       out.printf(Locale.ROOT, "scaling_efficiency=%.3f%n", median);
       return 0;
@@ -133,14 +139,21 @@ public final class SweepBenchmark implements Callable<Integer> {
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
+  /** Medians of one cell trained alone and of two trained at once, in seconds. */
+  private record Probe(double alone, double both) {
+    double ceiling() {
+      return alone / both;
+    }
+  }
+
   /**
    * One cell trained alone against two cells trained at once in two plain threads, in this process
    * and without Spark: how well the hardware itself runs two trainers side by side. Alone and
    * together alternate three times and the medians are compared, since a lone run's speed swings
    * with what the host's other tenants do. On virtual machines whose vCPUs share a physical core's
-   * caches this, not the sweep, bounds the scaling.
+   * caches (or when other tenants load the host) this, not the sweep, bounds the scaling.
    */
-  private double concurrencyCeiling() {
+  private Probe concurrencyCeiling() {
     List<CellSpec> pair = SweepSpec.parse(yaml("bench-pair", 2), "bench").cells();
     NativeThreads.set(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -160,8 +173,7 @@ public final class SweepBenchmark implements Callable<Integer> {
       }
       Arrays.sort(alone);
       Arrays.sort(both);
-      out.printf("one cell alone: %.2f s; two cells at once in two threads: %.2f s (medians of 3)%n", alone[1], both[1]);
-      return alone[1] / both[1];
+      return new Probe(alone[1], both[1]);
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("concurrency probe failed", e);
     } finally {
