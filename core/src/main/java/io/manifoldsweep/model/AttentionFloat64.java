@@ -94,7 +94,7 @@ final class AttentionFloat64 implements Attention {
       attBlock = scratch.doubles(0, heads * t * t);
       outRows = scratch.doubles(1, t * d);
       row = scratch.doubles(2, Math.max(tp, hp));
-      scores = scratch.doubles(3, t * tp);
+      scores = scratch.doubles(3, rowsPadded() * tp);
       rowMax = scratch.doubles(4, t);
       blk = new Block(in, scratch, 5);
       attView = HostView.Float64.view(att);
@@ -153,7 +153,7 @@ final class AttentionFloat64 implements Attention {
     BackwardPass(Projections in, INDArray att, INDArray dOut, Projections grads) {
       Scratch scratch = Scratch.get();
       attBlock = scratch.doubles(0, heads * t * t);
-      dOutRows = scratch.doubles(1, t * d + LANES.length());
+      dOutRows = scratch.doubles(1, rowsPadded() * d + LANES.length());
       dqRows = scratch.doubles(2, t * d);
       dkRows = scratch.doubles(3, t * d);
       dvRows = scratch.doubles(4, t * d);
@@ -161,7 +161,7 @@ final class AttentionFloat64 implements Attention {
       row = scratch.doubles(6, Math.max(tp, hp));
       row2 = scratch.doubles(7, hp);
       blk = new Block(in, scratch, 8);
-      dA = scratch.doubles(15, t * tp);
+      dA = scratch.doubles(15, rowsPadded() * tp);
       this.grads = grads;
       attView = HostView.Float64.view(att);
       dOutView = HostView.Float64.view(dOut);
@@ -301,23 +301,25 @@ final class AttentionFloat64 implements Attention {
     }
   }
 
+  /** T rounded up to whole groups of four rows: the row count of every buffer allScores touches. */
+  private int rowsPadded() {
+    return (t + 3) / 4 * 4;
+  }
+
   /**
    * {@code out[i*tp + j] = x_i . y_j} over the head's columns at {@code col} for every query row i
    * and key j <= i (lanes past i hold whatever falls out), with the y rows given transposed in
-   * {@code yt[col*tp ..]}. Rows go four at a time: each vector of the transposed block is loaded once
-   * for four rows, and their eight accumulators keep the FMA units busy.
+   * {@code yt[col*tp ..]}, as sums of whole-vector FMAs. Rows go four at a time: each vector of the
+   * transposed block is loaded once for four rows, and their eight accumulators keep the FMA units
+   * busy. When T is no multiple of four the last group runs into the rows' padding.
    */
   private void allScores(double[] x, double[] yt, int col, double[] out) {
-    int i = 0;
-    for (; i + 4 <= t; i += 4) {
-      scoresRows4(x, i * d + col, yt, col * tp, i + 4, out, i * tp);
-    }
-    for (; i < t; i++) {
-      scoresRow(x, i * d + col, yt, col * tp, i + 1, out, i * tp);
+    for (int i = 0; i < t; i += 4) {
+      scoresRows4(x, i * d + col, yt, col * tp, Math.min(i + 4, t), out, i * tp);
     }
   }
 
-  /** scoresRow for the four rows at {@code x[xOff + r*d ..]}, into {@code out[outOff + r*tp ..]}. */
+  /** The four rows at {@code x[xOff + r*d ..]}, keys below count, into {@code out[outOff + r*tp ..]}. */
   private void scoresRows4(double[] x, int xOff, double[] yt, int ytOff, int count, double[] out, int outOff) {
     for (int jb = 0; jb < count; jb += LANES.length()) {
       int base = ytOff + jb;
@@ -355,33 +357,6 @@ final class AttentionFloat64 implements Attention {
       a1.add(b1).intoArray(out, outOff + tp + jb);
       a2.add(b2).intoArray(out, outOff + 2 * tp + jb);
       a3.add(b3).intoArray(out, outOff + 3 * tp + jb);
-    }
-  }
-
-  /**
-   * {@code out[outOff + j] = x[xOff..xOff+hd) . yt[ytOff + c*tp + j]} for j below {@code count}: the row
-   * times a transposed {@code [hd, tp]} block, as a sum of whole-vector FMAs. Four accumulators
-   * (here and in weightedRows) keep four independent FMA chains in flight; with one, the loop waits
-   * on FMA latency.
-   */
-  private void scoresRow(double[] x, int xOff, double[] yt, int ytOff, int count, double[] out, int outOff) {
-    for (int jb = 0; jb < count; jb += LANES.length()) {
-      int base = ytOff + jb;
-      DoubleVector a0 = DoubleVector.zero(LANES);
-      DoubleVector a1 = DoubleVector.zero(LANES);
-      DoubleVector a2 = DoubleVector.zero(LANES);
-      DoubleVector a3 = DoubleVector.zero(LANES);
-      int c = 0;
-      for (; c + 3 < hd; c += 4) {
-        a0 = DoubleVector.fromArray(LANES, yt, base + c * tp).fma(splat(x[xOff + c]), a0);
-        a1 = DoubleVector.fromArray(LANES, yt, base + (c + 1) * tp).fma(splat(x[xOff + c + 1]), a1);
-        a2 = DoubleVector.fromArray(LANES, yt, base + (c + 2) * tp).fma(splat(x[xOff + c + 2]), a2);
-        a3 = DoubleVector.fromArray(LANES, yt, base + (c + 3) * tp).fma(splat(x[xOff + c + 3]), a3);
-      }
-      for (; c < hd; c++) {
-        a0 = DoubleVector.fromArray(LANES, yt, base + c * tp).fma(splat(x[xOff + c]), a0);
-      }
-      a0.add(a1).add(a2.add(a3)).intoArray(out, outOff + jb);
     }
   }
 
@@ -486,7 +461,7 @@ final class AttentionFloat64 implements Attention {
 
     /** Takes its seven buffers from {@code scratch} slots {@code firstSlot ..}. */
     Block(Projections in, Scratch scratch, int firstSlot) {
-      q = scratch.doubles(firstSlot, t * d + LANES.length());
+      q = scratch.doubles(firstSlot, rowsPadded() * d + LANES.length());
       k = scratch.doubles(firstSlot + 1, t * d + LANES.length());
       v = scratch.doubles(firstSlot + 2, t * d + LANES.length());
       transposed = scratch.doubles(firstSlot + 3, d * tp);
