@@ -10,8 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link Attention} computed in double: the float64 instantiation, which the golden tests pin.
  *
  * <p>This file is also the template of {@code AttentionFloat32}: the build copies it with
- * {@code Double}, {@code double} and {@code Float64} replaced by their float counterparts (see
- * core/pom.xml), so a float32 run gets twice the SIMD lanes and no conversions while both
+ * {@code Double}, {@code double}, {@code Float64} and {@code AsLongs} replaced by their float
+ * counterparts (see core/pom.xml), so a float32 run gets twice the SIMD lanes and no conversions while both
  * precisions share one source. Write it so that the replacement still compiles: no double
  * literals where a float would be needed, casts spelled {@code (double)}.
  *
@@ -47,7 +47,7 @@ final class AttentionFloat64 implements Attention {
   private final int heads;
   private final int hd;
   private final int d;
-  /** T and d/H rounded up to whole vectors: the transposed block's row stride, the row buffers' length. */
+  /** T and d/H rounded up to whole vectors: row stride of transposed blocks and scores; head rows' length. */
   private final int tp;
   private final int hp;
   private final double scale;
@@ -93,7 +93,7 @@ final class AttentionFloat64 implements Attention {
       Scratch scratch = Scratch.get();
       attBlock = scratch.doubles(0, heads * t * t);
       outRows = scratch.doubles(1, t * d);
-      row = scratch.doubles(2, Math.max(tp, hp));
+      row = scratch.doubles(2, hp);
       scores = scratch.doubles(3, rowsPadded() * tp);
       rowMax = scratch.doubles(4, t);
       blk = new Block(in, scratch, 5);
@@ -158,7 +158,7 @@ final class AttentionFloat64 implements Attention {
       dkRows = scratch.doubles(3, t * d);
       dvRows = scratch.doubles(4, t * d);
       dScores = scratch.doubles(5, t * t);
-      row = scratch.doubles(6, Math.max(tp, hp));
+      row = scratch.doubles(6, hp);
       row2 = scratch.doubles(7, hp);
       blk = new Block(in, scratch, 8);
       dA = scratch.doubles(15, rowsPadded() * tp);
@@ -444,8 +444,9 @@ final class AttentionFloat64 implements Attention {
   /**
    * One batch element's q, k, v rows, biases added in place, and one of them transposed to
    * {@code [d, tp]}. Rows carry a vector of slack at the end so a head's last vector load may run
-   * past column d when d/H is not a whole number of vectors; those lanes (like the transposed
-   * block's lanes past T) hold whatever the scratch held, are computed and dropped.
+   * past column d when d/H is not a whole number of vectors, and q (read by allScores) is padded
+   * to whole groups of four rows; those lanes (like the transposed block's lanes past T) hold
+   * whatever the scratch held, are computed and dropped.
    */
   private final class Block {
     final double[] q;
