@@ -1,10 +1,10 @@
 package io.manifoldsweep.model;
 
+import static io.manifoldsweep.model.Linalg.addRowVector;
 import static io.manifoldsweep.model.Linalg.columnSumsInto;
 import static io.manifoldsweep.model.Linalg.mm;
 import static io.manifoldsweep.model.Linalg.mmAdd;
 import static io.manifoldsweep.model.Linalg.mmInto;
-import static io.manifoldsweep.model.Linalg.shaped;
 
 import io.manifoldsweep.task.Batch;
 import java.util.ArrayList;
@@ -13,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -97,7 +96,7 @@ public final class Transformer {
       c.heads = Nd4j.createUninitialized(type, n, d);
       attention.forward(c.projections, c.attention, c.heads, b);
       mmAdd(c.heads, p.get(pre + "attn.wo"), x, false, false);
-      x.addiRowVector(p.get(pre + "attn.bo"));
+      addRowVector(x, p.get(pre + "attn.bo"));
       if (spec.mlp()) {
         c.h2 = LayerNorm.forward(x, p.get(pre + "ln2.gamma"), p.get(pre + "ln2.beta"), ln);
         c.ln2 = ln[0];
@@ -108,7 +107,7 @@ public final class Transformer {
       }
       f.layers.add(c);
     }
-    f.last = Nd4j.pullRows(x, 1, lastPositions(b), 'c');
+    f.last = lastPositions(x, b);
     LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
     f.readout = LayerNorm.forward(f.last, p.get("ln_f.gamma"), p.get("ln_f.beta"), ln);
     f.lnF = ln[0];
@@ -126,18 +125,15 @@ public final class Transformer {
     int t = spec.seqLen();
     int d = spec.dModel();
     DataType type = f.logits.dataType();
-    INDArray logProbs = logSoftmaxRows(f.logits);
-    INDArray oneHot = oneHot(batch.labels(), spec.classes(), f.logits);
-    double loss = -logProbs.mul(oneHot).sumNumber().doubleValue() / b;
-
-    INDArray dLogits = Transforms.exp(logProbs, true).subi(oneHot).divi(b);
+    INDArray dLogits = Nd4j.createUninitialized(type, b, spec.classes());
+    double loss = SoftmaxCrossEntropy.lossAndGradient(f.logits, batch.labels(), dLogits);
     mmInto(f.readout, dLogits, grad.get("head.w"), true, false);
     columnSumsInto(dLogits, grad.get("head.b"));
     INDArray dReadout = mm(dLogits, p.get("head.w"), false, true);
     INDArray dLast = Nd4j.zeros(type, b, d);
     LayerNorm.addBackward(dReadout, f.lnF, p.get("ln_f.gamma"), grad.get("ln_f.gamma"), grad.get("ln_f.beta"), dLast);
     INDArray dx = Nd4j.zeros(type, (long) b * t, d);
-    shaped(dx, b, t, d).get(NDArrayIndex.all(), NDArrayIndex.point(t - 1), NDArrayIndex.all()).assign(dLast);
+    placeLastPositions(dLast, dx, b);
 
     // Every layer overwrites these before reading them, so one set serves all layers.
     INDArray dq = Nd4j.createUninitialized(type, dx.shape());
@@ -179,49 +175,39 @@ public final class Transformer {
 
   /** Mean cross-entropy and the number of correct argmax predictions, without gradients. */
   public static double[] lossAndCorrect(INDArray logits, int[] labels) {
-    INDArray logProbs = logSoftmaxRows(logits);
-    double[][] lp = logProbs.toDoubleMatrix();
-    double loss = 0;
-    int correct = 0;
-    for (int i = 0; i < labels.length; i++) {
-      loss -= lp[i][labels[i]];
-      int arg = 0;
-      for (int c = 1; c < lp[i].length; c++) {
-        if (lp[i][c] > lp[i][arg]) {
-          arg = c;
-        }
-      }
-      if (arg == labels[i]) {
-        correct++;
-      }
-    }
-    return new double[] {loss / labels.length, correct};
+    return SoftmaxCrossEntropy.lossAndCorrect(logits, labels);
   }
 
   private static INDArray linear(INDArray x, Params p, String w, String b) {
-    return mm(x, p.get(w), false, false).addiRowVector(p.get(b));
+    INDArray y = mm(x, p.get(w), false, false);
+    addRowVector(y, p.get(b));
+    return y;
   }
 
-  private int[] lastPositions(int b) {
-    int[] rows = new int[b];
+  /** The residual stream at each sequence's last position, {@code [B, d]}: what the readout reads. */
+  private INDArray lastPositions(INDArray x, int b) {
+    int t = spec.seqLen();
+    int d = spec.dModel();
+    INDArray last = Nd4j.createUninitialized(x.dataType(), b, d);
+    double[] rows = Scratch.get().doubles(0, b * d);
+    HostView from = HostView.of(x);
     for (int i = 0; i < b; i++) {
-      rows[i] = i * spec.seqLen() + spec.seqLen() - 1;
+      from.read((i * t + t - 1) * d, rows, i * d, d);
     }
-    return rows;
+    HostView.of(last).write(rows, 0, 0, b * d);
+    return last;
   }
 
-  private static INDArray logSoftmaxRows(INDArray logits) {
-    INDArray z = logits.subColumnVector(logits.max(true, 1));
-    INDArray lse = Transforms.log(Transforms.exp(z, true).sum(true, 1), false);
-    return z.subiColumnVector(lse);
-  }
-
-  private static INDArray oneHot(int[] labels, int classes, INDArray like) {
-    INDArray out = Nd4j.zeros(like.dataType(), labels.length, classes);
-    for (int i = 0; i < labels.length; i++) {
-      out.putScalar(i, labels[i], 1.0);
+  /** Writes {@code dLast [B, d]} into the last-position rows of {@code dx [B*T, d]}. */
+  private void placeLastPositions(INDArray dLast, INDArray dx, int b) {
+    int t = spec.seqLen();
+    int d = spec.dModel();
+    double[] rows = Scratch.get().doubles(0, b * d);
+    HostView.of(dLast).read(0, rows, 0, b * d);
+    HostView to = HostView.of(dx);
+    for (int i = 0; i < b; i++) {
+      to.write(rows, i * d, (i * t + t - 1) * d, d);
     }
-    return out;
   }
 
   private void checkBatch(Batch batch) {
