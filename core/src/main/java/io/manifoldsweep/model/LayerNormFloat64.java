@@ -5,7 +5,6 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@link LayerNorm} computed in double; like {@link AttentionFloat64} it is also the template of a
@@ -26,9 +25,9 @@ final class LayerNormFloat64 {
   static INDArray forward(INDArray x, INDArray gamma, INDArray beta, LayerNorm.Cache[] cacheOut) {
     int rows = Math.toIntExact(x.size(0));
     int d = Math.toIntExact(x.size(1));
-    INDArray out = Nd4j.createUninitialized(x.dataType(), rows, d);
-    INDArray xhat = Nd4j.createUninitialized(x.dataType(), rows, d);
-    INDArray rstd = Nd4j.createUninitialized(x.dataType(), rows);
+    INDArray out = Workspaces.array(x.dataType(), rows, d);
+    INDArray xhat = Workspaces.array(x.dataType(), rows, d);
+    INDArray rstd = Workspaces.array(x.dataType(), rows);
     HostView.Float64 xView = HostView.Float64.view(x);
     HostView.Float64 outView = HostView.Float64.view(out);
     HostView.Float64 xhatView = HostView.Float64.view(xhat);

@@ -15,7 +15,6 @@ import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The matrix products of the model: OpenBLAS's {@code cblas_?gemm} (the library ND4J itself loads)
@@ -43,7 +42,7 @@ public final class Linalg {
   static INDArray mm(INDArray a, INDArray b, boolean transA, boolean transB) {
     long rows = transA ? a.size(1) : a.size(0);
     long cols = transB ? b.size(0) : b.size(1);
-    INDArray c = Nd4j.createUninitialized(a.dataType(), rows, cols);
+    INDArray c = Workspaces.array(a.dataType(), rows, cols);
     gemm(a, b, c, transA, transB, 0.0);
     return c;
   }

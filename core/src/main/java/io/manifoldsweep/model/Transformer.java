@@ -20,9 +20,9 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Matrix products go to BLAS through {@link Linalg}; attention, LayerNorm and the embedding are
  * fused Java kernels ({@link Attention}, {@link LayerNorm}, {@link Embedding}) on the same arrays.
- * Activations are created in whatever ND4J workspace is open when a method is called; callers open
- * one per step (without it ND4J is several times slower and native memory grows without bound). A
- * {@link Forward} is only valid inside the workspace it was computed in.
+ * Activations come from {@link Workspaces#array}: the pass that callers open per step (without one
+ * ND4J is several times slower and native memory grows without bound) hands out the previous pass's
+ * arrays again. A {@link Forward} is only valid inside the pass it was computed in.
  */
 public final class Transformer {
   private final ModelSpec spec;
@@ -79,7 +79,7 @@ public final class Transformer {
     DataType type = p.flat().dataType();
     Forward f = new Forward();
     Attention attention = Attention.of(spec, type);
-    INDArray x = Nd4j.createUninitialized(type, n, d);
+    INDArray x = Workspaces.array(type, n, d);
     Embedding.forward(batch.tokens(), p.get("tok_emb"), p.get("pos_emb"), x);
     for (int i = 0; i < spec.layers(); i++) {
       String pre = "layer" + i + ".";
@@ -92,8 +92,8 @@ public final class Transformer {
           mm(c.h, p.get(pre + "attn.wk"), false, false),
           mm(c.h, p.get(pre + "attn.wv"), false, false),
           p.get(pre + "attn.bq"), p.get(pre + "attn.bk"), p.get(pre + "attn.bv"));
-      c.attention = Nd4j.createUninitialized(type, (long) b * spec.heads(), t, t);
-      c.heads = Nd4j.createUninitialized(type, n, d);
+      c.attention = Workspaces.array(type, (long) b * spec.heads(), t, t);
+      c.heads = Workspaces.array(type, n, d);
       attention.forward(c.projections, c.attention, c.heads, b);
       mmAdd(c.heads, p.get(pre + "attn.wo"), x, false, false);
       addRowVector(x, p.get(pre + "attn.bo"));
@@ -125,20 +125,20 @@ public final class Transformer {
     int t = spec.seqLen();
     int d = spec.dModel();
     DataType type = f.logits.dataType();
-    INDArray dLogits = Nd4j.createUninitialized(type, b, spec.classes());
+    INDArray dLogits = Workspaces.array(type, b, spec.classes());
     double loss = SoftmaxCrossEntropy.lossAndGradient(f.logits, batch.labels(), dLogits);
     mmInto(f.readout, dLogits, grad.get("head.w"), true, false);
     columnSumsInto(dLogits, grad.get("head.b"));
     INDArray dReadout = mm(dLogits, p.get("head.w"), false, true);
-    INDArray dLast = Nd4j.zeros(type, b, d);
+    INDArray dLast = Workspaces.zeros(type, b, d);
     LayerNorm.addBackward(dReadout, f.lnF, p.get("ln_f.gamma"), grad.get("ln_f.gamma"), grad.get("ln_f.beta"), dLast);
-    INDArray dx = Nd4j.zeros(type, (long) b * t, d);
+    INDArray dx = Workspaces.zeros(type, (long) b * t, d);
     placeLastPositions(dLast, dx, b);
 
     // Every layer overwrites these before reading them, so one set serves all layers.
-    INDArray dq = Nd4j.createUninitialized(type, dx.shape());
-    INDArray dk = Nd4j.createUninitialized(type, dx.shape());
-    INDArray dv = Nd4j.createUninitialized(type, dx.shape());
+    INDArray dq = Workspaces.array(type, dx.shape());
+    INDArray dk = Workspaces.array(type, dx.shape());
+    INDArray dv = Workspaces.array(type, dx.shape());
     Attention attention = Attention.of(spec, type);
     for (int i = spec.layers() - 1; i >= 0; i--) {
       String pre = "layer" + i + ".";
@@ -188,7 +188,7 @@ public final class Transformer {
   private INDArray lastPositions(INDArray x, int b) {
     int t = spec.seqLen();
     int d = spec.dModel();
-    INDArray last = Nd4j.createUninitialized(x.dataType(), b, d);
+    INDArray last = Workspaces.array(x.dataType(), b, d);
     double[] rows = Scratch.get().doubles(0, b * d);
     HostView from = HostView.of(x);
     for (int i = 0; i < b; i++) {

@@ -7,7 +7,6 @@ import io.manifoldsweep.model.Workspaces;
 import io.manifoldsweep.record.AttentionStats;
 import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -42,7 +41,7 @@ public final class AttentionProbe {
     for (int m = 0; m < probes.length; m++) {
       Batch batch = probes[m];
       int b = batch.size();
-      try (MemoryWorkspace ignored = Workspaces.open("probe")) {
+      try (Workspaces.Scope ignored = Workspaces.open("probe")) {
         Transformer.Forward f = model.forward(params, batch);
         for (int l = 0; l < layers; l++) {
           INDArray lastRows =

@@ -4,7 +4,6 @@ import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Transformer;
 import io.manifoldsweep.model.Workspaces;
 import io.manifoldsweep.task.Batch;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -41,7 +40,7 @@ public final class CommutatorProbe {
     gradient(shifted, a, gradAShifted);
     shifted.flat().assign(theta.flat()).subi(gradA.flat().mul(eta));
     gradient(shifted, b, gradBShifted);
-    try (MemoryWorkspace ignored = Workspaces.open("commutator")) {
+    try (Workspaces.Scope ignored = Workspaces.open("commutator")) {
       INDArray ga = gradA.flat();
       INDArray gb = gradB.flat();
       INDArray delta = gradAShifted.flat().sub(ga).subi(gradBShifted.flat()).addi(gb).muli(eta);
@@ -55,7 +54,7 @@ public final class CommutatorProbe {
   }
 
   private void gradient(Params at, Batch batch, Params out) {
-    try (MemoryWorkspace ignored = Workspaces.open("commutator")) {
+    try (Workspaces.Scope ignored = Workspaces.open("commutator")) {
       model.lossAndGradient(at, batch, out);
     }
   }

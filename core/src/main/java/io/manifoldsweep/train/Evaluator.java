@@ -6,7 +6,6 @@ import io.manifoldsweep.model.Workspaces;
 import io.manifoldsweep.record.EvalResult;
 import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /**
  * Accuracy and loss on fixed held-out sets, one per marker count, generated once from the eval seed
@@ -38,7 +37,7 @@ public final class Evaluator {
       double correct = 0;
       for (int from = 0; from < set.size(); from += CHUNK) {
         Batch chunk = set.slice(from, Math.min(set.size(), from + CHUNK));
-        try (MemoryWorkspace ignored = Workspaces.open("eval")) {
+        try (Workspaces.Scope ignored = Workspaces.open("eval")) {
           double[] lc = Transformer.lossAndCorrect(model.forward(params, chunk).logits(), chunk.labels());
           lossSum += lc[0] * chunk.size();
           correct += lc[1];

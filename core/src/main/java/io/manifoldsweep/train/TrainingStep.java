@@ -5,7 +5,6 @@ import io.manifoldsweep.model.Transformer;
 import io.manifoldsweep.model.Workspaces;
 import io.manifoldsweep.optim.Optimizer;
 import io.manifoldsweep.task.Batch;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 
 /** One optimizer update in its own workspace: forward, backward, update. */
 public final class TrainingStep {
@@ -26,7 +25,7 @@ public final class TrainingStep {
    * parameters untouched, so a diverged run keeps its last finite weights.
    */
   public double apply(Batch batch) {
-    try (MemoryWorkspace ignored = Workspaces.open("step")) {
+    try (Workspaces.Scope ignored = Workspaces.open("step")) {
       double loss = model.lossAndGradient(params, batch, grad);
       if (Double.isFinite(loss)) {
         optimizer.step(params, grad);
