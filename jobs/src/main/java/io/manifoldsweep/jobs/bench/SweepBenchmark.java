@@ -44,7 +44,7 @@ public final class SweepBenchmark implements Callable<Integer> {
   /**
    * The target holds for N much larger than k: with few waves of cells, the last wave's uneven end
    * and the per-job fixed cost weigh on the ratio (8 cells on local[2] read 0.78-1.23 on this
-   * host, 16 cells 0.93-0.95).
+   * host, 16 cells 0.86-0.98, the low end when the host itself paired two plain threads at 0.70).
    */
   @Option(names = "--cells", defaultValue = "16", description = "Cells in the parallel run (default ${DEFAULT-VALUE}).")
   int cells;
