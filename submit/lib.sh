@@ -26,6 +26,23 @@ ms_build() {
   fi
 }
 
+# OpenBLAS picks its kernels from the CPU model once, when it loads, and falls back to generic SSE3
+# code for a model it does not know (OpenBLAS 0.3.19 did so on Xeons of family 6 model 207). Every
+# JVM these scripts start on this machine gets the core its flags call for, unless the environment
+# names one already; the rule is the one in CpuInfo.java and in the build's surefire settings.
+ms_openblas_coretype() {
+  local flags
+  flags=" $(grep -m1 '^flags' /proc/cpuinfo 2>/dev/null | cut -d: -f2) "
+  case "$flags" in
+    *" avx512f "*) case "$flags" in *" avx512bw "*) case "$flags" in *" avx512dq "*) case "$flags" in *" avx512vl "*)
+      echo SKYLAKEX; return ;; esac ;; esac ;; esac ;;
+  esac
+  case "$flags" in *" avx2 "*) case "$flags" in *" fma "*) echo HASWELL; return ;; esac ;; esac
+  case "$flags" in *" avx "*) echo SANDYBRIDGE; return ;; esac
+  echo PRESCOTT
+}
+export OPENBLAS_CORETYPE="${OPENBLAS_CORETYPE:-$(ms_openblas_coretype)}"
+
 ms_jvm_options() {
   cat "$MS_TARGET/classes/io/manifoldsweep/jobs/spark-jvm.options"
 }
@@ -89,6 +106,11 @@ ms_submit() {
   local submit=(--class "$MS_MAIN" --master "$master" --deploy-mode "$deploy"
     --conf "spark.executorEnv.OMP_NUM_THREADS=$cpus" --conf "spark.executorEnv.OPENBLAS_NUM_THREADS=$cpus"
     --conf "spark.executor.extraJavaOptions=$opts" --conf "spark.driver.extraJavaOptions=$opts")
+  # executors on this machine share its CPU; on other machines a core chosen here could name
+  # instructions theirs lack, so they detect their own and warn when that comes out generic
+  case "$master" in
+    local*|spark://127.0.0.1:*|spark://localhost:*) submit+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE") ;;
+  esac
   if [ -n "${MS_SPARK_PROPERTIES:-}" ]; then
     submit+=(--properties-file "$MS_SPARK_PROPERTIES")
   fi

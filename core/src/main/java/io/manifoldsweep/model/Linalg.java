@@ -1,12 +1,13 @@
 package io.manifoldsweep.model;
 
+import static org.bytedeco.dnnl.global.dnnl.dnnl_sgemm;
+import static org.bytedeco.dnnl.global.dnnl.dnnl_success;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemv;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dger;
-import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemv;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sger;
 
@@ -17,10 +18,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The matrix products of the model: OpenBLAS's {@code cblas_?gemm} (the library ND4J itself loads)
- * called on the arrays' memory, into a preallocated output. {@code Nd4j.gemm} reaches the same
- * kernels through ND4J's matmul op, 15-20% slower on the model's shapes (measured here), and
- * {@code mmul}/{@code mmuli} take a path at 8-12 GFLOP/s against 73-85.
+ * The matrix products of the model, called on the arrays' memory into a preallocated output:
+ * float32 through oneDNN's {@code dnnl_sgemm}, float64 through OpenBLAS's {@code cblas_dgemm} (the
+ * library ND4J itself loads); {@link NativeBlas} says why and what each chose for this CPU. ND4J's
+ * {@code Nd4j.gemm} reaches OpenBLAS through its matmul op, 15-20% slower on the model's shapes, and
+ * {@code mmul}/{@code mmuli} take a path at 8-12 GFLOP/s.
  *
  * <p>Bias broadcasts and column sums are BLAS calls too, against a vector of ones, rather than ND4J
  * ops: each ND4J op registers several native buffers with ND4J's deallocator (an {@code
@@ -28,6 +30,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * which stops all tasks of an executor at once.
  */
 public final class Linalg {
+  private static final byte TRANS = 'T';
+  private static final byte NO_TRANS = 'N';
+
   private Linalg() {}
 
   /**
@@ -70,12 +75,14 @@ public final class Linalg {
     }
     int lda = Math.toIntExact(a.size(1));
     int ldb = Math.toIntExact(b.size(1));
-    int ta = transA ? CblasTrans : CblasNoTrans;
-    int tb = transB ? CblasTrans : CblasNoTrans;
     if (c.dataType() == DataType.FLOAT) {
-      cblas_sgemm(CblasRowMajor, ta, tb, m, n, k, 1f, floats(a), lda, floats(b), ldb, (float) beta, floats(c), n);
+      // oneDNN's sgemm takes row-major operands, as cblas does with CblasRowMajor
+      int status = dnnl_sgemm(transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1f, floats(a), lda, floats(b), ldb, (float) beta, floats(c), n);
+      if (status != dnnl_success) {
+        throw new IllegalStateException("dnnl_sgemm failed with status " + status + " for m=" + m + " n=" + n + " k=" + k);
+      }
     } else {
-      cblas_dgemm(CblasRowMajor, ta, tb, m, n, k, 1.0, doubles(a), lda, doubles(b), ldb, beta, doubles(c), n);
+      cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0, doubles(a), lda, doubles(b), ldb, beta, doubles(c), n);
     }
   }
 

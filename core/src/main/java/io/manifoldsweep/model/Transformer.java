@@ -30,6 +30,7 @@ public final class Transformer {
 
   public Transformer(ParamLayout layout) {
     VectorApi.require();
+    NativeBlas.get();
     this.layout = layout;
     this.spec = layout.spec();
   }

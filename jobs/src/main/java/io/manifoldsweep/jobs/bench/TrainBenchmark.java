@@ -1,7 +1,7 @@
 package io.manifoldsweep.jobs.bench;
 
-import io.manifoldsweep.model.Linalg;
 import io.manifoldsweep.model.ModelSpec;
+import io.manifoldsweep.model.NativeBlas;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Precision;
@@ -15,17 +15,18 @@ import io.manifoldsweep.task.TaskSpec;
 import io.manifoldsweep.train.NativeThreads;
 import io.manifoldsweep.train.TrainingStep;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Time per full training step (batch generation, forward, backward, AdamW) against the speed of the
- * BLAS underneath, both measured in the same process so the ratio survives a noisy machine.
+ * Time per full training step (batch generation, forward, backward, AdamW) against the gemm floor of
+ * the same step: each of its projection shapes timed alone, in the same process, so the ratio
+ * survives a noisy machine. Prints the CPU and which BLAS library and kernels computed it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Benchmark one training step of the canonical model.")
 public final class TrainBenchmark implements Callable<Integer> {
@@ -66,6 +67,9 @@ public final class TrainBenchmark implements Callable<Integer> {
     this.out = out;
   }
 
+  @Option(names = "--gemm-reps", defaultValue = "200", description = "Timed calls per gemm shape (default ${DEFAULT-VALUE}).")
+  int gemmReps;
+
   @Override
   public Integer call() {
     NativeThreads.set(threads);
@@ -75,6 +79,9 @@ public final class TrainBenchmark implements Callable<Integer> {
     Params params = Params.initialise(layout, precision, 1);
     TrainingStep step = new TrainingStep(new Transformer(layout), params, OptimizerSpec.DEFAULT.create(layout, precision));
     MarkerTask gen = new MarkerTask(task);
+    NativeBlas blas = NativeBlas.get();
+    out.printf("cpu: %s%n", blas.cpu().describe());
+    out.printf("blas: %s%n", blas.describe());
     out.printf("config: layers=%d d_model=%d heads=%d batch=%d seq_len=%d threads=%d precision=%s params=%d%n",
         layers, dModel, heads, batch, seqLen, threads, precision, layout.size());
     for (int s = 0; s < warmup; s++) {
@@ -89,31 +96,19 @@ public final class TrainBenchmark implements Callable<Integer> {
     double[] sorted = ms.clone();
     Arrays.sort(sorted);
     double median = sorted[steps / 2];
-    double projectionFlops = 6.0 * batch * seqLen * layers * 4 * (double) dModel * dModel;
-    double gemm = gemmGflops();
-    out.printf("step time: median %.2f ms, min %.2f ms, max %.2f ms over %d steps%n", median, sorted[0], sorted[steps - 1], steps);
-    out.printf("projection matmuls: %.3f GFLOP per step, %.1f GFLOP/s achieved%n", projectionFlops / 1e9, projectionFlops / median / 1e6);
-    out.printf("gemm [%dx%d]x[%dx%d] on %d thread(s): %.1f GFLOP/s%n", batch * seqLen, dModel, dModel, dModel, threads, gemm);
-    out.printf("projection floor at that gemm speed: %.2f ms; step / floor = %.2f%n",
-        projectionFlops / gemm / 1e6, median / (projectionFlops / gemm / 1e6));
+    String library = precision == Precision.FLOAT32 ? "oneDNN" : "OpenBLAS";
+    out.printf("gemm on the step's shapes, %d thread(s), GFLOP/s through the model's call (%s) and OpenBLAS's:%n", threads, library);
+    List<GemmProbe.Speed> speeds = new ArrayList<>();
+    for (GemmProbe.Shape shape : GemmProbe.stepShapes(spec, batch)) {
+      GemmProbe.Speed sp = GemmProbe.measure(shape, precision, gemmReps);
+      speeds.add(sp);
+      out.printf(Locale.ROOT, "  %s %dx%dx%d (%s, %d per step): %.1f (OpenBLAS %.1f)%n", shape.label(), shape.m(), shape.n(), shape.k(),
+          shape.role(), shape.perStep(), sp.modelGflops(), sp.openblasGflops());
+    }
+    double floor = GemmProbe.floorMs(speeds);
+    out.printf(Locale.ROOT, "step time: median %.2f ms, min %.2f ms, max %.2f ms over %d steps%n", median, sorted[0], sorted[steps - 1], steps);
+    out.printf(Locale.ROOT, "gemm floor: %.2f ms per step at these speeds; step / floor = %.2f%n", floor, median / floor);
     out.printf(Locale.ROOT, "ms_per_step=%.2f%n", median);
     return 0;
-  }
-
-  /** Forward-shaped gemm into a preallocated output, by the model's own call: the projections' ceiling. */
-  private double gemmGflops() {
-    INDArray a = Nd4j.rand(precision.dataType(), (long) batch * seqLen, dModel);
-    INDArray b = Nd4j.rand(precision.dataType(), dModel, dModel);
-    INDArray c = Nd4j.create(precision.dataType(), (long) batch * seqLen, dModel);
-    int reps = 200;
-    for (int i = 0; i < 20; i++) {
-      Linalg.mmInto(a, b, c, false, false);
-    }
-    long t0 = System.nanoTime();
-    for (int i = 0; i < reps; i++) {
-      Linalg.mmInto(a, b, c, false, false);
-    }
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    return reps * 2.0 * batch * seqLen * dModel * dModel / seconds / 1e9;
   }
 }

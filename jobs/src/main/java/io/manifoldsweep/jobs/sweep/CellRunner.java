@@ -4,6 +4,7 @@ import io.manifoldsweep.BuildInfo;
 import io.manifoldsweep.jobs.table.ParquetFiles;
 import io.manifoldsweep.jobs.table.ParquetRecordSink;
 import io.manifoldsweep.jobs.table.Tables;
+import io.manifoldsweep.model.NativeBlas;
 import io.manifoldsweep.record.RunResult;
 import io.manifoldsweep.record.RunStatus;
 import io.manifoldsweep.sweep.CellSpec;
@@ -112,8 +113,9 @@ final class CellRunner {
     } catch (IOException e) {
       host = "unknown";
     }
+    NativeBlas blas = NativeBlas.get();
     return new RunsFile.Provenance(BuildInfo.projectVersion(), ctx.sparkVersion(), BuildInfo.nd4jVersion(),
-        System.getProperty("java.version"), host, ctx.attempt());
+        System.getProperty("java.version"), host, blas.cpu().model(), blas.describe(), ctx.attempt());
   }
 
   /** Writes "step total steps_per_second" to the cell's progress file, at most every few seconds. */

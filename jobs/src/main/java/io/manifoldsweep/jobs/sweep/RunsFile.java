@@ -19,7 +19,8 @@ import org.apache.parquet.schema.MessageType;
 /** The one-row Parquet file that commits a cell: its outcome, every knob and its provenance. */
 public final class RunsFile {
   /** Where and with what a run was executed. */
-  public record Provenance(String projectVersion, String sparkVersion, String nd4jVersion, String javaVersion, String host, int attempt) {}
+  public record Provenance(String projectVersion, String sparkVersion, String nd4jVersion, String javaVersion, String host, String cpu,
+      String blas, int attempt) {}
 
   private RunsFile() {}
 
@@ -40,6 +41,8 @@ public final class RunsFile {
         .append("nd4j_version", p.nd4jVersion())
         .append("java_version", p.javaVersion())
         .append("host", p.host())
+        .append("cpu", p.cpu())
+        .append("blas", p.blas())
         .append("attempt", p.attempt())
         .append("started_at_ms", startedAtMs)
         .append("finished_at_ms", System.currentTimeMillis())

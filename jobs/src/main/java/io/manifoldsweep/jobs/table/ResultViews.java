@@ -30,7 +30,8 @@ public final class ResultViews {
       if (!fs.exists(runs) || fs.listStatus(runs).length == 0) {
         throw new ConfigException("DIR", dir, "holds no results (no runs table); run submit/sweep first");
       }
-      Dataset<Row> runsDf = spark.read().parquet(runs.toString());
+      // runs rows of older versions lack the newer provenance columns: read the union of the schemas
+      Dataset<Row> runsDf = spark.read().option("mergeSchema", "true").parquet(runs.toString());
       runsDf.createOrReplaceTempView(Tables.RUNS);
       names.add(Tables.RUNS);
       Dataset<Row> committed = runsDf.select("cell_id");

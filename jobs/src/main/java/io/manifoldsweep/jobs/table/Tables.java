@@ -103,6 +103,8 @@ public final class Tables {
     b.required(BINARY).as(stringType()).named("nd4j_version");
     b.required(BINARY).as(stringType()).named("java_version");
     b.required(BINARY).as(stringType()).named("host");
+    b.optional(BINARY).as(stringType()).named("cpu");
+    b.optional(BINARY).as(stringType()).named("blas");
     b.required(INT32).named("attempt");
     b.required(INT64).named("started_at_ms");
     b.required(INT64).named("finished_at_ms");

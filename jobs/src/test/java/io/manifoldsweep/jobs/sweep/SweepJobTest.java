@@ -76,13 +76,15 @@ class SweepJobTest {
     assertThat(r.getLong(0)).isEqualTo(cells.size());
     assertThat(r.getInt(1)).isEqualTo(32 * 32);
     assertThat(r.getLong(2)).isEqualTo(steps);
-    Row run = spark.sql("SELECT sweep, status, modulus, project_version, nd4j_version, spark_version, config_json, host FROM parquet.`"
+    Row run = spark.sql("SELECT sweep, status, modulus, project_version, nd4j_version, spark_version, config_json, host, cpu, blas FROM parquet.`"
         + tmp.resolve("runs") + "` LIMIT 1").first();
     assertThat(run.getString(0)).isEqualTo("quick");
     assertThat(run.getString(1)).isEqualTo("ok");
     assertThat(run.getString(4)).isEqualTo("1.0.0-M2.1");
     assertThat(run.getString(5)).isEqualTo(spark.version());
     assertThat(run.getString(6)).contains("\"modulus\":" + run.getInt(2));
+    assertThat(run.getString(8)).isEqualTo(io.manifoldsweep.model.CpuInfo.current().model());
+    assertThat(run.getString(9)).contains("oneDNN", "OpenBLAS 0.3.31");
     assertThat(ResultViews.register(spark, tmp.toString())).contains("runs", "snapshots", "metrics", "commutators");
     assertThat(spark.sql("SELECT count(*) FROM metrics LATERAL VIEW inline(attention) a").first().getLong(0))
         .isEqualTo(cells.size() * snapshotSteps * layers * 2 * 2);
