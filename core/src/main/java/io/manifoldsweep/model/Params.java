@@ -93,6 +93,11 @@ public final class Params {
     return flat.toDoubleVector();
   }
 
+  /** The whole vector as float32, the checkpoint format. */
+  public float[] toFloatArray() {
+    return flat.toFloatVector();
+  }
+
   /** The values of one tensor as float32, row-major: the snapshot format. */
   public float[] tensorAsFloats(String name) {
     INDArray v = get(name);

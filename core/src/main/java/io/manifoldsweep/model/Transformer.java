@@ -73,47 +73,111 @@ public final class Transformer {
 
   public Forward forward(Params p, Batch batch) {
     checkBatch(batch);
-    int b = batch.size();
+    Forward f = new Forward();
+    INDArray x = embed(p, batch);
+    for (int i = 0; i < spec.layers(); i++) {
+      f.layers.add(block(p, x, i, batch.size()));
+    }
+    readout(p, x, batch.size(), f);
+    return f;
+  }
+
+  /**
+   * The residual stream right after block {@code layer} ({@code resid_post} in DESIGN section 8) at
+   * every position, as doubles {@code [B*T, d]} row-major with row {@code b*T + t}.
+   */
+  public double[] residualAfter(Params p, Batch batch, int layer) {
+    checkBatch(batch);
+    checkLayer(layer);
+    try (Workspaces.Scope ignored = Workspaces.open("hook")) {
+      INDArray x = embed(p, batch);
+      for (int i = 0; i <= layer; i++) {
+        block(p, x, i, batch.size());
+      }
+      double[] out = new double[Math.toIntExact(x.length())];
+      HostView.of(x).readAll(out);
+      return out;
+    }
+  }
+
+  /**
+   * The logits {@code [B, C]} of {@code batchSize} sequences whose residual stream after block
+   * {@code layer} is given, from row {@code firstRow} of {@code residual} ({@code [rows, d]} doubles):
+   * the blocks after it and the readout, exactly the operations {@link #forward} applies, so the
+   * unchanged stream of {@link #residualAfter} gives bit for bit the logits of {@link #forward}. In
+   * float32 the stream is rounded to float, which leaves a float32 model's own stream unchanged.
+   */
+  public double[] logitsFrom(Params p, double[] residual, int firstRow, int batchSize, int layer) {
+    checkLayer(layer);
+    int rows = batchSize * spec.seqLen();
+    int d = spec.dModel();
+    if ((long) (firstRow + rows) * d > residual.length) {
+      throw new IllegalArgumentException("the residual stream holds " + residual.length / d + " rows, not " + (firstRow + rows));
+    }
+    try (Workspaces.Scope ignored = Workspaces.open("hook")) {
+      INDArray x = Workspaces.array(p.flat().dataType(), rows, d);
+      HostView.of(x).write(residual, firstRow * d, 0, rows * d);
+      for (int i = layer + 1; i < spec.layers(); i++) {
+        block(p, x, i, batchSize);
+      }
+      Forward f = new Forward();
+      readout(p, x, batchSize, f);
+      double[] logits = new double[batchSize * spec.classes()];
+      HostView.of(f.logits).readAll(logits);
+      return logits;
+    }
+  }
+
+  private INDArray embed(Params p, Batch batch) {
+    INDArray x = Workspaces.array(p.flat().dataType(), (long) batch.size() * spec.seqLen(), spec.dModel());
+    Embedding.forward(batch.tokens(), p.get("tok_emb"), p.get("pos_emb"), x);
+    return x;
+  }
+
+  /** Block {@code i} applied to the residual stream {@code x} in place; returns what its backward needs. */
+  private LayerCache block(Params p, INDArray x, int i, int b) {
     int t = spec.seqLen();
     int d = spec.dModel();
     int n = b * t;
-    DataType type = p.flat().dataType();
-    Forward f = new Forward();
-    Attention attention = Attention.of(spec, type);
-    INDArray x = Workspaces.array(type, n, d);
-    Embedding.forward(batch.tokens(), p.get("tok_emb"), p.get("pos_emb"), x);
-    for (int i = 0; i < spec.layers(); i++) {
-      String pre = "layer" + i + ".";
-      LayerCache c = new LayerCache();
-      LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
-      c.h = LayerNorm.forward(x, p.get(pre + "ln1.gamma"), p.get(pre + "ln1.beta"), ln);
-      c.ln1 = ln[0];
-      c.projections = new Attention.Projections(
-          mm(c.h, p.get(pre + "attn.wq"), false, false),
-          mm(c.h, p.get(pre + "attn.wk"), false, false),
-          mm(c.h, p.get(pre + "attn.wv"), false, false),
-          p.get(pre + "attn.bq"), p.get(pre + "attn.bk"), p.get(pre + "attn.bv"));
-      c.attention = Workspaces.array(type, (long) b * spec.heads(), t, t);
-      c.heads = Workspaces.array(type, n, d);
-      attention.forward(c.projections, c.attention, c.heads, b);
-      mmAdd(c.heads, p.get(pre + "attn.wo"), x, false, false);
-      addRowVector(x, p.get(pre + "attn.bo"));
-      if (spec.mlp()) {
-        c.h2 = LayerNorm.forward(x, p.get(pre + "ln2.gamma"), p.get(pre + "ln2.beta"), ln);
-        c.ln2 = ln[0];
-        c.z = linear(c.h2, p, pre + "mlp.w1", pre + "mlp.b1");
-        c.phi = Nd4j.getExecutioner().exec(new Erf(c.z.mul(Math.sqrt(0.5)))).addi(1.0).muli(0.5);
-        c.gelu = c.z.mul(c.phi);
-        x.addi(linear(c.gelu, p, pre + "mlp.w2", pre + "mlp.b2"));
-      }
-      f.layers.add(c);
+    DataType type = x.dataType();
+    String pre = "layer" + i + ".";
+    LayerCache c = new LayerCache();
+    LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
+    c.h = LayerNorm.forward(x, p.get(pre + "ln1.gamma"), p.get(pre + "ln1.beta"), ln);
+    c.ln1 = ln[0];
+    c.projections = new Attention.Projections(
+        mm(c.h, p.get(pre + "attn.wq"), false, false),
+        mm(c.h, p.get(pre + "attn.wk"), false, false),
+        mm(c.h, p.get(pre + "attn.wv"), false, false),
+        p.get(pre + "attn.bq"), p.get(pre + "attn.bk"), p.get(pre + "attn.bv"));
+    c.attention = Workspaces.array(type, (long) b * spec.heads(), t, t);
+    c.heads = Workspaces.array(type, n, d);
+    Attention.of(spec, type).forward(c.projections, c.attention, c.heads, b);
+    mmAdd(c.heads, p.get(pre + "attn.wo"), x, false, false);
+    addRowVector(x, p.get(pre + "attn.bo"));
+    if (spec.mlp()) {
+      c.h2 = LayerNorm.forward(x, p.get(pre + "ln2.gamma"), p.get(pre + "ln2.beta"), ln);
+      c.ln2 = ln[0];
+      c.z = linear(c.h2, p, pre + "mlp.w1", pre + "mlp.b1");
+      c.phi = Nd4j.getExecutioner().exec(new Erf(c.z.mul(Math.sqrt(0.5)))).addi(1.0).muli(0.5);
+      c.gelu = c.z.mul(c.phi);
+      x.addi(linear(c.gelu, p, pre + "mlp.w2", pre + "mlp.b2"));
     }
+    return c;
+  }
+
+  private void readout(Params p, INDArray x, int b, Forward f) {
     f.last = lastPositions(x, b);
     LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
     f.readout = LayerNorm.forward(f.last, p.get("ln_f.gamma"), p.get("ln_f.beta"), ln);
     f.lnF = ln[0];
     f.logits = linear(f.readout, p, "head.w", "head.b");
-    return f;
+  }
+
+  private void checkLayer(int layer) {
+    if (layer < 0 || layer >= spec.layers()) {
+      throw new IllegalArgumentException("layer " + layer + " does not exist in a model of " + spec.layers() + " layers");
+    }
   }
 
   /**

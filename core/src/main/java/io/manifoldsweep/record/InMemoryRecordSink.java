@@ -8,6 +8,7 @@ public final class InMemoryRecordSink implements RecordSink {
   private final List<SnapshotRecord> snapshots = new ArrayList<>();
   private final List<MetricsRecord> metrics = new ArrayList<>();
   private final List<CommutatorRecord> commutators = new ArrayList<>();
+  private final List<CheckpointRecord> checkpoints = new ArrayList<>();
 
   @Override
   public void snapshot(SnapshotRecord record) {
@@ -24,6 +25,11 @@ public final class InMemoryRecordSink implements RecordSink {
     commutators.add(record);
   }
 
+  @Override
+  public void checkpoint(CheckpointRecord record) {
+    checkpoints.add(record);
+  }
+
   public List<SnapshotRecord> snapshots() {
     return snapshots;
   }
@@ -34,5 +40,9 @@ public final class InMemoryRecordSink implements RecordSink {
 
   public List<CommutatorRecord> commutators() {
     return commutators;
+  }
+
+  public List<CheckpointRecord> checkpoints() {
+    return checkpoints;
   }
 }

@@ -7,4 +7,6 @@ public interface RecordSink {
   void metrics(MetricsRecord record);
 
   void commutator(CommutatorRecord record);
+
+  void checkpoint(CheckpointRecord record);
 }

@@ -9,17 +9,20 @@ import io.manifoldsweep.task.Sampling;
 import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
 import io.manifoldsweep.train.CellConfig;
+import io.manifoldsweep.train.Checkpoints;
 import io.manifoldsweep.train.CommutatorVectors;
 import io.manifoldsweep.train.RecordSpec;
 import io.manifoldsweep.train.TrainSpec;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /**
- * Converts between a config tree (maps from YAML or JSON, no lists left) and a {@link CellConfig}.
+ * Converts between a config tree (maps from YAML or JSON, no grid axes left) and a {@link CellConfig}.
  * Missing keys take the documented defaults; {@link #toTree} writes every key, so the tree of a
- * resolved cell is its complete provenance and the input of its id.
+ * resolved cell is its complete provenance, and {@link #identityTree} is the input of its id.
  */
 public final class CellConfigs {
   private CellConfigs() {}
@@ -96,7 +99,7 @@ public final class CellConfigs {
 
   private static RecordSpec record(ConfigReader t) {
     t.onlyKeys("snapshot_every", "eval_every", "eval_examples", "probe_examples", "commutator_every", "commutator_pairs",
-        "commutator_eta", "commutator_vectors", "full_params");
+        "commutator_eta", "commutator_vectors", "full_params", "checkpoints");
     RecordSpec d = RecordSpec.DEFAULT;
     RecordSpec spec = new RecordSpec(
         t.integer("snapshot_every", d.snapshotEvery()),
@@ -107,8 +110,43 @@ public final class CellConfigs {
         t.integer("commutator_pairs", d.commutatorPairs()),
         t.number("commutator_eta", d.commutatorEta()),
         t.choice("commutator_vectors", CommutatorVectors.class, d.commutatorVectors()),
-        t.bool("full_params", d.fullParams()));
+        t.bool("full_params", d.fullParams()),
+        checkpoints(t));
     return spec;
+  }
+
+  private static Checkpoints checkpoints(ConfigReader t) {
+    Object v = t.raw("checkpoints");
+    if (v == null) {
+      return Checkpoints.DEFAULT;
+    }
+    if (!(v instanceof List<?> list)) {
+      throw new ConfigException(t.key("checkpoints"), ConfigReader.describe(v), "must be a list of fractions and steps, e.g. [0.1, 0.4, 0.9]; [] for none");
+    }
+    List<Number> points = new ArrayList<>();
+    for (Object p : list) {
+      if (!(p instanceof Number n) || p instanceof java.math.BigInteger) {
+        throw new ConfigException(t.key("checkpoints"), list, "each entry must be a fraction like 0.4 or a step like 2000, got " + ConfigReader.describe(p));
+      }
+      points.add(n);
+    }
+    return new Checkpoints(points);
+  }
+
+  /**
+   * The knobs of {@link #toTree} that change nothing a run trains or its records hold, and so stay out
+   * of a cell's id and its seed-group key: a results folder written before one of them existed still
+   * resumes, and changing one never retrains a cell.
+   */
+  private static final List<String> OUTSIDE_IDENTITY = List.of("checkpoints");
+
+  /** {@link #toTree} without the knobs that do not define the cell: the input of its id. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> identityTree(CellConfig c) {
+    Map<String, Object> tree = toTree(c);
+    Map<String, Object> record = (Map<String, Object>) tree.get("record");
+    OUTSIDE_IDENTITY.forEach(record::remove);
+    return tree;
   }
 
   /** Every knob of the cell, in a fixed order, with the enum labels a user writes in YAML. */
@@ -165,6 +203,7 @@ public final class CellConfigs {
     record.put("commutator_eta", r.commutatorEta());
     record.put("commutator_vectors", label(r.commutatorVectors()));
     record.put("full_params", r.fullParams());
+    record.put("checkpoints", r.checkpoints().points());
     root.put("record", record);
     return root;
   }

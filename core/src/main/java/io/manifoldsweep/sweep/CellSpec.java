@@ -4,8 +4,10 @@ import io.manifoldsweep.train.CellConfig;
 import java.util.Map;
 
 /**
- * One resolved cell of a sweep. {@code cellId} is a hash of {@code configJson}, the canonical JSON
- * of every knob, so the same cell in another sweep, or the same sweep run again, gets the same id.
+ * One resolved cell of a sweep. {@code configJson} is the canonical JSON of every knob; {@code cellId}
+ * hashes the knobs that define the cell (all but checkpoint and resume settings), so the same cell in
+ * another sweep, the same sweep run again, or a folder written before such a setting existed, gets the
+ * same id.
  * {@code axes} holds the grid coordinates of this cell (key path to value), for messages.
  */
 public record CellSpec(String cellId, String sweep, CellConfig config, String configJson, Map<String, Object> axes) {

@@ -31,22 +31,26 @@ import java.util.regex.Pattern;
  */
 public final class SweepSpec {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-  private static final Set<String> TOP_LEVEL = Set.of("name", "description", "task", "model", "train", "record", "zip");
+  private static final Set<String> TOP_LEVEL = Set.of("name", "description", "task", "model", "train", "record", "zip", "sae");
+  /** Knobs whose value is itself a list; a grid cannot vary them. */
+  private static final Set<String> LIST_VALUED = Set.of("record.checkpoints");
   private static final int MAX_CELLS = 100_000;
 
   private final String name;
   private final Map<String, Object> tree;
   private final List<List<Axis>> axisGroups;
   private final String sourceYaml;
+  private final SaeSettings sae;
 
   /** One grid axis: a dotted key path and its values. */
   public record Axis(String path, List<Object> values) {}
 
-  private SweepSpec(String name, Map<String, Object> tree, List<List<Axis>> axisGroups, String sourceYaml) {
+  private SweepSpec(String name, Map<String, Object> tree, List<List<Axis>> axisGroups, String sourceYaml, SaeSettings sae) {
     this.name = name;
     this.tree = tree;
     this.axisGroups = axisGroups;
     this.sourceYaml = sourceYaml;
+    this.sae = sae;
   }
 
   public static SweepSpec parse(String yaml, String source) {
@@ -74,7 +78,7 @@ public final class SweepSpec {
     List<Axis> axes = new ArrayList<>();
     collectAxes("", tree, axes);
     List<List<Axis>> groups = groupAxes(axes, doc.get("zip"));
-    SweepSpec spec = new SweepSpec((String) name, tree, groups, yaml);
+    SweepSpec spec = new SweepSpec((String) name, tree, groups, yaml, SaeSettings.fromTree(doc.get("sae")));
     long cells = 1;
     for (List<Axis> g : groups) {
       cells *= g.get(0).values().size();
@@ -91,6 +95,11 @@ public final class SweepSpec {
 
   public String sourceYaml() {
     return sourceYaml;
+  }
+
+  /** The sweep's SAE analysis settings (its {@code sae:} section, else the defaults). */
+  public SaeSettings sae() {
+    return sae;
   }
 
   /** Every cell of the grid, resolved and validated, in grid order. */
@@ -112,6 +121,7 @@ public final class SweepSpec {
       if (!seen.add(cell.cellId())) {
         throw new ConfigException("grid", coords, "repeats a cell that an earlier combination already defines");
       }
+      sae.validateFor(cell.config().model(), coords.isEmpty() ? "the sweep's model" : "the cell " + coords);
       out.add(cell);
       int g = axisGroups.size() - 1;
       while (g >= 0 && ++index[g] == axisGroups.get(g).get(0).values().size()) {
@@ -134,8 +144,7 @@ public final class SweepSpec {
       }
       throw e.within("in the cell " + coords);
     }
-    String json = canonicalJson(CellConfigs.toTree(config));
-    return new CellSpec(cellId(json), name, config, json, coords);
+    return new CellSpec(cellId(config), name, config, canonicalJson(CellConfigs.toTree(config)), coords);
   }
 
   /**
@@ -151,8 +160,12 @@ public final class SweepSpec {
       throw new IllegalArgumentException("cell config is not JSON: " + e.getOriginalMessage(), e);
     }
     io.manifoldsweep.train.CellConfig config = CellConfigs.fromTree(tree);
-    String json = canonicalJson(CellConfigs.toTree(config));
-    return new CellSpec(cellId(json), sweep, config, json, axes);
+    return new CellSpec(cellId(config), sweep, config, canonicalJson(CellConfigs.toTree(config)), axes);
+  }
+
+  /** The id of a resolved cell: the hash of its {@link CellConfigs#identityTree}. */
+  public static String cellId(io.manifoldsweep.train.CellConfig config) {
+    return cellId(canonicalJson(CellConfigs.identityTree(config)));
   }
 
   public static String canonicalJson(Map<String, Object> tree) {
@@ -185,6 +198,12 @@ public final class SweepSpec {
         collectAxes(child, e.getValue(), axes);
       }
     } else if (node instanceof List<?> list) {
+      if (LIST_VALUED.contains(path)) {
+        if (list.stream().anyMatch(v -> v instanceof List)) {
+          throw new ConfigException(path, list, "cannot be a grid axis: it changes no cell's training, so every value would define the same cell");
+        }
+        return;
+      }
       if (list.isEmpty()) {
         throw new ConfigException(path, "[]", "an axis needs at least one value (the grid would be empty)");
       }

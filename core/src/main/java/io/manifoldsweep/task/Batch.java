@@ -17,6 +17,22 @@ public record Batch(int size, int seqLen, int[] tokens, int[] labels, int[] mark
     return roles[example * seqLen + position];
   }
 
+  /** The listed examples, in that order, as a batch of their own. */
+  public Batch select(int[] examples) {
+    int[] tok = new int[examples.length * seqLen];
+    byte[] rol = new byte[examples.length * seqLen];
+    int[] lab = new int[examples.length];
+    int[] cnt = new int[examples.length];
+    for (int i = 0; i < examples.length; i++) {
+      int e = examples[i];
+      System.arraycopy(tokens, e * seqLen, tok, i * seqLen, seqLen);
+      System.arraycopy(roles, e * seqLen, rol, i * seqLen, seqLen);
+      lab[i] = labels[e];
+      cnt[i] = markerCounts[e];
+    }
+    return new Batch(examples.length, seqLen, tok, lab, cnt, rol);
+  }
+
   /** Examples {@code from .. to-1} as a batch of their own. */
   public Batch slice(int from, int to) {
     int a = from * seqLen;

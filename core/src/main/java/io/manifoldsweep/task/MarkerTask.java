@@ -50,6 +50,11 @@ public final class MarkerTask {
     return generate(RngStream.PROBE.generator(evalSeed, m), size, m, m);
   }
 
+  /** The fixed activation set with exactly {@code m} markers that the SAE analysis hooks (DESIGN section 8). */
+  public Batch activationSet(long evalSeed, int m, int size) {
+    return generate(RngStream.SAE_ACTIVATIONS.generator(evalSeed, m), size, m, m);
+  }
+
   /** One of the two batches of commutator pair {@code pair} at {@code step}; side 0 is A, 1 is B. */
   public Batch commutatorBatch(long dataSeed, long step, int pair, int side, int batchSize, int mMin, int mMax) {
     return generate(RngStream.COMMUTATOR.generator(dataSeed, step, pair, side), batchSize, mMin, mMax);

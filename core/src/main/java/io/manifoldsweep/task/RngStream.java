@@ -9,7 +9,11 @@ public enum RngStream {
   EVAL(2),
   PROBE(3),
   COMMUTATOR(4),
-  INIT(5);
+  INIT(5),
+  /** The sparse-autoencoder analysis's activation set, from the eval seed. */
+  SAE_ACTIVATIONS(6),
+  /** The sparse-autoencoders' initialisations, batch order and random latent and direction draws. */
+  SAE_TRAINING(7);
 
   private final long key;
 

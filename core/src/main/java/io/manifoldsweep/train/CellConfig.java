@@ -13,6 +13,7 @@ public record CellConfig(TaskSpec task, ModelSpec model, TrainSpec train, Record
           "vocab=" + model.vocab() + ", seq_len=" + model.seqLen() + ", classes=" + model.classes(),
           "must match the task's vocab=" + task.vocab() + ", seq_len=" + task.seqLen() + ", modulus=" + task.modulus());
     }
+    record.checkpoints().steps(train.steps());
   }
 
   /** The model of DESIGN section 2 sized for {@code task}. */

@@ -19,6 +19,8 @@ import io.manifoldsweep.ConfigException;
  * @param commutatorEta probe SGD step (default 1e-3)
  * @param commutatorVectors which delta coordinates to keep (default attention)
  * @param fullParams also snapshot the whole flat parameter vector (default false)
+ * @param checkpoints when to save the whole parameter vector for the SAE analysis (default 10%, 40%
+ *     and 90% of the steps); not part of a cell's id
  */
 public record RecordSpec(
     int snapshotEvery,
@@ -29,9 +31,11 @@ public record RecordSpec(
     int commutatorPairs,
     double commutatorEta,
     CommutatorVectors commutatorVectors,
-    boolean fullParams) {
+    boolean fullParams,
+    Checkpoints checkpoints) {
 
-  public static final RecordSpec DEFAULT = new RecordSpec(100, 500, 1024, 256, 500, 9, 1e-3, CommutatorVectors.ATTENTION, false);
+  public static final RecordSpec DEFAULT =
+      new RecordSpec(100, 500, 1024, 256, 500, 9, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.DEFAULT);
 
   public RecordSpec {
     requirePositive("record.snapshot_every", snapshotEvery);
@@ -46,6 +50,9 @@ public record RecordSpec(
     requireNonNegative("record.commutator_eta", commutatorEta);
     if (commutatorVectors == null) {
       throw new ConfigException("record.commutator_vectors", "null", "must be full, attention or none");
+    }
+    if (checkpoints == null) {
+      throw new ConfigException(Checkpoints.KEY, "null", "must be a list of fractions and steps, [] for none");
     }
   }
 }

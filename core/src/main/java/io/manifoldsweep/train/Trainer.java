@@ -4,6 +4,7 @@ import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Transformer;
 import io.manifoldsweep.record.AttentionStats;
+import io.manifoldsweep.record.CheckpointRecord;
 import io.manifoldsweep.record.CommutatorRecord;
 import io.manifoldsweep.record.EvalResult;
 import io.manifoldsweep.record.MetricsRecord;
@@ -49,9 +50,15 @@ public final class Trainer {
     CommutatorProbe commutators = rec.commutatorEvery() > 0 ? new CommutatorProbe(model, params) : null;
     Curriculum curriculum = new Curriculum(taskSpec, train.steps());
 
+    long[] checkpointSteps = rec.checkpoints().steps(train.steps());
+    int nextCheckpoint = 0;
     EvalResult eval = evaluator.evaluate(params);
     double lastAccuracy = eval.pooledAccuracy();
     record(sink, layout, params, 0, Double.NaN, eval, attention.measure(params));
+    if (nextCheckpoint < checkpointSteps.length && checkpointSteps[nextCheckpoint] == 0) {
+      sink.checkpoint(new CheckpointRecord(0, params.toFloatArray()));
+      nextCheckpoint++;
+    }
     if (commutators != null) {
       sink.commutator(probeCommutators(commutators, task, params, 0, curriculum, layout));
     }
@@ -88,6 +95,10 @@ public final class Trainer {
       if (commutators != null && step % rec.commutatorEvery() == 0) {
         sink.commutator(probeCommutators(commutators, task, params, step, curriculum, layout));
       }
+      if (nextCheckpoint < checkpointSteps.length && checkpointSteps[nextCheckpoint] == step) {
+        sink.checkpoint(new CheckpointRecord(step, params.toFloatArray()));
+        nextCheckpoint++;
+      }
     }
     return new RunResult(RunStatus.OK, train.steps(), seconds(start), lastAccuracy, "");
   }
@@ -98,12 +109,7 @@ public final class Trainer {
       sink.snapshot(new SnapshotRecord(step, block, params.tensorAsFloats(layout.blockEntry(block).name())));
     }
     if (config.record().fullParams()) {
-      float[] all = new float[(int) layout.size()];
-      double[] values = params.toDoubleArray();
-      for (int i = 0; i < all.length; i++) {
-        all[i] = (float) values[i];
-      }
-      sink.snapshot(new SnapshotRecord(step, "params", all));
+      sink.snapshot(new SnapshotRecord(step, "params", params.toFloatArray()));
     }
     sink.metrics(new MetricsRecord(step, trainLoss, eval, attention));
   }

@@ -67,6 +67,48 @@ class SweepSpecTest {
   }
 
   @Test
+  void checkpointsAreAListValuedKnobOutsideTheCellId() {
+    CellSpec plain = cells("name: a\ntrain: {steps: 1000}\n").get(0);
+    CellSpec withCheckpoints = cells("name: a\ntrain: {steps: 1000}\nrecord: {checkpoints: [0, 0.5, 700]}\n").get(0);
+    assertThat(withCheckpoints.cellId()).isEqualTo(plain.cellId());
+    assertThat(withCheckpoints.config().record().checkpoints().steps(1000)).containsExactly(0, 500, 700);
+    assertThat(plain.config().record().checkpoints().steps(1000)).containsExactly(100, 400, 900);
+    assertThat(withCheckpoints.configJson()).contains("\"checkpoints\":[0,0.5,700]");
+    assertThat(SweepSpec.cellFromJson("a", withCheckpoints.configJson(), withCheckpoints.axes()).cellId()).isEqualTo(plain.cellId());
+    assertThat(cells("name: a\nrecord: {checkpoints: []}\n").get(0).config().record().checkpoints().steps(20000)).isEmpty();
+  }
+
+  @Test
+  void badCheckpointsAndSaeSettingsNameTheKey() {
+    assertThatThrownBy(() -> cells("name: a\nrecord: {checkpoints: [[0.1], [0.2]]}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("record.checkpoints").hasMessageContaining("cannot be a grid axis");
+    assertThatThrownBy(() -> cells("name: a\nrecord: {checkpoints: [1.5]}\n"))
+        .hasMessageContaining("record.checkpoints=[1.5]").hasMessageContaining("(0, 1]");
+    assertThatThrownBy(() -> cells("name: a\ntrain: {steps: 100}\nrecord: {checkpoints: [200]}\n"))
+        .hasMessageContaining("record.checkpoints").hasMessageContaining("beyond the run's train.steps=100");
+    assertThatThrownBy(() -> cells("name: a\nrecord: {checkpoints: 0.5}\n")).hasMessageContaining("record.checkpoints=0.5");
+    assertThatThrownBy(() -> cells("name: a\nsae: {k: [4, 300]}\n")).hasMessageContaining("sae.k=300").hasMessageContaining("narrowest is 256");
+    assertThatThrownBy(() -> cells("name: a\nsae: {lr: -1}\n")).hasMessageContaining("sae.lr=-1");
+    assertThatThrownBy(() -> cells("name: a\nsae: {widht: 3}\n")).hasMessageContaining("sae.widht=3").hasMessageContaining("unknown key");
+    assertThatThrownBy(() -> cells("name: a\nsae: {ablation_examples: 4096}\n")).hasMessageContaining("sae.ablation_examples=4096");
+    assertThatThrownBy(() -> cells("name: a\nmodel: {layers: [2, 3]}\nsae: {layers: [2]}\n"))
+        .hasMessageContaining("sae.layers=[2]").hasMessageContaining("model.layers=2").hasMessageContaining("which has 2 layers");
+  }
+
+  @Test
+  void saeSettingsComeFromTheirSectionOrTheDefaults() {
+    SweepSpec spec = SweepSpec.parse("name: s\nsae: {width: 64, k: [2, 8], layers: [0], steps: 50}\n", "s.yaml");
+    assertThat(spec.sae().widths()).containsExactly(64);
+    assertThat(spec.sae().ks()).containsExactly(2, 8);
+    assertThat(spec.sae().steps()).isEqualTo(50);
+    assertThat(spec.sae().lr()).isEqualTo(1e-3);
+    assertThat(spec.sae().layersOf(spec.cells().get(0).config().model())).containsExactly(0);
+    SweepSpec defaults = SweepSpec.parse("name: d\n", "d.yaml");
+    assertThat(defaults.sae()).isEqualTo(SaeSettings.DEFAULT);
+    assertThat(defaults.sae().layersOf(defaults.cells().get(0).config().model())).containsExactly(0, 1, 2, 3, 4);
+  }
+
+  @Test
   void markersMayBeAnAxisOfRanges() {
     List<CellSpec> cells = cells("""
         name: m

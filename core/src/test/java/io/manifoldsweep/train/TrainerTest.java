@@ -3,8 +3,10 @@ package io.manifoldsweep.train;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.manifoldsweep.model.ModelSpec;
+import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Precision;
 import io.manifoldsweep.optim.OptimizerSpec;
+import io.manifoldsweep.record.CheckpointRecord;
 import io.manifoldsweep.record.CommutatorRecord;
 import io.manifoldsweep.record.InMemoryRecordSink;
 import io.manifoldsweep.record.MetricsRecord;
@@ -39,7 +41,7 @@ class TrainerTest {
   static final OptimizerSpec ADAMW = new OptimizerSpec(OptimizerSpec.Kind.ADAMW, 3e-3, 0.01, 0, 0.9, 0.98, 1e-8);
 
   static RecordSpec every(int snapshot, int eval, int commutator) {
-    return new RecordSpec(snapshot, eval, 256, 64, commutator, 3, 1e-3, CommutatorVectors.ATTENTION, false);
+    return new RecordSpec(snapshot, eval, 256, 64, commutator, 3, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.NONE);
   }
 
   @Test
@@ -76,6 +78,27 @@ class TrainerTest {
     double maxEntropy = Math.log(8);
     assertThat(m.attention().entropy()[0][0][0]).isBetween(0.0, maxEntropy);
     assertThat(m.attention().markerMass()[1][1][1] + m.attention().valueMass()[1][1][1]).isBetween(0.0, 1.0 + 1e-9);
+  }
+
+  @Test
+  void checkpointsHoldTheWholeParameterVectorAtTheirSteps() {
+    RecordSpec rec = new RecordSpec(40, 120, 64, 16, 0, 3, 1e-3, CommutatorVectors.ATTENTION, false,
+        new Checkpoints(List.of(0, 0.25, 80, 1.0)));
+    CellConfig cell = tiny(120, ADAMW, rec, Schedule.MIXED, false, 8);
+    InMemoryRecordSink sink = new InMemoryRecordSink();
+    new Trainer(cell, ProgressListener.NONE).run(sink);
+    assertThat(sink.checkpoints()).extracting(CheckpointRecord::step).containsExactly(0L, 30L, 80L, 120L);
+    ParamLayout layout = ParamLayout.of(cell.model());
+    ParamLayout.Entry wq = layout.blockEntry("layer1.wq");
+    for (CheckpointRecord c : sink.checkpoints()) {
+      assertThat(c.params()).hasSize((int) layout.size());
+      SnapshotRecord snap = sink.snapshots().stream().filter(s -> s.step() == c.step() && s.block().equals("layer1.wq")).findFirst().orElse(null);
+      if (snap != null) {
+        float[] slice = java.util.Arrays.copyOfRange(c.params(), (int) wq.offset(), (int) (wq.offset() + wq.length()));
+        assertThat(slice).as("layer1.wq inside the checkpoint at step %d", c.step()).isEqualTo(snap.values());
+      }
+    }
+    assertThat(sink.checkpoints().get(0).params()).isNotEqualTo(sink.checkpoints().get(3).params());
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.analysis.PrincipalAngles;
 import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.sweep.CellSpec;
+import io.manifoldsweep.sweep.SaeSettings;
 import io.manifoldsweep.sweep.SweepSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -30,13 +32,14 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Computes the analysis tables of a results folder. Per-run work is one Spark task per cell (linear
  * in runs); cross-seed alignment compares every pair inside a group of cells that differ only in
- * their seeds (quadratic in the group's size only). Re-running replaces every analysis table; each
+ * their seeds (quadratic in the group's size only); the SAE analysis is one task per (cell,
+ * checkpoint, layer) and one per cell ({@link SaeJob}). Re-running replaces every analysis table; each
  * is written beside the old one and swapped in by rename, so a failed run leaves the previous
  * tables intact.
  */
 public final class AnalyzeJob {
   /** What an analysis run covered. */
-  public record Outcome(int analysed, Map<String, String> skipped, long pairs) {}
+  public record Outcome(int analysed, Map<String, String> skipped, long pairs, long saes) {}
 
   private final SparkSession spark;
   private final PrintStream out;
@@ -49,11 +52,16 @@ public final class AnalyzeJob {
   /** One cell as sent to an executor. */
   record Payload(String cellId, String sweep, String configJson) implements Serializable {}
 
-  public Outcome run(String dir, int k) {
+  /**
+   * Writes the analysis tables of {@code dir}: the manifold metrics of every ok cell with {@code k}
+   * components per block, and with {@code sae} present the SAE tables of every cell that recorded
+   * checkpoints.
+   */
+  public Outcome run(String dir, int k, Optional<SaeSettings> sae) {
     if (k < 1) {
       throw new ConfigException("--k", k, "must be at least 1");
     }
-    ResultViews.register(spark, dir);
+    List<String> views = ResultViews.register(spark, dir);
     List<Payload> cells = new ArrayList<>();
     Map<String, String> skipped = new LinkedHashMap<>();
     for (Row r : spark.sql("SELECT cell_id, sweep, status, config_json FROM runs ORDER BY cell_id").collectAsList()) {
@@ -96,9 +104,17 @@ public final class AnalyzeJob {
       writer.write(AnalysisTables.PROJECTIONS, results.flatMap(r -> r.projections().iterator()), AnalysisTables.PROJECTIONS_SCHEMA);
       results.unpersist();
       long pairs = alignment(writer, cells, k);
+      out.printf("wrote dimensions, dimension_timeline, alignment, commutator_alignment, saturation, bases, projections under %s"
+          + " (%d seed pairs)%n", dir, pairs);
+      long saes = 0;
+      if (sae.isPresent()) {
+        saes = new SaeJob(spark, out).run(root, cells, sae.get(), writer, views);
+        if (saes > 0) {
+          out.printf("wrote %s under %s (%d SAEs)%n", String.join(", ", SaeTables.ALL), dir, saes);
+        }
+      }
       ResultViews.register(spark, dir);
-      out.printf("wrote %s under %s (%d seed pairs)%n", String.join(", ", ResultViews.ANALYSIS_TABLES), dir, pairs);
-      return new Outcome(cells.size(), skipped, pairs);
+      return new Outcome(cells.size(), skipped, pairs, saes);
     } finally {
       jsc.clearJobGroup();
     }
@@ -178,6 +194,15 @@ public final class AnalyzeJob {
 
     void write(String table, JavaRDD<Row> rows, StructType schema) {
       write(table, spark.createDataFrame(rows, schema));
+    }
+
+    /** Removes a table that the current analysis does not produce, so no stale rows remain. */
+    void remove(String table) {
+      try {
+        fs.delete(path(table), true);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot remove table " + table + " in " + root, e);
+      }
     }
 
     void write(String table, Dataset<Row> df) {

@@ -102,7 +102,7 @@ final class CellAnalysis {
 
   /** Cells that differ only in their seeds share this key. */
   static String groupKey(CellSpec cell) {
-    Map<String, Object> tree = CellConfigs.toTree(cell.config());
+    Map<String, Object> tree = CellConfigs.identityTree(cell.config());
     @SuppressWarnings("unchecked")
     Map<String, Object> train = (Map<String, Object>) tree.get("train");
     train.remove("init_seed");

@@ -105,6 +105,27 @@ final class CellTables {
     return new Attention(out);
   }
 
+  /** Whether the cell recorded checkpoints; cells of versions before {@code record.checkpoints} did not. */
+  boolean hasCheckpoints() throws IOException {
+    Path p = file(Tables.CHECKPOINTS);
+    return p.getFileSystem(conf).exists(p);
+  }
+
+  /** The parameter vectors of the listed checkpoint steps, in step order. */
+  Map<Long, float[]> checkpoints(java.util.Collection<Long> steps) throws IOException {
+    Map<Long, float[]> out = new java.util.TreeMap<>();
+    read(Tables.CHECKPOINTS, g -> {
+      long step = g.getLong("step", 0);
+      if (steps.contains(step)) {
+        out.put(step, floats(g.getGroup("params", 0)));
+      }
+    });
+    if (!out.keySet().containsAll(steps)) {
+      throw new IOException(file(Tables.CHECKPOINTS) + " lacks checkpoint steps " + steps + ": it holds " + out.keySet());
+    }
+    return out;
+  }
+
   List<Commutator> commutators() throws IOException {
     List<Commutator> out = new ArrayList<>();
     read(Tables.COMMUTATORS, g -> out.add(new Commutator(

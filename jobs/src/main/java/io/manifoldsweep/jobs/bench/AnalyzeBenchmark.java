@@ -86,7 +86,7 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
     try {
       AnalyzeJob job = new AnalyzeJob(spark, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       long t0 = System.nanoTime();
-      job.run(dir.toString(), 3);
+      job.run(dir.toString(), 3, java.util.Optional.empty());
       return (System.nanoTime() - t0) / 1e9;
     } finally {
       spark.stop();

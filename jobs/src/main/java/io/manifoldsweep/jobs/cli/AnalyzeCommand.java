@@ -11,9 +11,11 @@ import picocli.CommandLine.Parameters;
 
 /** {@code analyze DIR}: the analysis tables of a results folder; re-running replaces them. */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
-    description = "Compute manifold dimensions, cross-seed alignment, commutator alignment and saturation for every ok cell in DIR.")
+    description = "Compute manifold dimensions, cross-seed alignment, commutator alignment, saturation and the sparse-autoencoder"
+        + " analysis for every ok cell in DIR; re-running replaces the analysis tables.")
 public final class AnalyzeCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
+  @Mixin SaeOptions saeOptions;
   @Parameters(index = "0", paramLabel = "DIR", description = "Results folder written by sweep (any Hadoop URI).")
   String dir;
 
@@ -27,10 +29,11 @@ public final class AnalyzeCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
+    var sae = saeOptions.resolve(dir);
     SparkSession spark = sparkOptions.session("manifold-sweep analyze");
     try {
-      new AnalyzeJob(spark, out).run(dir, k);
+      new AnalyzeJob(spark, out).run(dir, k, sae);
       out.printf("summary: submit/query %s --summary%n", dir);
       return 0;
     } finally {

@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.cli;
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.bench.AnalyzeBenchmark;
 import io.manifoldsweep.jobs.bench.BenchCommand;
+import io.manifoldsweep.jobs.bench.SaeBenchmark;
 import io.manifoldsweep.jobs.bench.SweepBenchmark;
 import io.manifoldsweep.jobs.bench.TrainBenchmark;
 import picocli.CommandLine;
@@ -41,6 +42,7 @@ public final class Main {
     bench.addSubcommand("train", new TrainBenchmark(System.out));
     bench.addSubcommand("sweep", new SweepBenchmark(System.out));
     bench.addSubcommand("analyze", new AnalyzeBenchmark(System.out));
+    bench.addSubcommand("sae", new SaeBenchmark(System.out));
     cli.addSubcommand("bench", bench);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(

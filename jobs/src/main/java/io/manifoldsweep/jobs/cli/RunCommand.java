@@ -22,6 +22,7 @@ import picocli.CommandLine.Parameters;
     description = "Sweep (resuming), analyze and report in one go; prints where the tables and the report are.")
 public final class RunCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
+  @Mixin SaeOptions saeOptions;
   @Parameters(index = "0", paramLabel = "CONFIG", description = "Sweep YAML (default conf/quick.yaml).", defaultValue = "conf/quick.yaml")
   Path config;
 
@@ -41,15 +42,17 @@ public final class RunCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     SweepSpec spec = SweepCommand.readSpec(config);
     List<CellSpec> cells = spec.cells();
+    var sae = saeOptions.resolve(spec);
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
     SparkSession spark = sparkOptions.session("manifold-sweep " + spec.name());
     try {
       SweepJob.Outcome sweep = new SweepJob(spark, stdout, 10_000).run(spec, cells, dir, SweepHooks.NONE);
-      new AnalyzeJob(spark, stdout).run(dir, k);
+      new AnalyzeJob(spark, stdout).run(dir, k, sae);
       Path report = new ReportJob(spark, stdout).run(dir);
       stdout.printf("%n[%s] %d cells: %d ok, %d diverged, %d failed, %d already finished%n", spec.name(), cells.size(),
           sweep.count("ok"), sweep.count("diverged"), sweep.count("failed"), sweep.skipped());
-      stdout.printf("tables:  %s/{runs,snapshots,metrics,commutators,dimensions,dimension_timeline,alignment,commutator_alignment,saturation,bases,projections}%n", dir);
+      stdout.printf("tables:  %s/{runs,snapshots,metrics,commutators,checkpoints,dimensions,dimension_timeline,alignment,"
+          + "commutator_alignment,saturation,bases,projections,sae,sae_latents,sae_ablations,manifold_ablation}%n", dir);
       stdout.printf("summary: submit/query %s --summary%n", dir);
       stdout.printf("SQL:     submit/query %s \"SELECT block, avg(r90), avg(pc1), avg(null_pc1) FROM dimensions GROUP BY block\"%n", dir);
       stdout.printf("report:  %s%n", report);

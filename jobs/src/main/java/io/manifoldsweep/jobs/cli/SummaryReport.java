@@ -29,6 +29,38 @@ final class SummaryReport {
       FROM phased WHERE phase IS NOT NULL
       GROUP BY group_key, basis, phase ORDER BY group_key, basis, phase""";
 
+  private static final String SAE_QUALITY = """
+      SELECT group_key, step, layer, width, k, count(*) AS runs, round(avg(fve), 3) AS fve, round(avg(ce_score), 3) AS ce_score,
+             round(avg(kl_score), 3) AS kl_score, round(avg(l0), 2) AS l0, round(avg(alive_fraction), 3) AS alive,
+             round(avg(dense_fraction), 3) AS dense
+      FROM sae GROUP BY group_key, step, layer, width, k ORDER BY group_key, step, layer, width, k""";
+
+  /** Per SAE: its strongest single latent, its top-8 execution set, and the matched random sets; then over seeds. */
+  private static final String SAE_VERDICT = """
+      WITH per_sae AS (
+        SELECT group_key, cell_id, step, layer, width, k,
+               max(CASE WHEN kind = 'single' THEN acc_drop END) AS single_max,
+               max(CASE WHEN kind = 'execution' AND n = 8 THEN acc_drop END) AS execution_8,
+               avg(CASE WHEN kind = 'random' AND n = 8 THEN acc_drop END) AS random_8,
+               stddev(CASE WHEN kind = 'random' AND n = 8 THEN acc_drop END) AS random_8_sd,
+               max(CASE WHEN kind = 'routing' AND n = 8 THEN acc_drop END) AS routing_8
+        FROM sae_ablations GROUP BY group_key, cell_id, step, layer, width, k)
+      SELECT group_key, step, layer, width, k, count(*) AS runs,
+             round(avg(single_max), 3) AS max_single_latent_drop,
+             round(avg(execution_8), 3) AS execution_8_drop,
+             concat(format_number(avg(random_8), 3), ' +- ', format_number(coalesce(avg(random_8_sd), 0), 3)) AS matched_random_8_drop,
+             round(avg(execution_8) - avg(random_8), 3) AS execution_minus_random,
+             round(avg(routing_8), 3) AS routing_8_drop
+      FROM per_sae GROUP BY group_key, step, layer, width, k ORDER BY group_key, step, layer, width, k""";
+
+  private static final String MANIFOLD_VERDICT = """
+      SELECT group_key, step, count(DISTINCT cell_id) AS runs, round(avg(acc_clean), 3) AS acc_clean,
+             round(avg(CASE WHEN directions = 'top' THEN acc_drop END), 3) AS top_3_drop,
+             round(avg(CASE WHEN directions = 'next' THEN acc_drop END), 3) AS next_3_drop,
+             concat(format_number(avg(CASE WHEN directions = 'random' THEN acc_drop END), 3), ' +- ',
+                    format_number(coalesce(stddev(CASE WHEN directions = 'random' THEN acc_drop END), 0), 3)) AS random_3_drop
+      FROM manifold_ablation WHERE k = 3 GROUP BY group_key, step ORDER BY group_key, step""";
+
   private SummaryReport() {}
 
   static void print(SparkSession spark, List<String> views, PrintStream out) {
@@ -49,6 +81,20 @@ final class SummaryReport {
     if (views.contains("commutator_alignment")) {
       section(out, "Commutator alignment with the execution subspace / random subspaces, early vs late (medians)");
       show(spark, out, COMMUTATOR_PHASES);
+    }
+    if (views.contains("sae")) {
+      section(out, "Sparse autoencoders per checkpoint and layer (mean over seeds): reconstruction, splicing scores, sparsity");
+      show(spark, out, SAE_QUALITY);
+    }
+    if (views.contains("sae_ablations")) {
+      section(out, "Does a small latent set carry execution? Accuracy drop (clean - ablated) of the strongest single latent and of the"
+          + " top-8 execution latents, against 8 random alive latents matched in firing frequency (zero ablation, error term kept)");
+      show(spark, out, SAE_VERDICT);
+    }
+    if (views.contains("manifold_ablation")) {
+      section(out, "Manifold ablation at k = 3: accuracy drop when every attention block moves back along its top 3 trajectory PCs,"
+          + " along PCs 4-6, or along 3 random directions");
+      show(spark, out, MANIFOLD_VERDICT);
     }
     if (views.contains("alignment")) {
       section(out, "Cross-seed subspace alignment: mean cos^2 of principal angles against random subspaces (k/p)");

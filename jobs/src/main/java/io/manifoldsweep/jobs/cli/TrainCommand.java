@@ -11,6 +11,7 @@ import io.manifoldsweep.task.Sampling;
 import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
 import io.manifoldsweep.train.CellConfig;
+import io.manifoldsweep.train.Checkpoints;
 import io.manifoldsweep.train.CommutatorVectors;
 import io.manifoldsweep.train.NativeThreads;
 import io.manifoldsweep.train.RecordSpec;
@@ -61,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
     ModelSpec model = CellConfig.modelFor(task, layers, dModel, heads, false, 512);
     OptimizerSpec opt = new OptimizerSpec(OptimizerSpec.Kind.ADAMW, lr, 0.01, 0, 0.9, 0.999, 1e-8);
     TrainSpec train = new TrainSpec(steps, 128, opt, false, seed, seed, TrainSpec.DEFAULT_EVAL_SEED, Precision.FLOAT32);
-    RecordSpec record = new RecordSpec(100, 100, 512, 128, 0, 9, 1e-3, CommutatorVectors.ATTENTION, false);
+    RecordSpec record = new RecordSpec(100, 100, 512, 128, 0, 9, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.NONE);
     CellConfig cell = new CellConfig(task, model, train, record);
     InMemoryRecordSink sink = new InMemoryRecordSink();
     long t0 = System.nanoTime();

@@ -51,10 +51,13 @@ final class GroupFigures {
       alignmentHeatMaps();
     }
     accuracy();
+    if (views.contains("sae")) {
+      new SaeFigures(this).render(views);
+    }
     return figures;
   }
 
-  private List<Row> sql(String query) {
+  List<Row> sql(String query) {
     return spark.sql(query.replace("$GROUP", "'" + group + "'")).collectAsList();
   }
 
@@ -62,7 +65,7 @@ final class GroupFigures {
     return "(SELECT DISTINCT cell_id FROM dimensions WHERE group_key = $GROUP)";
   }
 
-  private void add(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String name, String title, String what) throws IOException {
+  void add(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String name, String title, String what) throws IOException {
     String file = prefix + "-" + name + ".png";
     Charts.save(chart, dir, file);
     figures.add(new Figure(file, title, what + " " + config));

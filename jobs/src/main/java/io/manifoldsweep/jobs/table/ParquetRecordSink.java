@@ -1,6 +1,7 @@
 package io.manifoldsweep.jobs.table;
 
 import io.manifoldsweep.record.AttentionStats;
+import io.manifoldsweep.record.CheckpointRecord;
 import io.manifoldsweep.record.CommutatorRecord;
 import io.manifoldsweep.record.EvalResult;
 import io.manifoldsweep.record.MetricsRecord;
@@ -15,8 +16,8 @@ import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
 
 /**
- * Streams one cell's snapshots, metrics and commutators into three Parquet files in a folder (the
- * cell's staging folder). Rows go out as they are recorded, so memory stays flat over a long run.
+ * Streams one cell's snapshots, metrics, commutators and checkpoints into four Parquet files in a
+ * folder (the cell's staging folder). Rows go out as they are recorded, so memory stays flat over a long run.
  */
 public final class ParquetRecordSink implements RecordSink, AutoCloseable {
   private final String cellId;
@@ -24,9 +25,11 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
   private final ParquetWriter<Group> snapshots;
   private final ParquetWriter<Group> metrics;
   private final ParquetWriter<Group> commutators;
+  private final ParquetWriter<Group> checkpoints;
   private final SimpleGroupFactory snapshotRows = new SimpleGroupFactory(Tables.SNAPSHOTS_SCHEMA);
   private final SimpleGroupFactory metricRows = new SimpleGroupFactory(Tables.METRICS_SCHEMA);
   private final SimpleGroupFactory commutatorRows = new SimpleGroupFactory(Tables.COMMUTATORS_SCHEMA);
+  private final SimpleGroupFactory checkpointRows = new SimpleGroupFactory(Tables.CHECKPOINTS_SCHEMA);
 
   public ParquetRecordSink(Configuration conf, Path folder, String cellId, String deltaCoords, ParquetFiles.Encoding encoding) throws IOException {
     this.cellId = cellId;
@@ -34,6 +37,7 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
     this.snapshots = ParquetFiles.writer(conf, new Path(folder, Tables.SNAPSHOTS + ".parquet"), Tables.SNAPSHOTS_SCHEMA, encoding);
     this.metrics = ParquetFiles.writer(conf, new Path(folder, Tables.METRICS + ".parquet"), Tables.METRICS_SCHEMA, encoding);
     this.commutators = ParquetFiles.writer(conf, new Path(folder, Tables.COMMUTATORS + ".parquet"), Tables.COMMUTATORS_SCHEMA, encoding);
+    this.checkpoints = ParquetFiles.writer(conf, new Path(folder, Tables.CHECKPOINTS + ".parquet"), Tables.CHECKPOINTS_SCHEMA, encoding);
   }
 
   @Override
@@ -91,6 +95,13 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
     write(commutators, row);
   }
 
+  @Override
+  public void checkpoint(CheckpointRecord r) {
+    Group row = checkpointRows.newGroup().append("cell_id", cellId).append("step", r.step());
+    addFloats(row.addGroup("params"), r.params());
+    write(checkpoints, row);
+  }
+
   private static void addFloats(Group list, float[] values) {
     for (float v : values) {
       list.addGroup("list").append("element", v);
@@ -107,7 +118,7 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
 
   @Override
   public void close() throws IOException {
-    try (snapshots; metrics; commutators) {
+    try (snapshots; metrics; commutators; checkpoints) {
       // closing flushes the last row group and the footer of each file
     }
   }

@@ -16,10 +16,24 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ResultViews {
   /** Tables written by the analysis job; each is registered when its folder exists. */
-  public static final List<String> ANALYSIS_TABLES =
-      List.of("dimensions", "dimension_timeline", "alignment", "commutator_alignment", "saturation", "bases", "projections");
+  public static final List<String> ANALYSIS_TABLES = List.of("dimensions", "dimension_timeline", "alignment", "commutator_alignment",
+      "saturation", "bases", "projections", "sae", "sae_latents", "sae_ablations", "manifold_ablation");
 
   private ResultViews() {}
+
+  /** A table folder Spark can infer a schema from: at least one Parquet file that is not hidden. */
+  private static boolean holdsParquet(FileSystem fs, Path p) throws IOException {
+    if (!fs.exists(p)) {
+      return false;
+    }
+    for (var f : fs.listStatus(p)) {
+      String name = f.getPath().getName();
+      if (name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   public static List<String> register(SparkSession spark, String dir) {
     Path root = new Path(dir);
@@ -37,14 +51,14 @@ public final class ResultViews {
       Dataset<Row> committed = runsDf.select("cell_id");
       for (String t : Tables.CELL_DATA) {
         Path p = new Path(root, t);
-        if (fs.exists(p) && fs.listStatus(p).length > 0) {
+        if (holdsParquet(fs, p)) {
           spark.read().parquet(p.toString()).join(committed, "cell_id").createOrReplaceTempView(t);
           names.add(t);
         }
       }
       for (String t : ANALYSIS_TABLES) {
         Path p = new Path(root, t);
-        if (fs.exists(p) && fs.listStatus(p).length > 0) {
+        if (holdsParquet(fs, p)) {
           spark.read().parquet(p.toString()).createOrReplaceTempView(t);
           names.add(t);
         }

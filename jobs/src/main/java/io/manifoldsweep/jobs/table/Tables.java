@@ -25,9 +25,10 @@ public final class Tables {
   public static final String SNAPSHOTS = "snapshots";
   public static final String METRICS = "metrics";
   public static final String COMMUTATORS = "commutators";
+  public static final String CHECKPOINTS = "checkpoints";
 
-  /** Tables a training cell writes before its runs row. */
-  public static final List<String> CELL_DATA = List.of(SNAPSHOTS, METRICS, COMMUTATORS);
+  /** Tables a training cell writes before its runs row; cells of versions before checkpoints lack that one. */
+  public static final List<String> CELL_DATA = List.of(SNAPSHOTS, METRICS, COMMUTATORS, CHECKPOINTS);
 
   public static final MessageType SNAPSHOTS_SCHEMA = Types.buildMessage()
       .required(BINARY).as(stringType()).named("cell_id")
@@ -69,6 +70,12 @@ public final class Tables {
       .required(DOUBLE).named("delta_norm")
       .required(DOUBLE).named("delta_norm_outside_attention")
       .named(COMMUTATORS);
+
+  public static final MessageType CHECKPOINTS_SCHEMA = Types.buildMessage()
+      .required(BINARY).as(stringType()).named("cell_id")
+      .required(INT64).named("step")
+      .requiredList().requiredElement(FLOAT).named("params")
+      .named(CHECKPOINTS);
 
   private Tables() {}
 

@@ -63,7 +63,7 @@ class AnalyzeJobTest {
   @Test
   void analysisTablesExistAndAreConsistent(@TempDir Path tmp) throws IOException {
     Path dir = copyOfSweep(tmp.resolve("r"));
-    AnalyzeJob.Outcome outcome = new AnalyzeJob(spark, quiet()).run(dir.toString(), 3);
+    AnalyzeJob.Outcome outcome = new AnalyzeJob(spark, quiet()).run(dir.toString(), 3, java.util.Optional.empty());
     assertThat(outcome.analysed()).isEqualTo(4);
     assertThat(outcome.pairs()).isEqualTo(6);
     Row dims = spark.sql("SELECT count(*), sum(CASE WHEN r90 <= n_snapshots - 1 AND r90 <= r95 AND r95 <= r99 THEN 1 ELSE 0 END), "
@@ -93,7 +93,7 @@ class AnalyzeJobTest {
     assertThat(PrincipalAngles.cosines(q, q)).containsExactly(new double[] {1, 1, 1}, org.assertj.core.api.Assertions.within(1e-6));
 
     long before = spark.sql("SELECT count(*) FROM dimensions").first().getLong(0);
-    new AnalyzeJob(spark, quiet()).run(dir.toString(), 3);
+    new AnalyzeJob(spark, quiet()).run(dir.toString(), 3, java.util.Optional.empty());
     assertThat(spark.read().parquet(dir.resolve("dimensions").toString()).count()).as("re-running replaces, never appends").isEqualTo(before);
   }
 
@@ -105,7 +105,7 @@ class AnalyzeJobTest {
       victim = files.filter(p -> p.toString().endsWith(".parquet")).min(Comparator.naturalOrder()).orElseThrow();
     }
     Files.delete(victim);
-    assertThatThrownBy(() -> new AnalyzeJob(spark, quiet()).run(dir.toString(), 3))
+    assertThatThrownBy(() -> new AnalyzeJob(spark, quiet()).run(dir.toString(), 3, java.util.Optional.empty()))
         .hasStackTraceContaining("missing Parquet file").hasStackTraceContaining(victim.getFileName().toString());
   }
 
@@ -118,14 +118,14 @@ class AnalyzeJobTest {
     }
     byte[] bytes = Files.readAllBytes(victim);
     Files.write(victim, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    assertThatThrownBy(() -> new AnalyzeJob(spark, quiet()).run(dir.toString(), 3))
+    assertThatThrownBy(() -> new AnalyzeJob(spark, quiet()).run(dir.toString(), 3, java.util.Optional.empty()))
         .hasStackTraceContaining(victim.getFileName().toString());
     assertThat(dir.resolve("dimensions")).doesNotExist();
   }
 
   @Test
   void anEmptyFolderIsRefused(@TempDir Path tmp) {
-    assertThatThrownBy(() -> new AnalyzeJob(spark, quiet()).run(tmp.toString(), 3))
+    assertThatThrownBy(() -> new AnalyzeJob(spark, quiet()).run(tmp.toString(), 3, java.util.Optional.empty()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("holds no results");
   }
 }

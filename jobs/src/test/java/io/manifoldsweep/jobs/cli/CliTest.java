@@ -64,13 +64,18 @@ class CliTest {
     assertThat(sweep.out()).contains("4 ok, 0 diverged, 0 failed").contains("submit/query " + dir);
     Run again = cli("sweep", config.toString(), "--out", dir.toString(), "--master", "local[2]");
     assertThat(again.out()).contains("4 already finished").contains("0 to train");
-    assertThat(cli("analyze", dir.toString(), "--master", "local[2]").exit()).isZero();
+    Run analyze = cli("analyze", dir.toString(), "--master", "local[2]", "--sae", "width=32", "--sae", "k=[4]", "--sae", "steps=40",
+        "--sae", "examples=32", "--sae", "ablation_examples=8");
+    assertThat(analyze.exit()).as(analyze.err()).isZero();
+    assertThat(analyze.out()).contains("SAE analysis: 12 SAEs (12 checkpoint-layer hooks x 1 widths x 1 k)");
     Run csv = cli("query", dir.toString(), "SELECT modulus, count(*) AS n FROM runs GROUP BY modulus ORDER BY modulus", "--format", "csv");
     assertThat(csv.out()).isEqualTo("modulus,n\n5,2\n7,2\n");
     Run json = cli("query", dir.toString(), "SELECT count(*) AS n FROM dimensions", "--format", "json");
     assertThat(json.out().trim()).isEqualTo("{\"n\":20}");
     Run summary = cli("query", dir.toString(), "--summary");
-    assertThat(summary.out()).contains("Manifold dimension per block").contains("Cross-seed subspace alignment").contains("layer0.wq");
+    assertThat(summary.out()).contains("Manifold dimension per block").contains("Cross-seed subspace alignment").contains("layer0.wq")
+        .contains("Sparse autoencoders per checkpoint and layer", "max_single_latent_drop", "matched_random_8_drop", "Manifold ablation at k = 3",
+            "top_3_drop");
     Run tables = cli("query", dir.toString());
     assertThat(tables.out()).contains("runs: struct<cell_id:string").contains("alignment: struct<");
   }
@@ -111,6 +116,14 @@ class CliTest {
         new BadInput("analysis of an empty folder", null, null, List.of("analyze", "@EMPTY@", "--master", "local[1]"), 2, List.of("holds no results")),
         new BadInput("report before analysis", null, null, List.of("report", "@UNANALYSED@", "--master", "local[1]"), 2, List.of("no analysis tables")),
         new BadInput("non-positive k", null, null, List.of("analyze", RESULTS, "--k", "0", "--master", "local[1]"), 2, List.of("--k=0")),
+        new BadInput("SAE k of zero", null, null, List.of("analyze", RESULTS, "--sae", "k=[0]", "--master", "local[1]"), 2, List.of("sae.k=0")),
+        new BadInput("unknown SAE setting", null, null, List.of("analyze", RESULTS, "--sae", "widht=3", "--master", "local[1]"), 2,
+            List.of("sae.widht=3", "unknown key")),
+        new BadInput("SAE layer beyond the model", null, null, List.of("analyze", RESULTS, "--sae", "layers=[3]", "--master", "local[1]"), 2,
+            List.of("sae.layers=[3]", "which has 1 layers")),
+        new BadInput("SAE settings file missing", null, null, List.of("analyze", RESULTS, "--sae-config", "/nonexistent/sae.yaml"), 2,
+            List.of("--sae-config=/nonexistent/sae.yaml", "no such file")),
+        yaml("bad SAE setting in the sweep file", "name: tiny", "name: tiny\nsae: {steps: 0}", 2, "sae.steps=0"),
         new BadInput("query naming a missing table", null, null, List.of("query", RESULTS, "SELECT * FROM nosuchtable"), 1, List.of("nosuchtable")),
         new BadInput("unknown output format", null, null, List.of("query", RESULTS, "SELECT 1", "--format", "xml"), 2, List.of("--format", "xml")));
   }

@@ -45,7 +45,7 @@ class ReportTest {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     Path dir = tmp.resolve("results");
     new SweepJob(spark, quiet, 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE);
-    new AnalyzeJob(spark, quiet).run(dir.toString(), 3);
+    new AnalyzeJob(spark, quiet).run(dir.toString(), 3, java.util.Optional.empty());
     index = new ReportJob(spark, quiet).run(dir.toString());
   }
 

@@ -1,0 +1,42 @@
+package io.manifoldsweep.analysis.sae;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The two row operations the SAE's sparse parts are made of, on the JDK's Vector API: C2 keeps a
+ * scalar double reduction in order and so never vectorises a plain dot product. Kept small so that
+ * C2 inlines the vector calls (a large caller falls back to the API's boxed implementation).
+ */
+final class Vec {
+  private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
+
+  private Vec() {}
+
+  /** {@code y[yo..yo+len) += a * x[xo..xo+len)}. */
+  static void axpy(double a, double[] x, int xo, double[] y, int yo, int len) {
+    int c = 0;
+    DoubleVector av = DoubleVector.broadcast(LANES, a);
+    for (; c < LANES.loopBound(len); c += LANES.length()) {
+      DoubleVector.fromArray(LANES, x, xo + c).fma(av, DoubleVector.fromArray(LANES, y, yo + c)).intoArray(y, yo + c);
+    }
+    for (; c < len; c++) {
+      y[yo + c] += a * x[xo + c];
+    }
+  }
+
+  /** {@code sum a[ao+c] * b[bo+c]} over {@code c < len}. */
+  static double dot(double[] a, int ao, double[] b, int bo, int len) {
+    int c = 0;
+    DoubleVector acc = DoubleVector.zero(LANES);
+    for (; c < LANES.loopBound(len); c += LANES.length()) {
+      acc = DoubleVector.fromArray(LANES, a, ao + c).fma(DoubleVector.fromArray(LANES, b, bo + c), acc);
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    for (; c < len; c++) {
+      s += a[ao + c] * b[bo + c];
+    }
+    return s;
+  }
+}

@@ -1,0 +1,73 @@
+package io.manifoldsweep.analysis.sae;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.manifoldsweep.model.HostView;
+import io.manifoldsweep.model.ModelSpec;
+import io.manifoldsweep.model.ParamLayout;
+import io.manifoldsweep.model.Params;
+import io.manifoldsweep.model.Precision;
+import io.manifoldsweep.model.Transformer;
+import io.manifoldsweep.model.Workspaces;
+import io.manifoldsweep.task.Batch;
+import io.manifoldsweep.task.MarkerTask;
+import io.manifoldsweep.task.Operation;
+import io.manifoldsweep.task.Sampling;
+import io.manifoldsweep.task.Schedule;
+import io.manifoldsweep.task.SplitMix64;
+import io.manifoldsweep.task.TaskSpec;
+import io.manifoldsweep.train.NativeThreads;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** With nothing ablated, the spliced model's output is the clean model's, bit for bit. */
+class SpliceIdentityTest {
+  @BeforeAll
+  static void oneThread() {
+    NativeThreads.set(1);
+  }
+
+  @Test
+  void splicingTheUnchangedStreamReproducesTheCleanLogitsExactly() {
+    for (Precision precision : Precision.values()) {
+      for (boolean mlp : new boolean[] {false, true}) {
+        for (long seed = 0; seed < 3; seed++) {
+          TaskSpec task = new TaskSpec(24, 5, 9, 1, 3, Schedule.MIXED, Operation.ADD, 12, false, Sampling.PER_EXAMPLE);
+          ModelSpec spec = new ModelSpec(24, 9, 5, 3, 16, 2, mlp, 24);
+          ParamLayout layout = ParamLayout.of(spec);
+          Transformer model = new Transformer(layout);
+          Params params = Params.initialise(layout, precision, seed);
+          // 300 examples: more than one chunk of the hook's passes
+          Batch batch = new MarkerTask(task).evalSet(seed, 2, 300);
+          double[] clean = cleanLogits(model, params, batch);
+          for (int layer = 0; layer < spec.layers(); layer++) {
+            HookedModel hooked = new HookedModel(model, params, layer);
+            Activations x = hooked.activations(batch);
+            String what = precision + (mlp ? " with MLP" : "") + " seed " + seed + " hook after layer " + layer;
+            assertThat(hooked.logits(x.x(), 0, batch.size())).as(what).isEqualTo(clean);
+            // an ablation that changes no row must not change a logit either, pass or no pass
+            TopKSae sae = TopKSae.initialise(32, 2, x, new SplitMix64(seed));
+            Codes codes = sae.encode(x.x(), 0, x.rows());
+            int silent = IntStream.range(0, 32).filter(i -> codes.firingCounts(32)[i] == 0).findFirst().orElse(-1);
+            int[] all = IntStream.range(0, batch.size()).toArray();
+            LatentAblation ablation = new LatentAblation(sae, x, codes, hooked, batch.seqLen());
+            assertThat(ablation.logits(new int[0], new double[0], all, clean)).as(what).isEqualTo(clean);
+            if (silent >= 0) {
+              assertThat(ablation.logits(new int[] {silent}, new double[] {0}, all, clean)).as(what).isEqualTo(clean);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private static double[] cleanLogits(Transformer model, Params params, Batch batch) {
+    try (Workspaces.Scope ignored = Workspaces.open("clean")) {
+      var logits = model.forward(params, batch).logits();
+      double[] out = new double[Math.toIntExact(logits.length())];
+      HostView.of(logits).readAll(out);
+      return out;
+    }
+  }
+}
