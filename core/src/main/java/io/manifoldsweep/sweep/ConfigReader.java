@@ -56,6 +56,9 @@ final class ConfigReader {
     if (v instanceof Long l && l == (int) (long) l) {
       return (int) (long) l;
     }
+    if (v instanceof Long || v instanceof java.math.BigInteger) {
+      throw new ConfigException(key(name), describe(v), "is out of range (at most " + Integer.MAX_VALUE + ")");
+    }
     throw new ConfigException(key(name), describe(v), "must be an integer");
   }
 
@@ -79,6 +82,9 @@ final class ConfigReader {
       return dflt;
     }
     if (v instanceof Number n && !(v instanceof java.math.BigInteger)) {
+      if (!Double.isFinite(n.doubleValue())) {
+        throw new ConfigException(key(name), describe(v), "must be a finite number");
+      }
       return n.doubleValue();
     }
     throw new ConfigException(key(name), describe(v), "must be a number");

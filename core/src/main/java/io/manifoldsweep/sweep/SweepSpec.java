@@ -34,7 +34,8 @@ public final class SweepSpec {
   private static final Set<String> TOP_LEVEL = Set.of("name", "description", "task", "model", "train", "record", "zip", "sae");
   /** Knobs whose value is itself a list; a grid cannot vary them. */
   private static final Set<String> LIST_VALUED = Set.of("record.checkpoints");
-  private static final int MAX_CELLS = 100_000;
+  /** Cells a sweep may have unless the caller raises the limit (the CLI's --max-cells). */
+  public static final long DEFAULT_MAX_CELLS = 10_000;
 
   private final String name;
   private final Map<String, Object> tree;
@@ -54,6 +55,11 @@ public final class SweepSpec {
   }
 
   public static SweepSpec parse(String yaml, String source) {
+    return parse(yaml, source, DEFAULT_MAX_CELLS);
+  }
+
+  /** As {@link #parse(String, String)}, refusing grids of more than {@code maxCells} cells before expanding them. */
+  public static SweepSpec parse(String yaml, String source, long maxCells) {
     Map<String, Object> doc = YamlConfigLoader.load(yaml, source);
     for (String k : doc.keySet()) {
       if (!TOP_LEVEL.contains(k)) {
@@ -81,10 +87,16 @@ public final class SweepSpec {
     SweepSpec spec = new SweepSpec((String) name, tree, groups, yaml, SaeSettings.fromTree(doc.get("sae")));
     long cells = 1;
     for (List<Axis> g : groups) {
-      cells *= g.get(0).values().size();
-      if (cells > MAX_CELLS) {
-        throw new ConfigException("grid", "more than " + MAX_CELLS + " cells", "is too large; split the sweep");
+      try {
+        cells = Math.multiplyExact(cells, g.get(0).values().size());
+      } catch (ArithmeticException e) {
+        cells = Long.MAX_VALUE;
       }
+    }
+    if (cells > maxCells) {
+      List<String> sizes = groups.stream().map(g -> g.get(0).path() + " x" + g.get(0).values().size()).toList();
+      throw new ConfigException("grid", String.join(", ", sizes), "expands to " + (cells == Long.MAX_VALUE ? "more than 9.2e18" : String.format("%,d", cells))
+          + " cells, more than the limit of " + String.format("%,d", maxCells) + " (split the sweep, or raise the limit with --max-cells)");
     }
     return spec;
   }

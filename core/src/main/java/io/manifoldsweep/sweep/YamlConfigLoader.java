@@ -23,6 +23,8 @@ public final class YamlConfigLoader {
         .setSchema(new CoreSchema())
         .setAllowDuplicateKeys(false)
         .setMaxAliasesForCollections(50)
+        // a sweep file is a page of text; a bigger one is a mistake or an attack
+        .setCodePointLimit(1 << 20)
         .build();
     Object doc;
     try {

@@ -109,6 +109,16 @@ class SweepSpecTest {
   }
 
   @Test
+  void theCellLimitIsCheckedBeforeExpandingAndCanBeRaised() {
+    String yaml = "name: big\ntrain: {init_seed: {range: [0, 3000]}, data_seed: {range: [0, 3000]}}\n";
+    assertThatThrownBy(() -> SweepSpec.parse(yaml, "big.yaml")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("expands to 9,000,000 cells, more than the limit of 10,000").hasMessageContaining("train.init_seed x3000");
+    String small = "name: s\ntrain: {init_seed: {range: [0, 12]}}\n";
+    assertThatThrownBy(() -> SweepSpec.parse(small, "s.yaml", 10)).hasMessageContaining("expands to 12 cells, more than the limit of 10");
+    assertThat(SweepSpec.parse(small, "s.yaml", 12).cells()).hasSize(12);
+  }
+
+  @Test
   void markersMayBeAnAxisOfRanges() {
     List<CellSpec> cells = cells("""
         name: m

@@ -32,6 +32,9 @@ public final class RunCommand implements Callable<Integer> {
   @Option(names = "--k", defaultValue = "3", description = "Principal components per block (default ${DEFAULT-VALUE}).")
   int k;
 
+  @Option(names = "--max-cells", defaultValue = "10000", description = "Refuse grids of more cells than this (default ${DEFAULT-VALUE}).")
+  long maxCells;
+
   private final PrintStream stdout;
 
   public RunCommand(PrintStream stdout) {
@@ -40,8 +43,9 @@ public final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SweepSpec spec = SweepCommand.readSpec(config);
+    SweepSpec spec = SweepCommand.readSpec(config, maxCells);
     List<CellSpec> cells = spec.cells();
+    sparkOptions.checkCellsFit(cells);
     var sae = saeOptions.resolve(spec);
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
     SparkSession spark = sparkOptions.session("manifold-sweep " + spec.name());

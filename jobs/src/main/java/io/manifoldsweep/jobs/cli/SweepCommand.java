@@ -32,6 +32,9 @@ public final class SweepCommand implements Callable<Integer> {
   @Option(names = "--progress-seconds", defaultValue = "10", description = "Seconds between progress lines (default ${DEFAULT-VALUE}).")
   long progressSeconds;
 
+  @Option(names = "--max-cells", defaultValue = "10000", description = "Refuse grids of more cells than this (default ${DEFAULT-VALUE}).")
+  long maxCells;
+
   private final PrintStream stdout;
 
   public SweepCommand(PrintStream stdout) {
@@ -40,8 +43,9 @@ public final class SweepCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    SweepSpec spec = readSpec(config);
+    SweepSpec spec = readSpec(config, maxCells);
     List<CellSpec> cells = spec.cells();
+    sparkOptions.checkCellsFit(cells);
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
     SparkSession spark = sparkOptions.session("manifold-sweep " + spec.name());
     try {
@@ -56,13 +60,21 @@ public final class SweepCommand implements Callable<Integer> {
     }
   }
 
-  static SweepSpec readSpec(Path file) throws IOException {
+  static SweepSpec readSpec(Path file, long maxCells) throws IOException {
     String text;
     try {
+      if (Files.size(file) > 1 << 20) {
+        throw new ConfigException("CONFIG", file, "is " + Files.size(file) + " bytes; a sweep file is text of at most 1 MiB");
+      }
       text = Files.readString(file);
     } catch (NoSuchFileException e) {
       throw new ConfigException("CONFIG", file, "no such file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException("CONFIG", file, "is not UTF-8 text (a binary file?)");
     }
-    return SweepSpec.parse(text, file.toString());
+    if (maxCells < 1) {
+      throw new ConfigException("--max-cells", maxCells, "must be at least 1");
+    }
+    return SweepSpec.parse(text, file.toString(), maxCells);
   }
 }

@@ -87,6 +87,8 @@ class CliTest {
   static final String CONFIG = "@CONFIG@";
   /** As yamlFrom: replace the whole file by yamlTo. */
   static final String WHOLE_FILE = "*";
+  /** As yamlTo: bytes that are not UTF-8. */
+  static final String BINARY = "@BINARY@";
 
   static List<BadInput> catalogue() {
     return List.of(
@@ -108,6 +110,16 @@ class CliTest {
         yaml("YAML tag constructing a Java object", "name: tiny",
             "name: tiny\nx: !!javax.script.ScriptEngineManager [!!java.net.URLClassLoader [[!!java.net.URL [\"http://127.0.0.1/\"]]]]", 2, "not valid YAML"),
         yaml("document that is not a mapping", WHOLE_FILE, "- just\n- a list\n", 2, "must be a YAML mapping"),
+        yaml("empty file", WHOLE_FILE, "", 2, "(empty)", "must be a YAML mapping"),
+        yaml("binary garbage", WHOLE_FILE, BINARY, 2, "bad-binary-garbage.yaml", "not UTF-8 text"),
+        yaml("YAML alias bomb (9^9 strings)", "name: tiny", "name: tiny\n" + aliasBomb(9), 2, "not valid YAML", "aliases"),
+        yaml("grid beyond the cell limit", "init_seed: [0, 1]}", "init_seed: {range: [0, 100000]}}", 2,
+            "expands to 200,000 cells, more than the limit of 10,000", "--max-cells", "train.init_seed x100000"),
+        yaml("model that cannot fit in memory", "model: {layers: 1, d_model: 16, heads: 2}", "model: {layers: 512, d_model: 131072, heads: 2}", 2,
+            "layers=512, d_model=131072", "needs about", "more than the"),
+        yaml("infinite learning rate", "lr: 3.0e-3", "lr: .inf", 2, "train.lr=Infinity", "finite"),
+        yaml("learning rate that is not a number", "lr: 3.0e-3", "lr: .nan", 2, "train.lr=NaN", "finite"),
+        yaml("integer out of range", "layers: 1", "layers: 99999999999", 2, "model.layers=99999999999", "out of range"),
         new BadInput("missing config file", null, null, List.of("sweep", "/nonexistent/sweep.yaml", "--out", RESULTS), 2, List.of("/nonexistent/sweep.yaml", "no such file")),
         new BadInput("unwritable output folder", null, null, List.of("sweep", CONFIG, "--out", "/proc/manifold-sweep-results", "--master", "local[1]"), 2,
             List.of("/proc/manifold-sweep-results", "not writable")),
@@ -126,6 +138,16 @@ class CliTest {
         yaml("bad SAE setting in the sweep file", "name: tiny", "name: tiny\nsae: {steps: 0}", 2, "sae.steps=0"),
         new BadInput("query naming a missing table", null, null, List.of("query", RESULTS, "SELECT * FROM nosuchtable"), 1, List.of("nosuchtable")),
         new BadInput("unknown output format", null, null, List.of("query", RESULTS, "SELECT 1", "--format", "xml"), 2, List.of("--format", "xml")));
+  }
+
+  /** "Billion laughs": each of {@code levels} lists holds nine aliases of the one before. */
+  static String aliasBomb(int levels) {
+    StringBuilder y = new StringBuilder("l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    for (int i = 1; i < levels; i++) {
+      y.append("l").append(i).append(": &l").append(i).append(" [").append(String.join(", ", java.util.Collections.nCopies(9, "*l" + (i - 1))))
+          .append("]\n");
+    }
+    return y.toString();
   }
 
   static BadInput yaml(String name, String from, String to, int exit, String... mustSay) {
@@ -151,7 +173,11 @@ class CliTest {
           assertThat(text).as("catalogue case '%s' edits text that exists", bad.name()).contains(bad.yamlFrom());
         }
         cfg = tmp.resolve("bad-" + bad.name().replace(' ', '-') + ".yaml");
-        Files.writeString(cfg, bad.yamlFrom().equals(WHOLE_FILE) ? bad.yamlTo() : text.replace(bad.yamlFrom(), bad.yamlTo()));
+        if (bad.yamlTo().equals(BINARY)) {
+          Files.write(cfg, new byte[] {(byte) 0x7f, 'E', 'L', 'F', 2, 1, 1, 0, (byte) 0xc3, (byte) 0x28, (byte) 0xff, (byte) 0xfe, 0, 0});
+        } else {
+          Files.writeString(cfg, bad.yamlFrom().equals(WHOLE_FILE) ? bad.yamlTo() : text.replace(bad.yamlFrom(), bad.yamlTo()));
+        }
       }
       Path config = cfg;
       String[] args = bad.args().stream().map(a -> a.replace(RESULTS, results.toString()).replace(CONFIG, config.toString())
@@ -159,6 +185,10 @@ class CliTest {
       Run run = cli(args);
       if (run.exit() != bad.exit() || bad.mustSay().stream().anyMatch(m -> !run.err().contains(m))) {
         problems.add(bad.name() + ": exit " + run.exit() + ", said: " + run.err().lines().limit(3).toList());
+      }
+      // a config refused for what it says is refused before Spark starts: no Spark line was printed
+      if (bad.yamlFrom() != null && !bad.name().contains("another sweep") && (run.out() + run.err()).contains("SparkContext")) {
+        problems.add(bad.name() + ": Spark started before the refusal");
       }
     }
     assertThat(problems).as("catalogue cases that misbehaved").isEmpty();

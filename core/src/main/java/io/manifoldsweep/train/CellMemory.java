@@ -1,0 +1,76 @@
+package io.manifoldsweep.train;
+
+import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.model.ModelSpec;
+import io.manifoldsweep.model.ParamLayout;
+import io.manifoldsweep.model.Precision;
+import io.manifoldsweep.optim.OptimizerSpec;
+import java.util.Locale;
+
+/**
+ * What a cell needs in memory while it trains, from its config alone, so that a model that cannot fit
+ * an executor is refused before any work starts rather than failing every task. The estimate counts
+ * the parameter-sized vectors (weights, gradient, optimizer moments, commutator probes, host copies)
+ * and the activations each pass keeps for reuse (training step, eval chunks, probes, commutators); it
+ * leaves out what does not scale with the model (the JVM, Spark, Parquet buffers).
+ */
+public final class CellMemory {
+  /** Eval examples per forward pass (as the Evaluator chunks them). */
+  private static final int EVAL_CHUNK = 512;
+
+  private CellMemory() {}
+
+  /** Estimated bytes of one training cell. */
+  public static double bytes(CellConfig c) {
+    ModelSpec m = c.model();
+    double params = ParamLayout.of(m).size();
+    int scalar = c.train().precision() == Precision.FLOAT64 ? 8 : 4;
+    RecordSpec r = c.record();
+    OptimizerSpec opt = c.train().optimizer();
+    int copies = 2 + (opt.kind() == OptimizerSpec.Kind.ADAMW ? 2 : opt.momentum() > 0 ? 1 : 0) + (r.commutatorEvery() > 0 ? 5 : 0);
+    // host-side doubles: the initialisation, a commutator's delta, snapshot and checkpoint copies
+    double vectors = params * (copies * scalar + 24.0);
+    int batch = c.train().batchSize();
+    int markerCounts = c.task().markerCountChoices();
+    double passes = activations(m, batch, true) * (r.commutatorEvery() > 0 ? 2 : 1)
+        + activations(m, Math.min(EVAL_CHUNK, r.evalExamples()), false)
+        + activations(m, r.probeExamples(), false)
+        + 4.0 * (double) m.seqLen() * markerCounts * (r.evalExamples() + r.probeExamples());
+    return vectors + passes * scalar;
+  }
+
+  /** Scalars of the activations one pass over {@code batch} sequences keeps (with its gradients when {@code backward}). */
+  private static double activations(ModelSpec m, int batch, boolean backward) {
+    double rows = (double) batch * m.seqLen();
+    double perLayer = 7 * rows * m.dModel() + (double) batch * m.heads() * m.seqLen() * m.seqLen();
+    if (m.mlp()) {
+      perLayer += rows * m.dModel() + 3 * rows * m.dMlp();
+    }
+    return m.layers() * perLayer + (backward ? 6 * rows * m.dModel() : 0);
+  }
+
+  /**
+   * Fails naming the model's knobs when a cell needs more than {@code available} bytes; {@code where}
+   * says where that figure comes from (e.g. "spark.executor.memory=4g").
+   */
+  public static void check(CellConfig c, double available, String where, String cell) {
+    double need = bytes(c);
+    if (need > available) {
+      ModelSpec m = c.model();
+      throw new ConfigException("model", "layers=" + m.layers() + ", d_model=" + m.dModel() + (m.mlp() ? ", d_mlp=" + m.dMlp() : "")
+          + ", train.batch_size=" + c.train().batchSize(),
+          cell + " needs about " + human(need) + " to train (" + String.format(Locale.ROOT, "%.3g", (double) ParamLayout.of(m).size())
+              + " parameters), more than the " + human(available) + " of " + where + "; make the model smaller or give executors more memory");
+    }
+  }
+
+  static String human(double bytes) {
+    String[] units = {"B", "KB", "MB", "GB", "TB", "PB", "EB"};
+    int u = 0;
+    while (bytes >= 1024 && u < units.length - 1) {
+      bytes /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", bytes, units[u]);
+  }
+}
