@@ -47,6 +47,17 @@ ms_jvm_options() {
   cat "$MS_TARGET/classes/io/manifoldsweep/jobs/spark-jvm.options"
 }
 
+# The log4j2 configuration of the JVMs these scripts start: WARN, or INFO when the command line holds
+# --verbose. It must be named on the JVM's command line: under spark-submit, logging is configured
+# from Spark's defaults before the application jar is on the classpath.
+ms_log_config() {
+  local a file="log4j2.properties"
+  for a in "$@"; do
+    [ "$a" = "--verbose" ] && file="log4j2-verbose.properties"
+  done
+  echo "-Dlog4j2.configurationFile=file:$MS_TARGET/classes/$file"
+}
+
 # A SPARK_HOME assembled from the Maven jars: jars/ of links, a RELEASE file. Standalone workers need
 # one to build their executors' command lines; SPARK_SCALA_VERSION=2.13 goes with it.
 ms_spark_home() {
@@ -69,7 +80,7 @@ ms_java() {
   local threads="$1"
   shift
   ms_build
-  OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" exec java ${MS_JAVA_OPTS:--Xmx8g} $(ms_jvm_options) \
+  OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" exec java ${MS_JAVA_OPTS:--Xmx8g} $(ms_jvm_options) "$(ms_log_config "$@")" \
     -cp "$MS_TARGET/classes:$(cat "$MS_CP_FILE")" "$MS_MAIN" "$@"
 }
 
@@ -102,29 +113,42 @@ ms_submit() {
   if [ "$deploy" = "cluster" ]; then
     confs=(--conf spark.standalone.submit.waitAppCompletion=true "${confs[@]}")
   fi
-  local opts="-Dorg.bytedeco.javacpp.maxPhysicalBytes=0"
+  local opts="-Dorg.bytedeco.javacpp.maxPhysicalBytes=0" log on_this_machine=""
+  log="$(ms_log_config "$@")"
+  case "$master" in local*|spark://127.0.0.1:*|spark://localhost:*) on_this_machine=1 ;; esac
+  # executors on this machine share its CPU and its files; on other machines a core chosen here could
+  # name instructions theirs lack (they detect their own and warn when that comes out generic)
+  [ -n "$on_this_machine" ] && opts="$opts $log"
   local submit=(--class "$MS_MAIN" --master "$master" --deploy-mode "$deploy"
     --conf "spark.executorEnv.OMP_NUM_THREADS=$cpus" --conf "spark.executorEnv.OPENBLAS_NUM_THREADS=$cpus"
     --conf "spark.executor.extraJavaOptions=$opts" --conf "spark.driver.extraJavaOptions=$opts")
-  # executors on this machine share its CPU; on other machines a core chosen here could name
-  # instructions theirs lack, so they detect their own and warn when that comes out generic
-  case "$master" in
-    local*|spark://127.0.0.1:*|spark://localhost:*) submit+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE") ;;
-  esac
+  [ -n "$on_this_machine" ] && submit+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
+  ms_check_local_cluster_secret "$master"
   if [ -n "${MS_SPARK_PROPERTIES:-}" ]; then
     submit+=(--properties-file "$MS_SPARK_PROPERTIES")
   fi
   submit+=("${confs[@]}")
   export OMP_NUM_THREADS="$cpus" OPENBLAS_NUM_THREADS="$cpus"
   # Spark binds the driver's UI to SPARK_LOCAL_IP, else to every interface: keep one-machine runs local
-  case "$master" in
-    local*|spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
-  esac
+  [ -n "$on_this_machine" ] && export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   if [ -n "${SPARK_HOME:-}" ]; then
     exec "$SPARK_HOME/bin/spark-submit" "${submit[@]}" "$(ms_app_jar)" "${app[@]}"
   fi
-  SPARK_HOME="$(ms_spark_home)" SPARK_SCALA_VERSION=2.13 exec java ${MS_JAVA_OPTS:--Xmx8g} $(ms_jvm_options) \
+  SPARK_HOME="$(ms_spark_home)" SPARK_SCALA_VERSION=2.13 exec java ${MS_JAVA_OPTS:--Xmx8g} $(ms_jvm_options) "$log" \
     -cp "$(cat "$MS_SPARK_CP_FILE")" org.apache.spark.deploy.SparkSubmit "${submit[@]}" "$(ms_app_jar)" "${app[@]}"
+}
+
+# The local cluster turns authentication on; a submission to it without its secret would wait a
+# minute for a master that drops the connection and then fail with Spark's "All masters are
+# unresponsive". Say what is missing instead, at once.
+ms_check_local_cluster_secret() {
+  local master="$1" state="${MS_CLUSTER_DIR:-/tmp/manifold-sweep-cluster-${USER:-$(id -un)}}"
+  case "$master" in spark://127.0.0.1:*|spark://localhost:*) ;; *) return 0 ;; esac
+  if [ -f "$state/spark.properties" ] && ! grep -qs '^spark.authenticate.secret ' "${MS_SPARK_PROPERTIES:-/dev/null}"; then
+    echo "error: the local cluster at $master requires its authentication secret, and this submission does not carry it." >&2
+    echo "       Pass its properties file: MS_SPARK_PROPERTIES=\$(submit/local-cluster properties) submit/... --master $master" >&2
+    exit 2
+  fi
 }
 
 # The value of --threads N in the arguments, or 1.

@@ -59,13 +59,18 @@ public final class Params {
   }
 
   public static Params fromArray(ParamLayout layout, Precision precision, double[] values) {
+    Params p = zeros(layout, precision);
+    p.assign(values);
+    return p;
+  }
+
+  /** Overwrites every value; float32 parameters take each double rounded to float (exact for float values). */
+  public void assign(double[] values) {
     if (values.length != layout.size()) {
       throw new IllegalArgumentException(
           "expected " + layout.size() + " parameter values, got " + values.length);
     }
-    Params p = zeros(layout, precision);
-    p.flat.assign(Nd4j.createFromArray(values).castTo(precision.dataType()));
-    return p;
+    flat.assign(Nd4j.createFromArray(values).castTo(precision.dataType()));
   }
 
   public ParamLayout layout() {

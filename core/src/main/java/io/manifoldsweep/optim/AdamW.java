@@ -5,6 +5,7 @@ import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Precision;
 import io.manifoldsweep.model.HostView;
 import io.manifoldsweep.model.Scratch;
+import java.util.List;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -100,5 +101,20 @@ final class AdamW implements Optimizer {
     t = 0;
     m.flat().assign(0);
     v.flat().assign(0);
+  }
+
+  @Override
+  public State state() {
+    return new State(t, true, List.of(m.toDoubleArray(), v.toDoubleArray()));
+  }
+
+  @Override
+  public void restore(State state) {
+    if (state.vectors().size() != 2) {
+      throw new IllegalArgumentException("an AdamW state holds 2 moment vectors, got " + state.vectors().size());
+    }
+    t = state.steps();
+    m.assign(state.vectors().get(0));
+    v.assign(state.vectors().get(1));
   }
 }

@@ -3,6 +3,7 @@ package io.manifoldsweep.optim;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Precision;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** {@code torch.optim.SGD}: coupled weight decay, momentum buffer seeded with the first gradient. */
@@ -42,6 +43,22 @@ final class Sgd implements Optimizer {
     started = false;
     if (buffer != null) {
       buffer.flat().assign(0);
+    }
+  }
+
+  @Override
+  public State state() {
+    return new State(0, started, buffer == null ? List.of() : List.of(buffer.toDoubleArray()));
+  }
+
+  @Override
+  public void restore(State state) {
+    if (state.vectors().size() != (buffer == null ? 0 : 1)) {
+      throw new IllegalArgumentException("this SGD's state holds " + (buffer == null ? 0 : 1) + " vectors, got " + state.vectors().size());
+    }
+    started = state.started();
+    if (buffer != null) {
+      buffer.assign(state.vectors().get(0));
     }
   }
 }

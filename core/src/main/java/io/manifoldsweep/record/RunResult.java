@@ -1,7 +1,21 @@
 package io.manifoldsweep.record;
 
+import java.util.List;
+
 /**
  * How a run ended. {@code finalEvalAccuracy} is pooled over all marker counts at the last
- * evaluation (NaN if none happened); {@code message} explains a non-ok status.
+ * evaluation (NaN if none happened); {@code message} explains a non-ok status; {@code resumedFrom}
+ * lists the steps the run was resumed from, and {@code stepsTrained} how many steps the last
+ * attempt trained itself.
  */
-public record RunResult(RunStatus status, long stepsDone, double wallSeconds, double finalEvalAccuracy, String message) {}
+public record RunResult(RunStatus status, long stepsDone, double wallSeconds, double finalEvalAccuracy, String message,
+    List<Long> resumedFrom, long stepsTrained) {
+  public RunResult {
+    resumedFrom = List.copyOf(resumedFrom);
+  }
+
+  /** A run that ended before training anything (a failure). */
+  public static RunResult failed(double wallSeconds, String message) {
+    return new RunResult(RunStatus.FAILED, 0, wallSeconds, Double.NaN, message, List.of(), 0);
+  }
+}

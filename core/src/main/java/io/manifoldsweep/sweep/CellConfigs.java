@@ -99,7 +99,7 @@ public final class CellConfigs {
 
   private static RecordSpec record(ConfigReader t) {
     t.onlyKeys("snapshot_every", "eval_every", "eval_examples", "probe_examples", "commutator_every", "commutator_pairs",
-        "commutator_eta", "commutator_vectors", "full_params", "checkpoints");
+        "commutator_eta", "commutator_vectors", "full_params", "checkpoints", "resume_every");
     RecordSpec d = RecordSpec.DEFAULT;
     RecordSpec spec = new RecordSpec(
         t.integer("snapshot_every", d.snapshotEvery()),
@@ -111,7 +111,8 @@ public final class CellConfigs {
         t.number("commutator_eta", d.commutatorEta()),
         t.choice("commutator_vectors", CommutatorVectors.class, d.commutatorVectors()),
         t.bool("full_params", d.fullParams()),
-        checkpoints(t));
+        checkpoints(t),
+        t.integer("resume_every", d.resumeEvery()));
     return spec;
   }
 
@@ -138,7 +139,7 @@ public final class CellConfigs {
    * of a cell's id and its seed-group key: a results folder written before one of them existed still
    * resumes, and changing one never retrains a cell.
    */
-  private static final List<String> OUTSIDE_IDENTITY = List.of("checkpoints");
+  private static final List<String> OUTSIDE_IDENTITY = List.of("checkpoints", "resume_every");
 
   /** {@link #toTree} without the knobs that do not define the cell: the input of its id. */
   @SuppressWarnings("unchecked")
@@ -204,6 +205,7 @@ public final class CellConfigs {
     record.put("commutator_vectors", label(r.commutatorVectors()));
     record.put("full_params", r.fullParams());
     record.put("checkpoints", r.checkpoints().points());
+    record.put("resume_every", r.resumeEvery());
     root.put("record", record);
     return root;
   }

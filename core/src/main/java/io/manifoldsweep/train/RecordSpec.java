@@ -21,6 +21,8 @@ import io.manifoldsweep.ConfigException;
  * @param fullParams also snapshot the whole flat parameter vector (default false)
  * @param checkpoints when to save the whole parameter vector for the SAE analysis (default 10%, 40%
  *     and 90% of the steps); not part of a cell's id
+ * @param resumeEvery steps between resume points, from which a retried or restarted cell continues
+ *     (default 5000, about five minutes of a canonical cell; 0 for none); not part of a cell's id
  */
 public record RecordSpec(
     int snapshotEvery,
@@ -32,10 +34,12 @@ public record RecordSpec(
     double commutatorEta,
     CommutatorVectors commutatorVectors,
     boolean fullParams,
-    Checkpoints checkpoints) {
+    Checkpoints checkpoints,
+    int resumeEvery) {
 
-  public static final RecordSpec DEFAULT =
-      new RecordSpec(100, 500, 1024, 256, 500, 9, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.DEFAULT);
+  public static final int DEFAULT_RESUME_EVERY = 5000;
+  public static final RecordSpec DEFAULT = new RecordSpec(100, 500, 1024, 256, 500, 9, 1e-3, CommutatorVectors.ATTENTION, false,
+      Checkpoints.DEFAULT, DEFAULT_RESUME_EVERY);
 
   public RecordSpec {
     requirePositive("record.snapshot_every", snapshotEvery);
@@ -50,6 +54,9 @@ public record RecordSpec(
     requireNonNegative("record.commutator_eta", commutatorEta);
     if (commutatorVectors == null) {
       throw new ConfigException("record.commutator_vectors", "null", "must be full, attention or none");
+    }
+    if (resumeEvery < 0) {
+      throw new ConfigException("record.resume_every", resumeEvery, "must be >= 0 (0 turns resume points off)");
     }
     if (checkpoints == null) {
       throw new ConfigException(Checkpoints.KEY, "null", "must be a list of fractions and steps, [] for none");

@@ -3,6 +3,7 @@ package io.manifoldsweep.train;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Transformer;
+import io.manifoldsweep.optim.Optimizer;
 import io.manifoldsweep.record.AttentionStats;
 import io.manifoldsweep.record.CheckpointRecord;
 import io.manifoldsweep.record.CommutatorRecord;
@@ -16,8 +17,12 @@ import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
 import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Trains one cell and writes its records (DESIGN sections 3 and 4). A plain library call with no
@@ -35,7 +40,20 @@ public final class Trainer {
     this.progress = progress;
   }
 
+  /** Trains from step 0 to the end, keeping no resume points. */
   public RunResult run(RecordSink sink) {
+    try {
+      return run(sink, ResumeStore.NONE);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Trains the cell, continuing from the store's latest resume point if it has one, and saving a
+   * point every {@code record.resume_every} steps after that step's records are written.
+   */
+  public RunResult run(RecordSink sink, ResumeStore store) throws IOException {
     long start = System.nanoTime();
     TrainSpec train = config.train();
     RecordSpec rec = config.record();
@@ -44,29 +62,52 @@ public final class Trainer {
     ParamLayout layout = ParamLayout.of(config.model());
     Transformer model = new Transformer(layout);
     Params params = Params.initialise(layout, train.precision(), train.initSeed());
-    TrainingStep update = new TrainingStep(model, params, train.optimizer().create(layout, train.precision()));
+    Optimizer optimizer = train.optimizer().create(layout, train.precision());
+    TrainingStep update = new TrainingStep(model, params, optimizer);
     Evaluator evaluator = new Evaluator(model, task, train.evalSeed(), rec.evalExamples());
     AttentionProbe attention = new AttentionProbe(model, task, train.evalSeed(), rec.probeExamples());
     CommutatorProbe commutators = rec.commutatorEvery() > 0 ? new CommutatorProbe(model, params) : null;
     Curriculum curriculum = new Curriculum(taskSpec, train.steps());
-
     long[] checkpointSteps = rec.checkpoints().steps(train.steps());
-    int nextCheckpoint = 0;
-    EvalResult eval = evaluator.evaluate(params);
-    double lastAccuracy = eval.pooledAccuracy();
-    record(sink, layout, params, 0, Double.NaN, eval, attention.measure(params));
-    if (nextCheckpoint < checkpointSteps.length && checkpointSteps[nextCheckpoint] == 0) {
-      sink.checkpoint(new CheckpointRecord(0, params.toFloatArray()));
-      nextCheckpoint++;
-    }
-    if (commutators != null) {
-      sink.commutator(probeCommutators(commutators, task, params, 0, curriculum, layout));
-    }
-    progress.onProgress(0, train.steps(), Double.NaN);
 
+    Optional<ResumePoint> resumed = store.latest();
+    long first;
     double lossSum = 0;
     int lossCount = 0;
-    for (int s = 0; s < train.steps(); s++) {
+    double lastAccuracy;
+    double earlierSeconds;
+    List<Long> resumedFrom = new ArrayList<>();
+    if (resumed.isPresent()) {
+      ResumePoint p = resumed.get();
+      params.assign(p.params());
+      optimizer.restore(p.optimizer());
+      first = p.step();
+      lossSum = p.lossSum();
+      lossCount = p.lossCount();
+      lastAccuracy = p.lastAccuracy();
+      earlierSeconds = p.trainingSeconds();
+      resumedFrom.addAll(p.resumedFrom());
+      resumedFrom.add(first);
+    } else {
+      first = 0;
+      earlierSeconds = 0;
+      EvalResult eval = evaluator.evaluate(params);
+      lastAccuracy = eval.pooledAccuracy();
+      record(sink, layout, params, 0, Double.NaN, eval, attention.measure(params));
+      if (commutators != null) {
+        sink.commutator(probeCommutators(commutators, task, params, 0, curriculum, layout));
+      }
+      if (checkpointSteps.length > 0 && checkpointSteps[0] == 0) {
+        sink.checkpoint(new CheckpointRecord(0, params.toFloatArray()));
+      }
+    }
+    progress.onProgress(first, train.steps(), Double.NaN);
+
+    for (long s = first; s < train.steps(); s++) {
+      if (Thread.currentThread().isInterrupted()) {
+        // a cancelled Spark task: stop within a step, leaving the last resume point for the next attempt
+        throw new java.util.concurrent.CancellationException("training interrupted at step " + s);
+      }
       int stage = curriculum.stage(s);
       if (train.resetOptimizerPerStage() && s > 0 && stage != curriculum.stage(s - 1)) {
         update.resetOptimizer();
@@ -74,8 +115,8 @@ public final class Trainer {
       Batch batch = task.trainBatch(train.dataSeed(), s, train.batchSize(), curriculum.mMin(stage), curriculum.mMax(stage));
       double loss = update.apply(batch);
       if (!Double.isFinite(loss)) {
-        return new RunResult(
-            RunStatus.DIVERGED, s, seconds(start), lastAccuracy, "training loss became " + loss + " at step " + s);
+        return new RunResult(RunStatus.DIVERGED, s, earlierSeconds + seconds(start), lastAccuracy, "training loss became " + loss + " at step " + s,
+            resumedFrom, s - first);
       }
       lossSum += loss;
       lossCount++;
@@ -95,12 +136,15 @@ public final class Trainer {
       if (commutators != null && step % rec.commutatorEvery() == 0) {
         sink.commutator(probeCommutators(commutators, task, params, step, curriculum, layout));
       }
-      if (nextCheckpoint < checkpointSteps.length && checkpointSteps[nextCheckpoint] == step) {
+      if (Arrays.binarySearch(checkpointSteps, step) >= 0) {
         sink.checkpoint(new CheckpointRecord(step, params.toFloatArray()));
-        nextCheckpoint++;
+      }
+      if (rec.resumeEvery() > 0 && step % rec.resumeEvery() == 0 && !last) {
+        store.save(new ResumePoint(step, params.toDoubleArray(), optimizer.state(), lossSum, lossCount, lastAccuracy,
+            earlierSeconds + seconds(start), resumedFrom));
       }
     }
-    return new RunResult(RunStatus.OK, train.steps(), seconds(start), lastAccuracy, "");
+    return new RunResult(RunStatus.OK, train.steps(), earlierSeconds + seconds(start), lastAccuracy, "", resumedFrom, train.steps() - first);
   }
 
   private void record(

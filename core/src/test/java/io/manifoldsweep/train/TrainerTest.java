@@ -41,7 +41,7 @@ class TrainerTest {
   static final OptimizerSpec ADAMW = new OptimizerSpec(OptimizerSpec.Kind.ADAMW, 3e-3, 0.01, 0, 0.9, 0.98, 1e-8);
 
   static RecordSpec every(int snapshot, int eval, int commutator) {
-    return new RecordSpec(snapshot, eval, 256, 64, commutator, 3, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.NONE);
+    return new RecordSpec(snapshot, eval, 256, 64, commutator, 3, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.NONE, 0);
   }
 
   @Test
@@ -83,7 +83,7 @@ class TrainerTest {
   @Test
   void checkpointsHoldTheWholeParameterVectorAtTheirSteps() {
     RecordSpec rec = new RecordSpec(40, 120, 64, 16, 0, 3, 1e-3, CommutatorVectors.ATTENTION, false,
-        new Checkpoints(List.of(0, 0.25, 80, 1.0)));
+        new Checkpoints(List.of(0, 0.25, 80, 1.0)), 0);
     CellConfig cell = tiny(120, ADAMW, rec, Schedule.MIXED, false, 8);
     InMemoryRecordSink sink = new InMemoryRecordSink();
     new Trainer(cell, ProgressListener.NONE).run(sink);
@@ -99,6 +99,55 @@ class TrainerTest {
       }
     }
     assertThat(sink.checkpoints().get(0).params()).isNotEqualTo(sink.checkpoints().get(3).params());
+  }
+
+  /** A store that keeps every point in memory and can hand a chosen one back. */
+  static final class MemoryStore implements ResumeStore {
+    final List<ResumePoint> saved = new java.util.ArrayList<>();
+    ResumePoint from;
+
+    @Override
+    public java.util.Optional<ResumePoint> latest() {
+      return java.util.Optional.ofNullable(from);
+    }
+
+    @Override
+    public void save(ResumePoint point) {
+      saved.add(point);
+    }
+  }
+
+  @Test
+  void aRunResumedFromAPointRecordsExactlyWhatTheUninterruptedRunRecordsAfterIt() throws Exception {
+    for (OptimizerSpec opt : List.of(ADAMW, new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.05, 0.01, 0.9, 0.9, 0.999, 1e-8))) {
+      RecordSpec rec = new RecordSpec(20, 30, 64, 16, 25, 2, 1e-3, CommutatorVectors.ATTENTION, false, new Checkpoints(List.of(0.3, 0.7)), 40);
+      CellConfig cell = tiny(130, opt, rec, Schedule.CURRICULUM, true, 9);
+      InMemoryRecordSink whole = new InMemoryRecordSink();
+      MemoryStore store = new MemoryStore();
+      RunResult uninterrupted = new Trainer(cell, ProgressListener.NONE).run(whole, store);
+      assertThat(store.saved).extracting(ResumePoint::step).containsExactly(40L, 80L, 120L);
+      // the point at 80 after a round trip through its binary form, as a retried task reads it
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      store.saved.get(1).write(new java.io.DataOutputStream(bytes));
+      MemoryStore again = new MemoryStore();
+      again.from = ResumePoint.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+      InMemoryRecordSink rest = new InMemoryRecordSink();
+      RunResult resumed = new Trainer(cell, ProgressListener.NONE).run(rest, again);
+      assertThat(resumed.resumedFrom()).containsExactly(80L);
+      assertThat(resumed.stepsTrained()).isEqualTo(50);
+      assertThat(uninterrupted.stepsTrained()).isEqualTo(130);
+      assertThat(resumed.finalEvalAccuracy()).isEqualTo(uninterrupted.finalEvalAccuracy());
+      assertThat(again.saved).extracting(ResumePoint::step).containsExactly(120L);
+      assertThat(again.saved.get(0).resumedFrom()).containsExactly(80L);
+      assertSameSnapshots(rest.snapshots(), whole.snapshots().stream().filter(s -> s.step() > 80).toList());
+      assertThat(rest.metrics()).usingRecursiveFieldByFieldElementComparator()
+          .isEqualTo(whole.metrics().stream().filter(m -> m.step() > 80).toList());
+      assertThat(rest.commutators()).usingRecursiveFieldByFieldElementComparator()
+          .isEqualTo(whole.commutators().stream().filter(c -> c.step() > 80).toList());
+      assertThat(rest.checkpoints()).usingRecursiveFieldByFieldElementComparator()
+          .isEqualTo(whole.checkpoints().stream().filter(c -> c.step() > 80).toList());
+      assertThat(rest.checkpoints()).isNotEmpty();
+    }
   }
 
   @Test

@@ -2,6 +2,7 @@ package io.manifoldsweep.jobs.analyze;
 
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.analysis.PrincipalAngles;
+import io.manifoldsweep.jobs.table.FolderLease;
 import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SaeSettings;
@@ -62,6 +63,19 @@ public final class AnalyzeJob {
       throw new ConfigException("--k", k, "must be at least 1");
     }
     List<String> views = ResultViews.register(spark, dir);
+    Path leaseRoot = new Path(dir);
+    FileSystem fs;
+    try {
+      fs = leaseRoot.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new ConfigException("DIR", dir, "cannot be read: " + e.getMessage());
+    }
+    try (FolderLease lease = FolderLease.acquire(fs, leaseRoot, "analyze", out)) {
+      return analyse(dir, k, sae, views);
+    }
+  }
+
+  private Outcome analyse(String dir, int k, Optional<SaeSettings> sae, List<String> views) {
     List<Payload> cells = new ArrayList<>();
     Map<String, String> skipped = new LinkedHashMap<>();
     for (Row r : spark.sql("SELECT cell_id, sweep, status, config_json FROM runs ORDER BY cell_id").collectAsList()) {

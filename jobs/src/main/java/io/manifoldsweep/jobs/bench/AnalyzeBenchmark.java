@@ -82,7 +82,7 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
   }
 
   private double time(Path dir, int cores) {
-    SparkSession spark = SparkSessions.create("bench-analyze", "local[" + cores + "]", Map.of("spark.ui.enabled", "false"));
+    SparkSession spark = SparkSessions.create("bench-analyze", "local[" + cores + "]", Map.of("spark.ui.enabled", "false"), "WARN");
     try {
       AnalyzeJob job = new AnalyzeJob(spark, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       long t0 = System.nanoTime();
@@ -107,16 +107,19 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
       ParamLayout layout = ParamLayout.of(cell.config().model());
       org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(dir.resolve("_gen").resolve(cell.cellId()).toUri());
       Random rng = new Random(cell.config().train().initSeed());
-      try (ParquetRecordSink sink = new ParquetRecordSink(conf, staging, cell.cellId(), "attention", ParquetFiles.Encoding.PLAIN_ZSTD)) {
+      ParquetRecordSink sink = new ParquetRecordSink(conf, staging, cell.cellId(), "attention", ParquetFiles.Encoding.PLAIN_ZSTD, "bench", Map.of());
+      try (sink) {
         writeCell(sink, layout, rng);
       }
-      for (String t : Tables.CELL_DATA) {
-        Files.createDirectories(dir.resolve(t));
-        Files.move(dir.resolve("_gen").resolve(cell.cellId()).resolve(t + ".parquet"), dir.resolve(t).resolve(cell.cellId() + ".parquet"));
+      for (Map.Entry<String, List<org.apache.hadoop.fs.Path>> e : sink.parts().entrySet()) {
+        for (org.apache.hadoop.fs.Path part : e.getValue()) {
+          Files.createDirectories(dir.resolve(e.getKey()));
+          Files.move(Path.of(part.toUri()), dir.resolve(e.getKey()).resolve(cell.cellId() + ".parquet"));
+        }
       }
       Files.createDirectories(dir.resolve(Tables.RUNS));
       RunsFile.write(conf, new org.apache.hadoop.fs.Path(dir.resolve(Tables.RUNS).resolve(cell.cellId() + ".parquet").toUri()), cell,
-          new RunResult(RunStatus.OK, cell.config().train().steps(), 0, 1.0, ""),
+          new RunResult(RunStatus.OK, cell.config().train().steps(), 0, 1.0, "", java.util.List.of(), cell.config().train().steps()),
           new RunsFile.Provenance(BuildInfo.projectVersion(), "bench", BuildInfo.nd4jVersion(), System.getProperty("java.version"), "bench", "bench", "bench", 0), 0);
     }
     try (Stream<Path> s = Files.walk(dir)) {

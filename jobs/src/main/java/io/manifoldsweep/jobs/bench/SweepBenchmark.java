@@ -120,7 +120,7 @@ public final class SweepBenchmark implements Callable<Integer> {
    * host's speed drifts over a minute: measuring all of one kind first biased the ratio either way.
    */
   private double timeSweep(String yaml, Path out, int k, Path warmup) {
-    SparkSession spark = SparkSessions.create("bench-sweep", "local[" + k + "]", Map.of("spark.ui.enabled", "false"));
+    SparkSession spark = SparkSessions.create("bench-sweep", "local[" + k + "]", Map.of("spark.ui.enabled", "false"), "WARN");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     try {
       SweepJob job = new SweepJob(spark, quiet, 3_600_000);
@@ -197,12 +197,13 @@ public final class SweepBenchmark implements Callable<Integer> {
     long floats = mem.snapshots().stream().mapToLong(s -> s.values().length).sum();
     for (ParquetFiles.Encoding e : ParquetFiles.Encoding.values()) {
       Path folder = dir.resolve(e.name());
-      try (ParquetRecordSink sink = new ParquetRecordSink(new Configuration(), new org.apache.hadoop.fs.Path(folder.toUri()), cell.cellId(), "attention", e)) {
+      try (ParquetRecordSink sink = new ParquetRecordSink(new Configuration(), new org.apache.hadoop.fs.Path(folder.toUri()), cell.cellId(),
+          "attention", e, "bench", Map.of())) {
         for (SnapshotRecord s : mem.snapshots()) {
           sink.snapshot(s);
         }
       }
-      long bytes = Files.size(folder.resolve("snapshots.parquet"));
+      long bytes = Files.size(folder.resolve("snapshots.bench.0.parquet"));
       out.printf("snapshots as %-22s %8d bytes for %d floats: %.3f bytes/float%n", e, bytes, floats, (double) bytes / floats);
     }
   }

@@ -29,11 +29,19 @@ public final class AnalyzeCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws java.io.IOException {
+  public Integer call() throws Exception {
     var sae = saeOptions.resolve(dir);
     SparkSession spark = sparkOptions.session("manifold-sweep analyze");
-    try {
-      new AnalyzeJob(spark, out).run(dir, k, sae);
+    try (Interrupts interrupts = Interrupts.install(spark, System.err)) {
+      try {
+        new AnalyzeJob(spark, out).run(dir, k, sae);
+      } catch (Exception e) {
+        // a cancelled job surfaces as a SparkException, which Java does not see as thrown here
+        if (interrupts.fired()) {
+          return SweepCommand.interrupted(interrupts, "submit/analyze " + dir);
+        }
+        throw e;
+      }
       out.printf("summary: submit/query %s --summary%n", dir);
       return 0;
     } finally {

@@ -42,17 +42,27 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     SweepSpec spec = SweepCommand.readSpec(config, maxCells);
     List<CellSpec> cells = spec.cells();
     sparkOptions.checkCellsFit(cells);
     var sae = saeOptions.resolve(spec);
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
     SparkSession spark = sparkOptions.session("manifold-sweep " + spec.name());
-    try {
-      SweepJob.Outcome sweep = new SweepJob(spark, stdout, 10_000).run(spec, cells, dir, SweepHooks.NONE);
-      new AnalyzeJob(spark, stdout).run(dir, k, sae);
-      Path report = new ReportJob(spark, stdout).run(dir);
+    try (Interrupts interrupts = Interrupts.install(spark, System.err)) {
+      SweepJob.Outcome sweep;
+      Path report;
+      try {
+        sweep = new SweepJob(spark, stdout, 10_000).run(spec, cells, dir, SweepHooks.NONE);
+        new AnalyzeJob(spark, stdout).run(dir, k, sae);
+        report = new ReportJob(spark, stdout).run(dir);
+      } catch (Exception e) {
+        // a cancelled job surfaces as a SparkException, which Java does not see as thrown here
+        if (interrupts.fired()) {
+          return SweepCommand.interrupted(interrupts, "submit/run " + config + " --out " + dir);
+        }
+        throw e;
+      }
       stdout.printf("%n[%s] %d cells: %d ok, %d diverged, %d failed, %d already finished%n", spec.name(), cells.size(),
           sweep.count("ok"), sweep.count("diverged"), sweep.count("failed"), sweep.skipped());
       stdout.printf("tables:  %s/{runs,snapshots,metrics,commutators,checkpoints,dimensions,dimension_timeline,alignment,"

@@ -14,8 +14,11 @@ public final class SparkOptions {
   @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting; repeatable.")
   Map<String, String> conf = new LinkedHashMap<>();
 
+  @Option(names = "--verbose", description = "Spark's and Hadoop's INFO lines too (default: warnings only).")
+  boolean verbose;
+
   SparkSession session(String appName) {
-    return SparkSessions.create(appName, master, conf);
+    return SparkSessions.create(appName, master, conf, verbose ? "INFO" : "WARN");
   }
 
   /**

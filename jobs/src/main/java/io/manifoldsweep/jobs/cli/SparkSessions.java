@@ -36,7 +36,13 @@ public final class SparkSessions {
     throw new io.manifoldsweep.ConfigException(SECRET_FILE, file, "holds no spark.authenticate.secret line");
   }
 
-  public static SparkSession create(String appName, String master, Map<String, String> settings) {
+  /**
+   * The session of a command, logging at {@code logLevel} (WARN or INFO). A standalone master that
+   * refuses the application (the local cluster does without its secret) leaves Spark with a stopped
+   * context and a later "Cannot call methods on a stopped SparkContext"; that is reported here,
+   * with what to do.
+   */
+  public static SparkSession create(String appName, String master, Map<String, String> settings, String logLevel) {
     SparkConf conf = new SparkConf();
     SparkSession.Builder b = SparkSession.builder().appName(appName);
     if (master != null) {
@@ -49,7 +55,15 @@ public final class SparkSessions {
     settings.forEach(b::config);
     authSecretFromFile(conf).ifPresent(secret -> b.config("spark.authenticate.secret", secret));
     SparkSession spark = b.getOrCreate();
-    spark.sparkContext().setLogLevel("WARN");
+    spark.sparkContext().setLogLevel(logLevel);
+    if (spark.sparkContext().isStopped()) {
+      String url = spark.sparkContext().master();
+      boolean secret = conf.contains("spark.authenticate.secret") || settings.containsKey("spark.authenticate.secret") || conf.contains(SECRET_FILE);
+      throw new IllegalStateException("the Spark master " + url + " refused this application or did not answer"
+          + (secret ? "; check that it runs and that its secret matches this submission's"
+              : "; if it requires authentication (submit/local-cluster turns it on), pass its secret:"
+              + " MS_SPARK_PROPERTIES=$(submit/local-cluster properties) submit/... --master " + url));
+    }
     return spark;
   }
 }

@@ -42,14 +42,23 @@ public final class SweepCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() throws Exception {
     SweepSpec spec = readSpec(config, maxCells);
     List<CellSpec> cells = spec.cells();
     sparkOptions.checkCellsFit(cells);
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
     SparkSession spark = sparkOptions.session("manifold-sweep " + spec.name());
-    try {
-      SweepJob.Outcome outcome = new SweepJob(spark, stdout, progressSeconds * 1000).run(spec, cells, dir, SweepHooks.NONE);
+    try (Interrupts interrupts = Interrupts.install(spark, System.err)) {
+      SweepJob.Outcome outcome;
+      try {
+        outcome = new SweepJob(spark, stdout, progressSeconds * 1000).run(spec, cells, dir, SweepHooks.NONE);
+      } catch (Exception e) {
+        // a cancelled job surfaces as a SparkException, which Java does not see as thrown here
+        if (interrupts.fired()) {
+          return interrupted(interrupts, "submit/sweep " + config + " --out " + dir);
+        }
+        throw e;
+      }
       stdout.printf("[%s] done: %d ok, %d diverged, %d failed, %d skipped (already finished)%n", spec.name(),
           outcome.count("ok"), outcome.count("diverged"), outcome.count("failed"), outcome.skipped());
       stdout.printf("tables (Parquet) under %s: runs, snapshots, metrics, commutators%n", dir);
@@ -58,6 +67,13 @@ public final class SweepCommand implements Callable<Integer> {
     } finally {
       spark.stop();
     }
+  }
+
+  /** What an interrupted command prints on its way out, and its exit code. */
+  static int interrupted(Interrupts interrupts, String again) {
+    System.err.println(interrupts.signalName() + ": stopped; every committed cell is kept and the folder's lease is released.");
+    System.err.println("Resume with: " + again + "  (unfinished cells continue from their last resume point)");
+    return interrupts.exitCode();
   }
 
   static SweepSpec readSpec(Path file, long maxCells) throws IOException {

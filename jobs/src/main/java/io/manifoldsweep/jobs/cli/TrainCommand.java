@@ -62,7 +62,7 @@ public final class TrainCommand implements Callable<Integer> {
     ModelSpec model = CellConfig.modelFor(task, layers, dModel, heads, false, 512);
     OptimizerSpec opt = new OptimizerSpec(OptimizerSpec.Kind.ADAMW, lr, 0.01, 0, 0.9, 0.999, 1e-8);
     TrainSpec train = new TrainSpec(steps, 128, opt, false, seed, seed, TrainSpec.DEFAULT_EVAL_SEED, Precision.FLOAT32);
-    RecordSpec record = new RecordSpec(100, 100, 512, 128, 0, 9, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.NONE);
+    RecordSpec record = new RecordSpec(100, 100, 512, 128, 0, 9, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.NONE, 0);
     CellConfig cell = new CellConfig(task, model, train, record);
     InMemoryRecordSink sink = new InMemoryRecordSink();
     long t0 = System.nanoTime();

@@ -9,12 +9,17 @@ import io.manifoldsweep.record.RunResult;
 import io.manifoldsweep.record.RunStatus;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.train.NativeThreads;
+import io.manifoldsweep.train.ResumePoint;
+import io.manifoldsweep.train.ResumeStore;
 import io.manifoldsweep.train.ProgressListener;
 import io.manifoldsweep.train.Trainer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -23,13 +28,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Trains one cell on an executor and commits it: data files are written to a private staging folder,
- * moved into the table folders under the cell's id, and the runs row is written last. A crash at any
- * point leaves a cell without a runs row, which the next sweep discards and trains again.
+ * Trains one cell on an executor and commits it. Records stream into Parquet parts in the cell's
+ * resume area, which also holds a resume point every {@code record.resume_every} steps; a retried
+ * attempt, or the next sweep, continues from the newest point. On commit the parts are joined into
+ * one file per table in a private staging folder, moved into the table folders under the cell's id,
+ * and the runs row is written last: a crash at any point leaves a cell without a runs row, which the
+ * next sweep discards and trains again from its resume point.
  */
 final class CellRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CellRunner.class);
   private static final long PROGRESS_INTERVAL_MS = 5_000;
+  private static final ParquetFiles.Encoding ENCODING = ParquetFiles.Encoding.PLAIN_ZSTD;
 
   /** Where the cell ran and how, for the runs row. */
   record Context(int threads, int attempt, boolean lastAttempt, String sparkVersion) {}
@@ -67,32 +76,55 @@ final class CellRunner {
     FileSystem fs = folder.fs();
     Configuration conf = fs.getConf();
     long startedAt = System.currentTimeMillis();
-    LOG.info("cell {} {}: training {} steps (attempt {})", cell.cellId(), cell.axes(), cell.config().train().steps(), ctx.attempt());
+    String id = cell.cellId();
+    CellResume resume = new CellResume(fs, folder.resumeDir(id));
+    Optional<CellResume.Saved> saved = resume.latest();
+    LOG.info("cell {} {}: training {} steps from step {} (attempt {})", id, cell.axes(), cell.config().train().steps(),
+        saved.map(s -> s.point().step()).orElse(0L), ctx.attempt());
     RunResult result;
-    try (ParquetRecordSink sink = new ParquetRecordSink(conf, staging, cell.cellId(),
-        cell.config().record().commutatorVectors().name().toLowerCase(java.util.Locale.ROOT), ParquetFiles.Encoding.PLAIN_ZSTD)) {
-      result = new Trainer(cell.config(), progress(folder, cell)).run(sink);
+    ParquetRecordSink sink = new ParquetRecordSink(conf, resume.dir(), id, cell.config().record().commutatorVectors().name().toLowerCase(java.util.Locale.ROOT),
+        ENCODING, staging.getName(), saved.map(CellResume.Saved::parts).orElse(Map.of()));
+    try (sink) {
+      ResumeStore store = new ResumeStore() {
+        @Override
+        public Optional<ResumePoint> latest() {
+          return saved.map(CellResume.Saved::point);
+        }
+
+        @Override
+        public void save(ResumePoint point) throws IOException {
+          sink.roll();
+          resume.save(point, sink.parts());
+        }
+      };
+      result = new Trainer(cell.config(), progress(folder, cell, hooks, ctx)).run(sink, store);
     } catch (RuntimeException | IOException e) {
       if (!ctx.lastAttempt()) {
         throw e;
       }
-      LOG.error("cell {} failed on its last attempt", cell.cellId(), e);
-      result = new RunResult(RunStatus.FAILED, 0, (System.currentTimeMillis() - startedAt) / 1e3, Double.NaN, String.valueOf(e));
+      LOG.error("cell {} failed on its last attempt", id, e);
+      result = RunResult.failed((System.currentTimeMillis() - startedAt) / 1e3, String.valueOf(e));
     }
     if (result.status() != RunStatus.FAILED) {
+      Map<String, List<Path>> parts = sink.parts();
       for (String table : Tables.CELL_DATA) {
-        moveInto(fs, new Path(staging, table + ".parquet"), folder.tableFile(table, cell.cellId()));
+        Path merged = new Path(staging, table + ".parquet");
+        ParquetFiles.concat(conf, parts.get(table), Tables.schema(table), merged, ENCODING);
+        moveInto(fs, merged, folder.tableFile(table, id));
       }
     }
-    if (hooks.failFirstAttemptOf().contains(cell.cellId()) && ctx.attempt() == 0) {
-      throw new IllegalStateException("test hook: first attempt of cell " + cell.cellId() + " dies before its runs row");
+    if (hooks.failFirstAttemptOf().contains(id) && ctx.attempt() == 0) {
+      throw new IllegalStateException("test hook: first attempt of cell " + id + " dies before its runs row");
     }
     Path stagedRuns = new Path(staging, Tables.RUNS + ".parquet");
     RunsFile.write(conf, stagedRuns, cell, result, provenance(ctx), startedAt);
     if (fs.exists(runsFile) && !RunsFile.status(conf, runsFile).equals("failed")) {
-      LOG.info("cell {}: another attempt committed first; discarding this one's runs row", cell.cellId());
+      LOG.info("cell {}: another attempt committed first; discarding this one's runs row", id);
     } else {
       moveInto(fs, stagedRuns, runsFile);
+      if (result.status() != RunStatus.FAILED) {
+        resume.clear();
+      }
     }
     return result;
   }
@@ -118,11 +150,18 @@ final class CellRunner {
         System.getProperty("java.version"), host, blas.cpu().model(), blas.describe(), ctx.attempt());
   }
 
-  /** Writes "step total steps_per_second" to the cell's progress file, at most every few seconds. */
-  private static ProgressListener progress(SweepFolder folder, CellSpec cell) {
+  /**
+   * Writes "step total steps_per_second" to the cell's progress file, at most every few seconds; the
+   * kill hook of the tests fires here, between resume points.
+   */
+  private static ProgressListener progress(SweepFolder folder, CellSpec cell, SweepHooks hooks, Context ctx) {
     long start = System.nanoTime();
     long[] lastWrite = {0};
+    Long killAt = hooks.killFirstAttemptAt().get(cell.cellId());
     return (step, total, loss) -> {
+      if (killAt != null && ctx.attempt() == 0 && step >= killAt) {
+        throw new IllegalStateException("test hook: first attempt of cell " + cell.cellId() + " dies at step " + step);
+      }
       long now = System.currentTimeMillis();
       if (now - lastWrite[0] < PROGRESS_INTERVAL_MS && step != 0) {
         return;

@@ -44,6 +44,9 @@ public final class RunsFile {
         .append("cpu", p.cpu())
         .append("blas", p.blas())
         .append("attempt", p.attempt())
+        .append("resumes", result.resumedFrom().size())
+        .append("resumed_from", result.resumedFrom().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
+        .append("steps_trained", result.stepsTrained())
         .append("started_at_ms", startedAtMs)
         .append("finished_at_ms", System.currentTimeMillis())
         .append("config_json", cell.configJson());

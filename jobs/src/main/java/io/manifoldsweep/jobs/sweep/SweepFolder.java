@@ -24,8 +24,10 @@ import org.apache.hadoop.fs.Path;
  * DIR/_sweep.json                 which sweep owns the folder
  * DIR/runs/CELL.parquet           one row per committed cell: the commit marker, written last
  * DIR/{snapshots,metrics,commutators}/CELL.parquet
- * DIR/_temporary/CELL-ATTEMPT/    a running attempt's files, moved into place on commit
+ * DIR/_temporary/CELL-ATTEMPT/    a committing attempt's files, moved into place on commit
+ * DIR/_resume/CELL/               a cell's Parquet parts and resume points, kept across attempts and sweeps
  * DIR/_progress/CELL              a running cell's step, for the driver's progress lines
+ * DIR/_lease.json                 the driver that works on the folder (FolderLease)
  * </pre>
  *
  * Files are named by cell id, never by attempt, so two attempts of a cell can only ever leave one
@@ -35,6 +37,7 @@ public final class SweepFolder {
   static final String MANIFEST = "_sweep.json";
   static final String TEMPORARY = "_temporary";
   static final String PROGRESS = "_progress";
+  static final String RESUME = "_resume";
 
   private final FileSystem fs;
   private final Path root;
@@ -73,8 +76,23 @@ public final class SweepFolder {
     return new Path(new Path(root, TEMPORARY), cellId + "-" + attempt);
   }
 
+  Path resumeDir(String cellId) {
+    return new Path(new Path(root, RESUME), cellId);
+  }
+
   Path progressFile(String cellId) {
     return new Path(new Path(root, PROGRESS), cellId);
+  }
+
+  /** Fails naming the path when it is a file: no lease or folder can be made there. */
+  void refuseFile() {
+    try {
+      if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
+        throw new ConfigException("--out", root, "is a file, not a folder");
+      }
+    } catch (IOException e) {
+      throw new ConfigException("--out", root, "cannot be read: " + e.getMessage());
+    }
   }
 
   /**
@@ -138,11 +156,24 @@ public final class SweepFolder {
     }
   }
 
-  /** Removes the scratch folders once no task of this sweep is running. */
+  /**
+   * Removes the scratch folders once no task of this sweep is running, and the resume areas of
+   * committed cells (an attempt that lost the race to commit may have written to its area after
+   * the winner cleared it); unfinished cells keep theirs for the next sweep.
+   */
   void tidy() {
     try {
       fs.delete(new Path(root, TEMPORARY), true);
       fs.delete(new Path(root, PROGRESS), true);
+      Path resume = new Path(root, RESUME);
+      if (fs.exists(resume)) {
+        Set<String> finished = finishedCells();
+        for (FileStatus f : fs.listStatus(resume)) {
+          if (finished.contains(f.getPath().getName())) {
+            fs.delete(f.getPath(), true);
+          }
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove scratch folders of " + root, e);
     }

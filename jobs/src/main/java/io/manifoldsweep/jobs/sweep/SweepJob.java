@@ -1,5 +1,6 @@
 package io.manifoldsweep.jobs.sweep;
 
+import io.manifoldsweep.jobs.table.FolderLease;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
 import java.io.PrintStream;
@@ -45,6 +46,14 @@ public final class SweepJob {
   public Outcome run(SweepSpec spec, List<CellSpec> cells, String outUri, SweepHooks hooks) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     SweepFolder folder = SweepFolder.at(hadoop, outUri);
+    folder.refuseFile();
+    try (FolderLease lease = FolderLease.acquire(folder.fs(), folder.root(), "sweep " + spec.name(), out)) {
+      return run(spec, cells, folder, hooks);
+    }
+  }
+
+  private Outcome run(SweepSpec spec, List<CellSpec> cells, SweepFolder folder, SweepHooks hooks) {
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     folder.claim(spec.name(), spec.sourceYaml());
     Set<String> finished = folder.finishedCells();
     List<CellSpec> pending = cells.stream()

@@ -1,13 +1,17 @@
 package io.manifoldsweep.jobs.table;
 
 import java.io.IOException;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileWriter;
+import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
+import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.schema.MessageType;
@@ -31,6 +35,32 @@ public final class ParquetFiles {
   private static final long ROW_GROUP_BYTES = 16L << 20;
 
   private ParquetFiles() {}
+
+  /**
+   * Writes the rows of {@code parts}, in order, into one file at {@code target}: the one-file-per-cell
+   * layout of a cell that was resumed. A single part is renamed rather than copied; no part gives an
+   * empty file of the schema.
+   */
+  public static void concat(Configuration conf, List<Path> parts, MessageType schema, Path target, Encoding encoding) throws IOException {
+    FileSystem fs = target.getFileSystem(conf);
+    fs.mkdirs(target.getParent());
+    if (parts.size() == 1) {
+      fs.delete(target, false);
+      if (!fs.rename(parts.get(0), target)) {
+        throw new IOException("cannot move " + parts.get(0) + " to " + target);
+      }
+      return;
+    }
+    try (ParquetWriter<Group> w = writer(conf, target, schema, encoding)) {
+      for (Path part : parts) {
+        try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), part).withConf(conf).build()) {
+          for (Group g = r.read(); g != null; g = r.read()) {
+            w.write(g);
+          }
+        }
+      }
+    }
+  }
 
   public static ParquetWriter<Group> writer(Configuration conf, Path path, MessageType schema, Encoding encoding) throws IOException {
     ExampleParquetWriter.Builder b = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf))

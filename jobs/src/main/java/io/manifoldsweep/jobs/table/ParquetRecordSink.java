@@ -9,42 +9,61 @@ import io.manifoldsweep.record.RecordSink;
 import io.manifoldsweep.record.SnapshotRecord;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.schema.MessageType;
 
 /**
- * Streams one cell's snapshots, metrics, commutators and checkpoints into four Parquet files in a
- * folder (the cell's staging folder). Rows go out as they are recorded, so memory stays flat over a long run.
+ * Streams one cell's snapshots, metrics, commutators and checkpoints into Parquet files in a folder,
+ * as they are recorded, so memory stays flat over a long run. The files come in parts: {@link #roll}
+ * closes the current part of every table (a resume point then names the parts it covers), and the
+ * next record opens the next part, {@code <table>.<prefix>.<n>.parquet}. A table that got no record
+ * since the last roll gets no part.
  */
 public final class ParquetRecordSink implements RecordSink, AutoCloseable {
+  private final Configuration conf;
+  private final Path folder;
   private final String cellId;
   private final String deltaCoords;
-  private final ParquetWriter<Group> snapshots;
-  private final ParquetWriter<Group> metrics;
-  private final ParquetWriter<Group> commutators;
-  private final ParquetWriter<Group> checkpoints;
+  private final ParquetFiles.Encoding encoding;
+  private final String prefix;
+  private final Map<String, ParquetWriter<Group>> open = new LinkedHashMap<>();
+  private final Map<String, List<Path>> parts = new LinkedHashMap<>();
+  private int segment;
   private final SimpleGroupFactory snapshotRows = new SimpleGroupFactory(Tables.SNAPSHOTS_SCHEMA);
   private final SimpleGroupFactory metricRows = new SimpleGroupFactory(Tables.METRICS_SCHEMA);
   private final SimpleGroupFactory commutatorRows = new SimpleGroupFactory(Tables.COMMUTATORS_SCHEMA);
   private final SimpleGroupFactory checkpointRows = new SimpleGroupFactory(Tables.CHECKPOINTS_SCHEMA);
 
-  public ParquetRecordSink(Configuration conf, Path folder, String cellId, String deltaCoords, ParquetFiles.Encoding encoding) throws IOException {
+  /**
+   * A sink writing parts named with {@code prefix} into {@code folder}, after the parts an earlier
+   * attempt of the cell completed ({@code earlier}, per table, in order).
+   */
+  public ParquetRecordSink(Configuration conf, Path folder, String cellId, String deltaCoords, ParquetFiles.Encoding encoding, String prefix,
+      Map<String, List<Path>> earlier) {
+    this.conf = conf;
+    this.folder = folder;
     this.cellId = cellId;
     this.deltaCoords = deltaCoords;
-    this.snapshots = ParquetFiles.writer(conf, new Path(folder, Tables.SNAPSHOTS + ".parquet"), Tables.SNAPSHOTS_SCHEMA, encoding);
-    this.metrics = ParquetFiles.writer(conf, new Path(folder, Tables.METRICS + ".parquet"), Tables.METRICS_SCHEMA, encoding);
-    this.commutators = ParquetFiles.writer(conf, new Path(folder, Tables.COMMUTATORS + ".parquet"), Tables.COMMUTATORS_SCHEMA, encoding);
-    this.checkpoints = ParquetFiles.writer(conf, new Path(folder, Tables.CHECKPOINTS + ".parquet"), Tables.CHECKPOINTS_SCHEMA, encoding);
+    this.encoding = encoding;
+    this.prefix = prefix;
+    for (String t : Tables.CELL_DATA) {
+      parts.put(t, new ArrayList<>(earlier.getOrDefault(t, List.of())));
+    }
   }
 
   @Override
   public void snapshot(SnapshotRecord r) {
     Group row = snapshotRows.newGroup().append("cell_id", cellId).append("step", r.step()).append("block", r.block());
     addFloats(row.addGroup("values"), r.values());
-    write(snapshots, row);
+    write(Tables.SNAPSHOTS, Tables.SNAPSHOTS_SCHEMA, row);
   }
 
   @Override
@@ -75,7 +94,7 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
         }
       }
     }
-    write(metrics, row);
+    write(Tables.METRICS, Tables.METRICS_SCHEMA, row);
   }
 
   @Override
@@ -92,14 +111,14 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
       addFloats(row.addGroup("delta"), r.delta());
     }
     row.append("delta_norm", r.deltaNorm()).append("delta_norm_outside_attention", r.deltaNormOutsideAttention());
-    write(commutators, row);
+    write(Tables.COMMUTATORS, Tables.COMMUTATORS_SCHEMA, row);
   }
 
   @Override
   public void checkpoint(CheckpointRecord r) {
     Group row = checkpointRows.newGroup().append("cell_id", cellId).append("step", r.step());
     addFloats(row.addGroup("params"), r.params());
-    write(checkpoints, row);
+    write(Tables.CHECKPOINTS, Tables.CHECKPOINTS_SCHEMA, row);
   }
 
   private static void addFloats(Group list, float[] values) {
@@ -108,18 +127,47 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
     }
   }
 
-  private static void write(ParquetWriter<Group> writer, Group row) {
+  private void write(String table, MessageType schema, Group row) {
     try {
-      writer.write(row);
+      ParquetWriter<Group> w = open.get(table);
+      if (w == null) {
+        Path part = new Path(folder, table + "." + prefix + "." + segment + ".parquet");
+        w = ParquetFiles.writer(conf, part, schema, encoding);
+        open.put(table, w);
+        parts.get(table).add(part);
+      }
+      w.write(row);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write a Parquet row", e);
+      throw new UncheckedIOException("cannot write a Parquet row of " + table, e);
     }
+  }
+
+  /** Closes every open part, so that all records so far are in complete files. */
+  public void roll() throws IOException {
+    IOException first = null;
+    for (ParquetWriter<Group> w : open.values()) {
+      try {
+        w.close();
+      } catch (IOException e) {
+        first = first == null ? e : first;
+      }
+    }
+    open.clear();
+    segment++;
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /** Every part of every table so far, earlier attempts' first, in record order. */
+  public Map<String, List<Path>> parts() {
+    Map<String, List<Path>> out = new LinkedHashMap<>();
+    parts.forEach((t, ps) -> out.put(t, List.copyOf(ps)));
+    return out;
   }
 
   @Override
   public void close() throws IOException {
-    try (snapshots; metrics; commutators; checkpoints) {
-      // closing flushes the last row group and the footer of each file
-    }
+    roll();
   }
 }

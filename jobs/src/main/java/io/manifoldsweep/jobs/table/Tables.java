@@ -77,6 +77,17 @@ public final class Tables {
       .requiredList().requiredElement(FLOAT).named("params")
       .named(CHECKPOINTS);
 
+  /** The schema of a per-cell data table. */
+  public static MessageType schema(String table) {
+    return switch (table) {
+      case SNAPSHOTS -> SNAPSHOTS_SCHEMA;
+      case METRICS -> METRICS_SCHEMA;
+      case COMMUTATORS -> COMMUTATORS_SCHEMA;
+      case CHECKPOINTS -> CHECKPOINTS_SCHEMA;
+      default -> throw new IllegalArgumentException("no per-cell table " + table);
+    };
+  }
+
   private Tables() {}
 
   /** Every knob of a cell as one flat column each ({@code task.markers.min -> markers_min}). */
@@ -113,6 +124,9 @@ public final class Tables {
     b.optional(BINARY).as(stringType()).named("cpu");
     b.optional(BINARY).as(stringType()).named("blas");
     b.required(INT32).named("attempt");
+    b.optional(INT32).named("resumes");
+    b.optional(BINARY).as(stringType()).named("resumed_from");
+    b.optional(INT64).named("steps_trained");
     b.required(INT64).named("started_at_ms");
     b.required(INT64).named("finished_at_ms");
     b.required(BINARY).as(stringType()).named("config_json");

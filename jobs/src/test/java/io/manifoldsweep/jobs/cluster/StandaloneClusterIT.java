@@ -138,12 +138,31 @@ class StandaloneClusterIT {
     assertThat(out.resolve("dimensions")).isDirectory();
   }
 
-  /** Longer cells, so that a kill lands in the middle of the sweep. */
+  /** Longer cells with resume points, so that a kill lands in the middle of the sweep and of cells. */
   static Path slowConfig() throws IOException {
     Path slow = tmp.resolve("slow.yaml");
     Files.writeString(slow, Files.readString(config).replace("name: tiny", "name: slow").replace("steps: 60", "steps: 600")
-        .replace("init_seed: [0, 1]", "init_seed: [0, 1, 2]"));
+        .replace("init_seed: [0, 1]", "init_seed: [0, 1, 2]").replace("record: {", "record: {resume_every: 100, "));
     return slow;
+  }
+
+  /** Cells with a resume point in {@code out} (each has a state file in its resume area). */
+  static long cellsWithResumePoints(Path out) throws IOException {
+    Path resume = out.resolve("_resume");
+    if (!Files.isDirectory(resume)) {
+      return 0;
+    }
+    long n = 0;
+    try (Stream<Path> cells = Files.list(resume)) {
+      for (Path cell : cells.toList()) {
+        try (Stream<Path> files = Files.list(cell)) {
+          n += files.anyMatch(f -> f.getFileName().toString().matches("state-\\d+")) ? 1 : 0;
+        } catch (IOException e) {
+          // the cell committed and its area went away meanwhile
+        }
+      }
+    }
+    return n;
   }
 
   @Test
@@ -179,10 +198,10 @@ class StandaloneClusterIT {
     Path out = tmp.resolve("worker-kill");
     Path log = tmp.resolve("worker-kill.log");
     Process driver = start(log, "submit/sweep", slowConfig().toString(), "--out", out.toString(), "--master", master, "--progress-seconds", "2");
-    Path progress = out.resolve("_progress");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_TIMEOUT_S);
-    while ((files(out.resolve("runs")) < 1 || !Files.isDirectory(progress)) && System.nanoTime() < deadline && driver.isAlive()) {
-      Thread.sleep(500);
+    // both workers' running cells have a resume point, so the cell that dies continues from it
+    while ((files(out.resolve("runs")) < 1 || cellsWithResumePoints(out) < 2) && System.nanoTime() < deadline && driver.isAlive()) {
+      Thread.sleep(200);
     }
     long pid = Long.parseLong(Files.readString(tmp.resolve("cluster").resolve("worker-1.pid")).trim());
     ProcessHandle worker = ProcessHandle.of(pid).orElseThrow();
@@ -194,5 +213,25 @@ class StandaloneClusterIT {
     assertThat(driver.waitFor(STEP_TIMEOUT_S, TimeUnit.SECONDS)).as("sweep finished after the worker died").isTrue();
     assertThat(driver.exitValue()).as(Files.readString(log)).isZero();
     assertEveryCellOnce(out, 6);
+
+    // the dead worker's cell went on from its resume point elsewhere, and every cell holds exactly
+    // what an uninterrupted sweep of the same cells records
+    Path reference = tmp.resolve("worker-kill-reference");
+    Result whole = run("submit/sweep", slowConfig().toString(), "--out", reference.toString(), "--master", "local[2]");
+    assertThat(whole.exit()).as(whole.output()).isZero();
+    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().master("local[1]").appName("compare")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      assertThat(spark.read().parquet(out.resolve("runs").toString()).where("resumes >= 1").count())
+          .as("a cell resumed after its worker died").isPositive();
+      for (String table : List.of("snapshots", "metrics", "commutators", "checkpoints")) {
+        var a = spark.read().parquet(out.resolve(table).toString());
+        var b = spark.read().parquet(reference.resolve(table).toString());
+        assertThat(a.count()).as("%s rows", table).isEqualTo(b.count());
+        assertThat(a.exceptAll(b).count()).as("%s rows that differ from the uninterrupted sweep", table).isZero();
+      }
+    } finally {
+      spark.stop();
+    }
   }
 }

@@ -116,7 +116,7 @@ class SweepJobTest {
   void aRetriedCellEndsWithOneCopy() {
     SweepSpec spec = SweepSpec.parse(TINY, "tiny.yaml");
     String flaky = spec.cells().get(0).cellId();
-    SweepJob.Outcome outcome = sweep(spec, tmp, new SweepHooks(Set.of(flaky)));
+    SweepJob.Outcome outcome = sweep(spec, tmp, new SweepHooks(Set.of(flaky), java.util.Map.of()));
     assertThat(outcome.statusByCell()).containsEntry(flaky, "ok");
     assertThat(spark.sql("SELECT attempt FROM parquet.`" + tmp.resolve("runs") + "` WHERE cell_id = '" + flaky + "'").collectAsList())
         .extracting(r -> r.getInt(0)).containsExactly(1);
