@@ -118,7 +118,12 @@ public final class Workspaces {
         fresh = Nd4j.createUninitialized(type, shape);
       }
       if (cursor < arrays.size()) {
-        arrays.set(cursor, fresh);
+        // freed now rather than by the garbage collector, which does not see native memory: passes
+        // whose shapes vary (the SAE analysis's ablated subsets) would otherwise grow it without bound
+        INDArray old = arrays.set(cursor, fresh);
+        if (old.closeable()) {
+          old.close();
+        }
       } else {
         arrays.add(fresh);
       }

@@ -158,8 +158,9 @@ public final class SaeAnalysis {
       rows.add(new ManifoldRow(step, 0, "none", 0, 0, clean, clean));
       double[] flat = widen(c.getValue());
       SplitMix64 rng = RngStream.SAE_TRAINING.generator(s.seed(), key(cellId), step, -1);
+      Params ablated = Params.zeros(layout, cell.train().precision());
       manifold.forEach(flat, step, MANIFOLD_MAX_K, MANIFOLD_RANDOM_DRAWS, rng, v -> {
-        Params ablated = Params.fromArray(layout, cell.train().precision(), v.params());
+        ablated.assign(v.params());
         Scores sc = Scores.of(HookedModel.forwardLogits(model, ablated, examples), classes, examples, local, s.ablationExamples());
         rows.add(new ManifoldRow(step, v.k(), v.directions().label(), v.draw(), v.removed(), sc, clean));
       });

@@ -7,6 +7,9 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
 
 import io.manifoldsweep.task.SplitMix64;
 import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * A TopK sparse autoencoder (Gao et al. 2024; DESIGN section 8), in float64:
@@ -21,6 +24,7 @@ import java.util.Arrays;
 public final class TopKSae {
   /** Weight of the AuxK loss (DESIGN: 1/32). */
   public static final double AUX_COEF = 1.0 / 32;
+  private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
 
   final int d;
   final int n;
@@ -120,26 +124,34 @@ public final class TopKSae {
    * through ReLU: slots {@code idx[r*k + s]}, {@code val[r*k + s]}; unused slots hold index -1.
    */
   static void topK(double[] zPre, int rows, int n, int k, boolean[] allowed, int[] idx, double[] val) {
+    int vectors = n / LANES.length();
+    double[] maxima = allowed == null && vectors >= k && n % LANES.length() == 0 ? new double[vectors] : null;
+    double[] top = new double[k];
     for (int r = 0; r < rows; r++) {
       int base = r * k;
       int filled = 0;
-      for (int j = 0; j < n; j++) {
-        if (allowed != null && !allowed[j]) {
-          continue;
+      if (maxima != null) {
+        // each vector's maximum is an entry, so the k-th largest maximum bounds the k-th largest
+        // entry from below: only entries at or above it can be chosen, and most vectors hold none
+        for (int g = 0; g < vectors; g++) {
+          maxima[g] = DoubleVector.fromArray(LANES, zPre, r * n + g * LANES.length()).reduceLanes(VectorOperators.MAX);
         }
-        double v = zPre[r * n + j];
-        // strictly greater: an equal later entry never displaces an earlier one
-        if (filled == k && !(v > val[base + k - 1])) {
-          continue;
+        double bound = kthLargest(maxima, k, top);
+        for (int g = 0; g < vectors; g++) {
+          if (maxima[g] >= bound) {
+            for (int j = g * LANES.length(); j < (g + 1) * LANES.length(); j++) {
+              if (zPre[r * n + j] >= bound) {
+                filled = insert(zPre[r * n + j], j, idx, val, base, k, filled);
+              }
+            }
+          }
         }
-        int s = filled == k ? k - 1 : filled++;
-        while (s > 0 && v > val[base + s - 1]) {
-          val[base + s] = val[base + s - 1];
-          idx[base + s] = idx[base + s - 1];
-          s--;
+      } else {
+        for (int j = 0; j < n; j++) {
+          if (allowed == null || allowed[j]) {
+            filled = insert(zPre[r * n + j], j, idx, val, base, k, filled);
+          }
         }
-        val[base + s] = v;
-        idx[base + s] = j;
       }
       for (int s = 0; s < filled; s++) {
         val[base + s] = Math.max(0, val[base + s]);
@@ -149,6 +161,43 @@ public final class TopKSae {
         val[base + s] = 0;
       }
     }
+  }
+
+  /**
+   * Puts latent {@code j} with pre-activation {@code v} into a row's slots, kept in decreasing order,
+   * if it beats the k-th so far; strictly greater, so an equal later latent never displaces an
+   * earlier one. Returns the slots filled.
+   */
+  private static int insert(double v, int j, int[] idx, double[] val, int base, int k, int filled) {
+    if (filled == k && !(v > val[base + k - 1])) {
+      return filled;
+    }
+    int s = filled == k ? k - 1 : filled++;
+    while (s > 0 && v > val[base + s - 1]) {
+      val[base + s] = val[base + s - 1];
+      idx[base + s] = idx[base + s - 1];
+      s--;
+    }
+    val[base + s] = v;
+    idx[base + s] = j;
+    return filled;
+  }
+
+  /** The k-th largest of {@code a} (k from 1), by insertion into {@code top}, a buffer of k. */
+  private static double kthLargest(double[] a, int k, double[] top) {
+    int filled = 0;
+    for (double v : a) {
+      if (filled == k && !(v > top[k - 1])) {
+        continue;
+      }
+      int s = filled == k ? k - 1 : filled++;
+      while (s > 0 && v > top[s - 1]) {
+        top[s] = top[s - 1];
+        s--;
+      }
+      top[s] = v;
+    }
+    return top[k - 1];
   }
 
   /** The sparse codes of rows {@code from..from+rows} of {@code x}. */

@@ -38,6 +38,7 @@ final class SaeJob {
   record Result(List<Row> saes, List<Row> latents, List<Row> ablations, List<Row> manifold) implements Serializable {}
 
   static final int MANIFOLD = -1;
+  private static final long PROGRESS_MS = 30_000;
 
   private final SparkSession spark;
   private final PrintStream out;
@@ -97,7 +98,10 @@ final class SaeJob {
       conf.forEach(c::set);
       return compute(w, settings, settingsJson, new CellTables(c, new Path(rootUri), w.cellId()));
     }).persist(StorageLevel.MEMORY_AND_DISK());
-    writer.write(SaeTables.SAE, results.flatMap(r -> r.saes().iterator()), SaeTables.SAE_SCHEMA);
+    // the first table's write computes every task; the others read the persisted results
+    try (TaskProgress progress = new TaskProgress(spark.sparkContext(), "SAE analysis", work.size(), out, PROGRESS_MS)) {
+      writer.write(SaeTables.SAE, results.flatMap(r -> r.saes().iterator()), SaeTables.SAE_SCHEMA);
+    }
     writer.write(SaeTables.LATENTS, results.flatMap(r -> r.latents().iterator()), SaeTables.LATENTS_SCHEMA);
     writer.write(SaeTables.ABLATIONS, results.flatMap(r -> r.ablations().iterator()), SaeTables.ABLATIONS_SCHEMA);
     writer.write(SaeTables.MANIFOLD, results.flatMap(r -> r.manifold().iterator()), SaeTables.MANIFOLD_SCHEMA);

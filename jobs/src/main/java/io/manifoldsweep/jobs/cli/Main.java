@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.cli;
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.bench.AnalyzeBenchmark;
 import io.manifoldsweep.jobs.bench.BenchCommand;
+import io.manifoldsweep.jobs.bench.CellBenchmark;
 import io.manifoldsweep.jobs.bench.SaeBenchmark;
 import io.manifoldsweep.jobs.bench.SweepBenchmark;
 import io.manifoldsweep.jobs.bench.TrainBenchmark;
@@ -43,6 +44,7 @@ public final class Main {
     bench.addSubcommand("sweep", new SweepBenchmark(System.out));
     bench.addSubcommand("analyze", new AnalyzeBenchmark(System.out));
     bench.addSubcommand("sae", new SaeBenchmark(System.out));
+    bench.addSubcommand("cell", new CellBenchmark(System.out));
     cli.addSubcommand("bench", bench);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(
@@ -53,7 +55,13 @@ public final class Main {
           }
           // a failed Spark job wraps the executor's exception several times; its innermost message
           // is the one that names the file or cell
-          commandLine.getErr().println("error: " + rootMessage(ex));
+          String root = rootMessage(ex);
+          if (root.contains("Cannot call methods on a stopped SparkContext")) {
+            // the context died under the command: on a standalone cluster, a master that refused it
+            root = "Spark stopped before the command could use it. " + SparkSessions.refused(
+                System.getProperty("spark.master", "the master"), System.getProperty("spark.authenticate.secret") != null).getMessage();
+          }
+          commandLine.getErr().println("error: " + root);
           if (System.getenv("MS_DEBUG") != null) {
             ex.printStackTrace(commandLine.getErr());
           } else {

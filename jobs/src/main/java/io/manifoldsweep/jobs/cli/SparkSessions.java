@@ -56,14 +56,30 @@ public final class SparkSessions {
     authSecretFromFile(conf).ifPresent(secret -> b.config("spark.authenticate.secret", secret));
     SparkSession spark = b.getOrCreate();
     spark.sparkContext().setLogLevel(logLevel);
+    String url = spark.sparkContext().master();
+    // a refused application is marked dead just after the context returns, and the context stops then
+    for (int i = 0; i < 50 && url.startsWith("spark://") && !spark.sparkContext().isStopped(); i++) {
+      sleep(100);
+    }
     if (spark.sparkContext().isStopped()) {
-      String url = spark.sparkContext().master();
-      boolean secret = conf.contains("spark.authenticate.secret") || settings.containsKey("spark.authenticate.secret") || conf.contains(SECRET_FILE);
-      throw new IllegalStateException("the Spark master " + url + " refused this application or did not answer"
-          + (secret ? "; check that it runs and that its secret matches this submission's"
-              : "; if it requires authentication (submit/local-cluster turns it on), pass its secret:"
-              + " MS_SPARK_PROPERTIES=$(submit/local-cluster properties) submit/... --master " + url));
+      throw refused(url, conf.contains("spark.authenticate.secret") || settings.containsKey("spark.authenticate.secret") || conf.contains(SECRET_FILE));
     }
     return spark;
+  }
+
+  /** What to say when a standalone master will not run the application. */
+  static IllegalStateException refused(String url, boolean withSecret) {
+    return new IllegalStateException("the Spark master " + url + " refused this application or did not answer ('All masters are"
+        + " unresponsive')" + (withSecret ? "; check that it runs and that its secret is the one this submission passes"
+            : "; if it requires authentication (submit/local-cluster turns it on), pass its secret:"
+            + " MS_SPARK_PROPERTIES=$(submit/local-cluster properties) submit/... --master " + url));
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -19,7 +19,7 @@ import org.apache.hadoop.fs.FileStatus;
  * Prints, every interval, cells done out of total, each running cell with its step and speed, and an
  * ETA from the cost-weighted rate so far. It reads only the folder, so it works for any cluster.
  */
-final class SweepProgress implements AutoCloseable {
+public final class SweepProgress implements AutoCloseable {
   private final SweepFolder folder;
   private final Map<String, CellSpec> pending;
   private final Set<String> finishedBefore;
@@ -86,7 +86,8 @@ final class SweepProgress implements AutoCloseable {
     }
   }
 
-  static String formatSeconds(double s) {
+  /** h:mm:ss. */
+  public static String formatSeconds(double s) {
     long t = Math.round(s);
     return String.format("%d:%02d:%02d", t / 3600, (t / 60) % 60, t % 60);
   }

@@ -1,0 +1,133 @@
+package io.manifoldsweep.jobs.bench;
+
+import io.manifoldsweep.jobs.table.ParquetFiles;
+import io.manifoldsweep.jobs.table.ParquetRecordSink;
+import io.manifoldsweep.model.NativeBlas;
+import io.manifoldsweep.model.ParamLayout;
+import io.manifoldsweep.model.Params;
+import io.manifoldsweep.model.Transformer;
+import io.manifoldsweep.record.CheckpointRecord;
+import io.manifoldsweep.record.CommutatorRecord;
+import io.manifoldsweep.record.MetricsRecord;
+import io.manifoldsweep.record.RecordSink;
+import io.manifoldsweep.record.SnapshotRecord;
+import io.manifoldsweep.sweep.CellSpec;
+import io.manifoldsweep.sweep.SweepSpec;
+import io.manifoldsweep.task.MarkerTask;
+import io.manifoldsweep.train.CellConfig;
+import io.manifoldsweep.train.NativeThreads;
+import io.manifoldsweep.train.ProgressListener;
+import io.manifoldsweep.train.Trainer;
+import io.manifoldsweep.train.TrainingStep;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * A canonical cell with the paper's recording (conf/paper.yaml's record section, the defaults: snapshots every
+ * 100 steps, eval every 500 on 1024 examples per m, attention probes at every snapshot, 9 commutator
+ * pairs every 500, checkpoints) against the bare training step, both timed here, in alternating
+ * rounds; the cell writes its Parquet parts as a sweep's task does. Last line:
+ * {@code recording_overhead=} recording time over training time.
+ */
+@Command(name = "cell", mixinStandardHelpOptions = true, description = "Benchmark a canonical cell's recording against its bare training step.")
+public final class CellBenchmark implements Callable<Integer> {
+  @Option(names = "--steps", defaultValue = "2000", description = "Steps of the cell and of the bare loop (default ${DEFAULT-VALUE}; a paper cell has 20000).")
+  int steps;
+
+  @Option(names = "--rounds", defaultValue = "2", description = "Alternating rounds of bare loop and recorded cell (default ${DEFAULT-VALUE}).")
+  int rounds;
+
+  private final PrintStream out;
+
+  public CellBenchmark(PrintStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public Integer call() throws IOException {
+    if (steps < 500 || rounds < 1) {
+      throw new IllegalArgumentException("--steps must be at least 500 (one eval and commutator interval) and --rounds at least 1");
+    }
+    NativeThreads.set(1);
+    // conf/paper.yaml's cell is every default but per-batch sampling, its recording is the default one
+    CellSpec cell = SweepSpec.parse("name: bench-cell\ntask: {sampling: per_batch}\ntrain: {steps: " + steps + "}\n", "bench-cell").cells().get(0);
+    NativeBlas blas = NativeBlas.get();
+    out.printf("cpu: %s%nblas: %s%n", blas.cpu().describe(), blas.describe());
+    out.printf("cell: conf/paper.yaml at %d steps, recording %s%n", steps, cell.config().record());
+    Trainer warm = new Trainer(withSteps(cell.config(), 60), ProgressListener.NONE);
+    warm.run(new Discard());
+    double[] bare = new double[rounds];
+    double[] recorded = new double[rounds];
+    for (int r = 0; r < rounds; r++) {
+      bare[r] = bareSeconds(cell.config());
+      recorded[r] = recordedSeconds(cell);
+      out.printf(Locale.ROOT, "round %d: bare step %.2f ms, recorded cell %.2f ms per step (+%.1f%%)%n", r + 1, bare[r] / steps * 1e3,
+          recorded[r] / steps * 1e3, 100 * (recorded[r] / bare[r] - 1));
+    }
+    double b = java.util.Arrays.stream(bare).min().orElseThrow();
+    double c = java.util.Arrays.stream(recorded).min().orElseThrow();
+    out.printf(Locale.ROOT, "bare step: %.2f ms; recorded cell: %.2f ms per step (fastest rounds)%n", b / steps * 1e3, c / steps * 1e3);
+    out.printf(Locale.ROOT, "recording_overhead=%.3f%n", c / b - 1);
+    return 0;
+  }
+
+  private double bareSeconds(CellConfig config) {
+    ParamLayout layout = ParamLayout.of(config.model());
+    Params params = Params.initialise(layout, config.train().precision(), config.train().initSeed());
+    TrainingStep step = new TrainingStep(new Transformer(layout), params, config.train().optimizer().create(layout, config.train().precision()));
+    MarkerTask task = new MarkerTask(config.task());
+    long t0 = System.nanoTime();
+    for (int s = 0; s < steps; s++) {
+      step.apply(task.trainBatch(config.train().dataSeed(), s, config.train().batchSize(), config.task().markersMin(), config.task().markersMax()));
+    }
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private double recordedSeconds(CellSpec cell) throws IOException {
+    Path dir = Files.createTempDirectory("bench-cell");
+    try {
+      ParquetRecordSink sink = new ParquetRecordSink(new Configuration(), new org.apache.hadoop.fs.Path(dir.toUri()), cell.cellId(), "attention",
+          ParquetFiles.Encoding.PLAIN_ZSTD, "bench", Map.of());
+      long t0 = System.nanoTime();
+      try (sink) {
+        new Trainer(cell.config(), ProgressListener.NONE).run(sink);
+      }
+      return (System.nanoTime() - t0) / 1e9;
+    } finally {
+      try (Stream<Path> walk = Files.walk(dir)) {
+        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static CellConfig withSteps(CellConfig c, int steps) {
+    var t = c.train();
+    return new CellConfig(c.task(), c.model(), new io.manifoldsweep.train.TrainSpec(steps, t.batchSize(), t.optimizer(), t.resetOptimizerPerStage(),
+        t.initSeed(), t.dataSeed(), t.evalSeed(), t.precision()), c.record());
+  }
+
+  /** Records nothing: the warm-up cell only compiles the kernels. */
+  private static final class Discard implements RecordSink {
+    @Override
+    public void snapshot(SnapshotRecord record) {}
+
+    @Override
+    public void metrics(MetricsRecord record) {}
+
+    @Override
+    public void commutator(CommutatorRecord record) {}
+
+    @Override
+    public void checkpoint(CheckpointRecord record) {}
+  }
+}
