@@ -31,4 +31,12 @@ interface Attention {
    * after) into {@code grads.q(), k(), v()} and the bias gradients into {@code grads.bq(), bk(), bv()}.
    */
   void backward(Projections in, INDArray att, INDArray dOut, Projections grads, int batch);
+
+  /**
+   * The attention of each sequence's last position alone, for passes that only read the readout:
+   * {@code in.q()} holds the B last-position queries {@code [B, d]}, {@code in.k()} and {@code in.v()}
+   * every position {@code [B*T, d]} (all before their biases). Writes the last query's probabilities
+   * {@code att [B*H, T]} and its concatenated head outputs {@code out [B, d]}.
+   */
+  void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch);
 }

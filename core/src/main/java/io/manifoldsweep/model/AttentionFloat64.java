@@ -72,6 +72,75 @@ final class AttentionFloat64 implements Attention {
     new BackwardPass(in, att, dOut, grads).run(batch);
   }
 
+  /**
+   * One query row per sequence: T dot products and a weighted sum of T rows per head, plain loops,
+   * a few percent of the full kernel's work. The exponential is StrictMath's, which gives the same
+   * bits interpreted and compiled.
+   */
+  @Override
+  public void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch) {
+    Scratch scratch = Scratch.get();
+    double[] q = scratch.doubles(0, d);
+    double[] k = scratch.doubles(1, t * d);
+    double[] v = scratch.doubles(2, t * d);
+    double[] bq = scratch.doubles(3, d);
+    double[] bk = scratch.doubles(4, d);
+    double[] bv = scratch.doubles(5, d);
+    double[] p = scratch.doubles(6, heads * t);
+    double[] o = scratch.doubles(7, d);
+    HostView.Float64.view(in.bq()).readAll(bq);
+    HostView.Float64.view(in.bk()).readAll(bk);
+    HostView.Float64.view(in.bv()).readAll(bv);
+    HostView.Float64 qView = HostView.Float64.view(in.q());
+    HostView.Float64 kView = HostView.Float64.view(in.k());
+    HostView.Float64 vView = HostView.Float64.view(in.v());
+    HostView.Float64 attView = HostView.Float64.view(att);
+    HostView.Float64 outView = HostView.Float64.view(out);
+    for (int b = 0; b < batch; b++) {
+      qView.read(b * d, q, 0, d);
+      kView.read(b * t * d, k, 0, t * d);
+      vView.read(b * t * d, v, 0, t * d);
+      for (int c = 0; c < d; c++) {
+        q[c] = (q[c] + bq[c]) * scale;
+      }
+      for (int j = 0; j < t; j++) {
+        for (int c = 0; c < d; c++) {
+          k[j * d + c] += bk[c];
+          v[j * d + c] += bv[c];
+        }
+      }
+      for (int h = 0; h < heads; h++) {
+        int col = h * hd;
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < t; j++) {
+          double s = 0;
+          for (int c = col; c < col + hd; c++) {
+            s += q[c] * k[j * d + c];
+          }
+          p[h * t + j] = s;
+          max = Math.max(max, s);
+        }
+        double sum = 0;
+        for (int j = 0; j < t; j++) {
+          p[h * t + j] = (double) StrictMath.exp(p[h * t + j] - max);
+          sum += p[h * t + j];
+        }
+        for (int c = col; c < col + hd; c++) {
+          o[c] = 0;
+        }
+        for (int j = 0; j < t; j++) {
+          double w = p[h * t + j] / sum;
+          p[h * t + j] = w;
+          for (int c = col; c < col + hd; c++) {
+            o[c] += w * v[j * d + c];
+          }
+        }
+      }
+      attView.write(p, 0, b * heads * t, heads * t);
+      outView.write(o, 0, b * d, d);
+    }
+  }
+
   /*
    * The passes are split into methods of a few loops each on purpose: C2 only turns Vector API
    * calls into SIMD instructions when it inlines them, and one large method runs out of inlining

@@ -71,6 +71,61 @@ public final class Transformer {
     }
   }
 
+  /**
+   * What a pass that only reads the readout gives: logits {@code [B, C]}, and per layer the attention
+   * of the last position. Valid inside the pass it was computed in.
+   */
+  public final class Inference {
+    private final int batch;
+    private final List<INDArray> attention = new ArrayList<>();
+    private INDArray logits;
+
+    private Inference(int batch) {
+      this.batch = batch;
+    }
+
+    public INDArray logits() {
+      return logits;
+    }
+
+    /** The last position's attention probabilities in {@code layer}, {@code [B, H, T]} row-major. */
+    public double[] lastRowAttention(int layer) {
+      int t = spec.seqLen();
+      int h = spec.heads();
+      double[] out = new double[batch * h * t];
+      HostView view = HostView.of(attention.get(layer));
+      if (layer == spec.layers() - 1) {
+        view.readAll(out);
+      } else {
+        for (int r = 0; r < batch * h; r++) {
+          view.read((r * t + t - 1) * t, out, r * t, t);
+        }
+      }
+      return out;
+    }
+  }
+
+  /**
+   * The forward pass of evaluation and probes: the same blocks as {@link #forward}, except that the
+   * last one runs at the last position only (its keys and values still at every position), which is
+   * all the readout reads. Keeps no caches for a backward pass.
+   */
+  public Inference infer(Params p, Batch batch) {
+    checkBatch(batch);
+    Inference out = new Inference(batch.size());
+    INDArray x = embed(p, batch);
+    for (int i = 0; i < spec.layers() - 1; i++) {
+      out.attention.add(block(p, x, i, batch.size()).attention);
+    }
+    INDArray[] lastAttention = new INDArray[1];
+    INDArray last = lastBlock(p, x, batch.size(), lastAttention);
+    out.attention.add(lastAttention[0]);
+    Forward f = new Forward();
+    readoutOf(p, last, f);
+    out.logits = f.logits;
+    return out;
+  }
+
   public Forward forward(Params p, Batch batch) {
     checkBatch(batch);
     Forward f = new Forward();
@@ -103,8 +158,8 @@ public final class Transformer {
   /**
    * The logits {@code [B, C]} of {@code batchSize} sequences whose residual stream after block
    * {@code layer} is given, from row {@code firstRow} of {@code residual} ({@code [rows, d]} doubles):
-   * the blocks after it and the readout, exactly the operations {@link #forward} applies, so the
-   * unchanged stream of {@link #residualAfter} gives bit for bit the logits of {@link #forward}. In
+   * the blocks after it and the readout, exactly the operations {@link #infer} applies, so the
+   * unchanged stream of {@link #residualAfter} gives bit for bit the logits of {@link #infer}. In
    * float32 the stream is rounded to float, which leaves a float32 model's own stream unchanged.
    */
   public double[] logitsFrom(Params p, double[] residual, int firstRow, int batchSize, int layer) {
@@ -117,11 +172,11 @@ public final class Transformer {
     try (Workspaces.Scope ignored = Workspaces.open("hook")) {
       INDArray x = Workspaces.array(p.flat().dataType(), rows, d);
       HostView.of(x).write(residual, firstRow * d, 0, rows * d);
-      for (int i = layer + 1; i < spec.layers(); i++) {
+      for (int i = layer + 1; i < spec.layers() - 1; i++) {
         block(p, x, i, batchSize);
       }
       Forward f = new Forward();
-      readout(p, x, batchSize, f);
+      readoutOf(p, layer < spec.layers() - 1 ? lastBlock(p, x, batchSize, new INDArray[1]) : lastPositions(x, batchSize), f);
       double[] logits = new double[batchSize * spec.classes()];
       HostView.of(f.logits).readAll(logits);
       return logits;
@@ -166,8 +221,46 @@ public final class Transformer {
     return c;
   }
 
+  /**
+   * The last block at the last position of each sequence only: LayerNorm and keys and values at every
+   * position, the query, attention, output projection and MLP at the last. Returns the residual stream
+   * of the last positions {@code [B, d]} after the block, the attention into {@code attentionOut[0]}.
+   */
+  private INDArray lastBlock(Params p, INDArray x, int b, INDArray[] attentionOut) {
+    int t = spec.seqLen();
+    int d = spec.dModel();
+    DataType type = x.dataType();
+    String pre = "layer" + (spec.layers() - 1) + ".";
+    LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
+    INDArray h = LayerNorm.forward(x, p.get(pre + "ln1.gamma"), p.get(pre + "ln1.beta"), ln);
+    Attention.Projections projections = new Attention.Projections(
+        mm(lastPositions(h, b), p.get(pre + "attn.wq"), false, false),
+        mm(h, p.get(pre + "attn.wk"), false, false),
+        mm(h, p.get(pre + "attn.wv"), false, false),
+        p.get(pre + "attn.bq"), p.get(pre + "attn.bk"), p.get(pre + "attn.bv"));
+    INDArray att = Workspaces.array(type, (long) b * spec.heads(), t);
+    INDArray heads = Workspaces.array(type, b, d);
+    Attention.of(spec, type).forwardLastQuery(projections, att, heads, b);
+    attentionOut[0] = att;
+    INDArray last = lastPositions(x, b);
+    mmAdd(heads, p.get(pre + "attn.wo"), last, false, false);
+    addRowVector(last, p.get(pre + "attn.bo"));
+    if (spec.mlp()) {
+      INDArray h2 = LayerNorm.forward(last, p.get(pre + "ln2.gamma"), p.get(pre + "ln2.beta"), ln);
+      INDArray z = linear(h2, p, pre + "mlp.w1", pre + "mlp.b1");
+      INDArray phi = Nd4j.getExecutioner().exec(new Erf(z.mul(Math.sqrt(0.5)))).addi(1.0).muli(0.5);
+      last.addi(linear(z.mul(phi), p, pre + "mlp.w2", pre + "mlp.b2"));
+    }
+    return last;
+  }
+
   private void readout(Params p, INDArray x, int b, Forward f) {
-    f.last = lastPositions(x, b);
+    readoutOf(p, lastPositions(x, b), f);
+  }
+
+  /** LayerNorm and head on the residual stream at the last positions, {@code [B, d]}. */
+  private void readoutOf(Params p, INDArray last, Forward f) {
+    f.last = last;
     LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
     f.readout = LayerNorm.forward(f.last, p.get("ln_f.gamma"), p.get("ln_f.beta"), ln);
     f.lnF = ln[0];

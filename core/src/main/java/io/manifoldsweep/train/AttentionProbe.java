@@ -7,8 +7,6 @@ import io.manifoldsweep.model.Workspaces;
 import io.manifoldsweep.record.AttentionStats;
 import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Where the readout position looks: for every layer and head, the entropy of the last position's
@@ -42,11 +40,9 @@ public final class AttentionProbe {
       Batch batch = probes[m];
       int b = batch.size();
       try (Workspaces.Scope ignored = Workspaces.open("probe")) {
-        Transformer.Forward f = model.forward(params, batch);
+        Transformer.Inference f = model.infer(params, batch);
         for (int l = 0; l < layers; l++) {
-          INDArray lastRows =
-              f.attention(l).reshape(b, heads, t, t).get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(t - 1), NDArrayIndex.all());
-          double[] rows = lastRows.dup('c').reshape((long) b * heads * t).toDoubleVector();
+          double[] rows = f.lastRowAttention(l);
           for (int e = 0; e < b; e++) {
             for (int h = 0; h < heads; h++) {
               int base = (e * heads + h) * t;

@@ -38,7 +38,7 @@ public final class Evaluator {
       for (int from = 0; from < set.size(); from += CHUNK) {
         Batch chunk = set.slice(from, Math.min(set.size(), from + CHUNK));
         try (Workspaces.Scope ignored = Workspaces.open("eval")) {
-          double[] lc = Transformer.lossAndCorrect(model.forward(params, chunk).logits(), chunk.labels());
+          double[] lc = Transformer.lossAndCorrect(model.infer(params, chunk).logits(), chunk.labels());
           lossSum += lc[0] * chunk.size();
           correct += lc[1];
         }

@@ -144,6 +144,20 @@ class ModelGoldenTest {
     for (int i = 0; i < spec.layers(); i++) {
       assertClose("attention layer " + i, values(f.attention(i)), doubles(g.get("attention_a").get(i)));
     }
+    // the readout-only pass of evaluation, probes and the SAE hooks: its last block runs at the
+    // last position alone
+    Batch batch = batch(g.get("batch_a"), spec.seqLen());
+    Transformer.Inference inf = model.infer(params(g, layout, "params"), batch);
+    assertClose("inference logits", values(inf.logits()), doubles(g.get("logits_a")));
+    int t = spec.seqLen();
+    for (int i = 0; i < spec.layers(); i++) {
+      double[] full = doubles(g.get("attention_a").get(i));
+      double[] lastRows = new double[full.length / t];
+      for (int r = 0; r < lastRows.length / t; r++) {
+        System.arraycopy(full, (r * t + t - 1) * t, lastRows, r * t, t);
+      }
+      assertClose("last position's attention, layer " + i, inf.lastRowAttention(i), lastRows);
+    }
   }
 
   private void checkGradients(JsonNode g) {

@@ -53,6 +53,33 @@ class PrecisionConsistencyTest {
     }
   }
 
+  @ParameterizedTest
+  @CsvSource({"false, 7", "true, 19"})
+  void float32InferenceMatchesFloat64(boolean mlp, int seqLen) {
+    TaskSpec task = new TaskSpec(30, 5, seqLen, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
+    ModelSpec spec = new ModelSpec(30, seqLen, 5, 3, 20, 4, mlp, 24);
+    ParamLayout layout = ParamLayout.of(spec);
+    Transformer model = new Transformer(layout);
+    Batch batch = new MarkerTask(task).trainBatch(3, 0, 9, 1, 2);
+    double[] theta = Params.initialise(layout, Precision.FLOAT64, 5).toDoubleArray();
+    double[][] logits = new double[2][];
+    double[][] attention = new double[2][];
+    for (Precision p : Precision.values()) {
+      try (Workspaces.Scope ignored = Workspaces.open("consistency")) {
+        Transformer.Inference inf = model.infer(Params.fromArray(layout, p, theta), batch);
+        logits[p.ordinal()] = new double[Math.toIntExact(inf.logits().length())];
+        HostView.of(inf.logits()).readAll(logits[p.ordinal()]);
+        attention[p.ordinal()] = inf.lastRowAttention(spec.layers() - 1);
+      }
+    }
+    for (int i = 0; i < logits[0].length; i++) {
+      assertThat(logits[0][i]).as("logit %d", i).isCloseTo(logits[1][i], offset(1e-4 * (1 + Math.abs(logits[1][i]))));
+    }
+    for (int i = 0; i < attention[0].length; i++) {
+      assertThat(attention[0][i]).as("last layer's last-row attention %d", i).isCloseTo(attention[1][i], offset(1e-5));
+    }
+  }
+
   private static double dot(double[] a, double[] b) {
     double s = 0;
     for (int i = 0; i < a.length; i++) {

@@ -50,14 +50,14 @@ public final class HookedModel {
     return new Activations(x, examples.size() * seqLen, d);
   }
 
-  /** The unhooked model's logits {@code [B, C]} of every example of {@code examples}. */
+  /** The unhooked model's logits {@code [B, C]} of every example of {@code examples}, as {@link Transformer#infer} gives them. */
   public static double[] forwardLogits(Transformer model, Params params, Batch examples) {
     int classes = model.layout().spec().classes();
     double[] out = new double[examples.size() * classes];
     for (int from = 0; from < examples.size(); from += CHUNK) {
       int to = Math.min(examples.size(), from + CHUNK);
       try (Workspaces.Scope ignored = Workspaces.open("forward")) {
-        INDArray logits = model.forward(params, examples.slice(from, to)).logits();
+        INDArray logits = model.infer(params, examples.slice(from, to)).logits();
         double[] part = new double[(to - from) * classes];
         HostView.of(logits).readAll(part);
         System.arraycopy(part, 0, out, from * classes, part.length);
