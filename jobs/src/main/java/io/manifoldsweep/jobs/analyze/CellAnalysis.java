@@ -1,6 +1,5 @@
 package io.manifoldsweep.jobs.analyze;
 
-import io.manifoldsweep.analysis.CommutatorAlignment;
 import io.manifoldsweep.analysis.DimensionTimeline;
 import io.manifoldsweep.analysis.Gram;
 import io.manifoldsweep.analysis.PcaBasis;

@@ -6,7 +6,6 @@ import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;

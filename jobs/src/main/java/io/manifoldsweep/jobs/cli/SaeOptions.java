@@ -95,17 +95,27 @@ public final class SaeOptions {
     }
   }
 
-  /** The sweep YAML in DIR/_sweep.json, or null for a folder without one. */
-  private static String storedSweepYaml(String dir) throws IOException {
+  /**
+   * The sweep YAML in DIR/_sweep.json, or null for a folder without one, or one this JVM cannot
+   * read before Spark starts (a FileSystem that needs Spark's Hadoop settings): then the defaults
+   * and the overrides apply, and the layers are checked against the cells once Spark has read them.
+   */
+  private static String storedSweepYaml(String dir) {
     Path manifest = new Path(dir, "_sweep.json");
-    FileSystem fs = manifest.getFileSystem(new Configuration());
-    if (!fs.exists(manifest)) {
+    try {
+      FileSystem fs = manifest.getFileSystem(new Configuration());
+      if (!fs.exists(manifest)) {
+        return null;
+      }
+      try (InputStream in = fs.open(manifest)) {
+        JsonNode m = new ObjectMapper().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        JsonNode yaml = m.get("config_yaml");
+        return yaml == null ? null : yaml.asText();
+      }
+    } catch (IOException | RuntimeException e) {
+      System.err.println("warning: cannot read " + manifest + " before Spark starts (" + e.getMessage() + "); SAE settings from"
+          + " --sae-config and --sae only");
       return null;
-    }
-    try (InputStream in = fs.open(manifest)) {
-      JsonNode m = new ObjectMapper().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-      JsonNode yaml = m.get("config_yaml");
-      return yaml == null ? null : yaml.asText();
     }
   }
 }
