@@ -37,13 +37,7 @@ final class SaeTables {
       .add("acc_clean", DoubleType, false)
       .add("ce_clean", DoubleType, false);
 
-  static final StructType SAE_SCHEMA = new StructType()
-      .add("cell_id", StringType, false)
-      .add("group_key", StringType, false)
-      .add("step", LongType, false)
-      .add("layer", IntegerType, false)
-      .add("width", IntegerType, false)
-      .add("k", IntegerType, false)
+  static final StructType SAE_SCHEMA = perSae()
       .add("l0", DoubleType, false)
       .add("fve", DoubleType, false)
       .add("alive_fraction", DoubleType, false)
@@ -64,13 +58,7 @@ final class SaeTables {
 
   static final StructType LATENTS_SCHEMA = latentsSchema();
 
-  static final StructType ABLATIONS_SCHEMA = new StructType()
-      .add("cell_id", StringType, false)
-      .add("group_key", StringType, false)
-      .add("step", LongType, false)
-      .add("layer", IntegerType, false)
-      .add("width", IntegerType, false)
-      .add("k", IntegerType, false)
+  static final StructType ABLATIONS_SCHEMA = perSae()
       .add("kind", StringType, false)
       .add("n", IntegerType, false)
       .add("draw", IntegerType, false)
@@ -101,14 +89,19 @@ final class SaeTables {
 
   private SaeTables() {}
 
-  private static StructType latentsSchema() {
-    StructType s = new StructType()
+  /** The columns that name one SAE: its cell, checkpoint step, layer, width and k. */
+  private static StructType perSae() {
+    return new StructType()
         .add("cell_id", StringType, false)
         .add("group_key", StringType, false)
         .add("step", LongType, false)
         .add("layer", IntegerType, false)
         .add("width", IntegerType, false)
-        .add("k", IntegerType, false)
+        .add("k", IntegerType, false);
+  }
+
+  private static StructType latentsSchema() {
+    StructType s = perSae()
         .add("latent", IntegerType, false)
         .add("frequency", DoubleType, false)
         .add("mean_activation", DoubleType, false)
