@@ -2,18 +2,23 @@ package io.manifoldsweep.jobs.table;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.example.data.Group;
+import org.apache.parquet.example.data.GroupWriter;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 
 /** Opens Parquet writers through the Hadoop FileSystem API, so any URI Hadoop knows works. */
@@ -63,18 +68,83 @@ public final class ParquetFiles {
   }
 
   public static ParquetWriter<Group> writer(Configuration conf, Path path, MessageType schema, Encoding encoding) throws IOException {
-    ExampleParquetWriter.Builder b = ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf))
-        .withConf(conf)
-        .withType(schema)
+    return configure(ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf)).withType(schema), conf, encoding).build();
+  }
+
+  /** A writer of rows that write their own fields: what rows of long float arrays need (see {@link Row}). */
+  public static ParquetWriter<Row> rowWriter(Configuration conf, Path path, MessageType schema, Encoding encoding) throws IOException {
+    return configure(new RowWriterBuilder(HadoopOutputFile.fromPath(path, conf), schema), conf, encoding).build();
+  }
+
+  private static <T, B extends ParquetWriter.Builder<T, B>> B configure(B b, Configuration conf, Encoding encoding) {
+    b = b.withConf(conf)
         .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
         .withRowGroupSize(ROW_GROUP_BYTES)
         .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0);
-    b = switch (encoding) {
+    return switch (encoding) {
       case DEFAULT_SNAPPY -> b.withCompressionCodec(CompressionCodecName.SNAPPY);
       case PLAIN_ZSTD -> b.withCompressionCodec(CompressionCodecName.ZSTD).withDictionaryEncoding(false);
       case BYTE_STREAM_SPLIT_ZSTD ->
           b.withCompressionCodec(CompressionCodecName.ZSTD).withByteStreamSplitEncoding(true).withDictionaryEncoding(false);
     };
-    return b.build();
+  }
+
+  /**
+   * One row, written as a whole message (start to end) straight to Parquet's record consumer. A
+   * snapshot built with the example Group API costs a Group object and a field-name lookup per
+   * float: twice the time per float of writing it directly (112 against 57 ns here), and snapshots
+   * are a recorded cell's largest write.
+   */
+  @FunctionalInterface
+  public interface Row {
+    void writeTo(RecordConsumer out);
+
+    /** A row built with the example Group API. */
+    static Row of(Group group) {
+      return out -> new GroupWriter(out, group.getType()).write(group);
+    }
+  }
+
+  private static final class RowWriterBuilder extends ParquetWriter.Builder<Row, RowWriterBuilder> {
+    private final MessageType schema;
+
+    RowWriterBuilder(OutputFile file, MessageType schema) {
+      super(file);
+      this.schema = schema;
+    }
+
+    @Override
+    protected RowWriterBuilder self() {
+      return this;
+    }
+
+    @Override
+    protected WriteSupport<Row> getWriteSupport(Configuration conf) {
+      return new RowWriteSupport(schema);
+    }
+  }
+
+  private static final class RowWriteSupport extends WriteSupport<Row> {
+    private final MessageType schema;
+    private RecordConsumer out;
+
+    RowWriteSupport(MessageType schema) {
+      this.schema = schema;
+    }
+
+    @Override
+    public WriteContext init(Configuration conf) {
+      return new WriteContext(schema, Map.of());
+    }
+
+    @Override
+    public void prepareForWrite(RecordConsumer consumer) {
+      this.out = consumer;
+    }
+
+    @Override
+    public void write(Row row) {
+      row.writeTo(out);
+    }
   }
 }

@@ -18,6 +18,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
 import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.io.api.Binary;
+import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -34,13 +37,10 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
   private final String deltaCoords;
   private final ParquetFiles.Encoding encoding;
   private final String prefix;
-  private final Map<String, ParquetWriter<Group>> open = new LinkedHashMap<>();
+  private final Map<String, ParquetWriter<ParquetFiles.Row>> open = new LinkedHashMap<>();
   private final Map<String, List<Path>> parts = new LinkedHashMap<>();
   private int segment;
-  private final SimpleGroupFactory snapshotRows = new SimpleGroupFactory(Tables.SNAPSHOTS_SCHEMA);
   private final SimpleGroupFactory metricRows = new SimpleGroupFactory(Tables.METRICS_SCHEMA);
-  private final SimpleGroupFactory commutatorRows = new SimpleGroupFactory(Tables.COMMUTATORS_SCHEMA);
-  private final SimpleGroupFactory checkpointRows = new SimpleGroupFactory(Tables.CHECKPOINTS_SCHEMA);
 
   /**
    * A sink writing parts named with {@code prefix} into {@code folder}, after the parts an earlier
@@ -61,9 +61,14 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
 
   @Override
   public void snapshot(SnapshotRecord r) {
-    Group row = snapshotRows.newGroup().append("cell_id", cellId).append("step", r.step()).append("block", r.block());
-    addFloats(row.addGroup("values"), r.values());
-    write(Tables.SNAPSHOTS, Tables.SNAPSHOTS_SCHEMA, row);
+    write(Tables.SNAPSHOTS, Tables.SNAPSHOTS_SCHEMA, out -> {
+      out.startMessage();
+      string(out, Tables.SNAPSHOTS_SCHEMA, "cell_id", cellId);
+      int64(out, Tables.SNAPSHOTS_SCHEMA, "step", r.step());
+      string(out, Tables.SNAPSHOTS_SCHEMA, "block", r.block());
+      floats(out, Tables.SNAPSHOTS_SCHEMA, "values", r.values());
+      out.endMessage();
+    });
   }
 
   @Override
@@ -94,45 +99,94 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
         }
       }
     }
-    write(Tables.METRICS, Tables.METRICS_SCHEMA, row);
+    write(Tables.METRICS, Tables.METRICS_SCHEMA, ParquetFiles.Row.of(row));
   }
 
   @Override
   public void commutator(CommutatorRecord r) {
-    Group row = commutatorRows.newGroup()
-        .append("cell_id", cellId)
-        .append("step", r.step())
-        .append("pairs", r.pairs())
-        .append("defect_median", r.defectMedian())
-        .append("defect_p90", r.defectP90())
-        .append("grad_cos", r.gradCosine())
-        .append("delta_coords", deltaCoords);
-    if (r.delta() != null) {
-      addFloats(row.addGroup("delta"), r.delta());
-    }
-    row.append("delta_norm", r.deltaNorm()).append("delta_norm_outside_attention", r.deltaNormOutsideAttention());
-    write(Tables.COMMUTATORS, Tables.COMMUTATORS_SCHEMA, row);
+    write(Tables.COMMUTATORS, Tables.COMMUTATORS_SCHEMA, out -> {
+      out.startMessage();
+      string(out, Tables.COMMUTATORS_SCHEMA, "cell_id", cellId);
+      int64(out, Tables.COMMUTATORS_SCHEMA, "step", r.step());
+      int32(out, Tables.COMMUTATORS_SCHEMA, "pairs", r.pairs());
+      float64(out, Tables.COMMUTATORS_SCHEMA, "defect_median", r.defectMedian());
+      float64(out, Tables.COMMUTATORS_SCHEMA, "defect_p90", r.defectP90());
+      float64(out, Tables.COMMUTATORS_SCHEMA, "grad_cos", r.gradCosine());
+      string(out, Tables.COMMUTATORS_SCHEMA, "delta_coords", deltaCoords);
+      if (r.delta() != null) {
+        floats(out, Tables.COMMUTATORS_SCHEMA, "delta", r.delta());
+      }
+      float64(out, Tables.COMMUTATORS_SCHEMA, "delta_norm", r.deltaNorm());
+      float64(out, Tables.COMMUTATORS_SCHEMA, "delta_norm_outside_attention", r.deltaNormOutsideAttention());
+      out.endMessage();
+    });
   }
 
   @Override
   public void checkpoint(CheckpointRecord r) {
-    Group row = checkpointRows.newGroup().append("cell_id", cellId).append("step", r.step());
-    addFloats(row.addGroup("params"), r.params());
-    write(Tables.CHECKPOINTS, Tables.CHECKPOINTS_SCHEMA, row);
+    write(Tables.CHECKPOINTS, Tables.CHECKPOINTS_SCHEMA, out -> {
+      out.startMessage();
+      string(out, Tables.CHECKPOINTS_SCHEMA, "cell_id", cellId);
+      int64(out, Tables.CHECKPOINTS_SCHEMA, "step", r.step());
+      floats(out, Tables.CHECKPOINTS_SCHEMA, "params", r.params());
+      out.endMessage();
+    });
   }
 
-  private static void addFloats(Group list, float[] values) {
-    for (float v : values) {
-      list.addGroup("list").append("element", v);
+  private static void string(RecordConsumer out, GroupType row, String name, String value) {
+    int index = row.getFieldIndex(name);
+    out.startField(name, index);
+    out.addBinary(Binary.fromString(value));
+    out.endField(name, index);
+  }
+
+  private static void int32(RecordConsumer out, GroupType row, String name, int value) {
+    int index = row.getFieldIndex(name);
+    out.startField(name, index);
+    out.addInteger(value);
+    out.endField(name, index);
+  }
+
+  private static void float64(RecordConsumer out, GroupType row, String name, double value) {
+    int index = row.getFieldIndex(name);
+    out.startField(name, index);
+    out.addDouble(value);
+    out.endField(name, index);
+  }
+
+  private static void int64(RecordConsumer out, GroupType row, String name, long value) {
+    int index = row.getFieldIndex(name);
+    out.startField(name, index);
+    out.addLong(value);
+    out.endField(name, index);
+  }
+
+  /** A list of required floats, in Parquet's three-level layout ({@code list.element}). */
+  private static void floats(RecordConsumer out, GroupType row, String name, float[] values) {
+    int index = row.getFieldIndex(name);
+    out.startField(name, index);
+    out.startGroup();
+    if (values.length > 0) {
+      out.startField("list", 0);
+      for (float v : values) {
+        out.startGroup();
+        out.startField("element", 0);
+        out.addFloat(v);
+        out.endField("element", 0);
+        out.endGroup();
+      }
+      out.endField("list", 0);
     }
+    out.endGroup();
+    out.endField(name, index);
   }
 
-  private void write(String table, MessageType schema, Group row) {
+  private void write(String table, MessageType schema, ParquetFiles.Row row) {
     try {
-      ParquetWriter<Group> w = open.get(table);
+      ParquetWriter<ParquetFiles.Row> w = open.get(table);
       if (w == null) {
         Path part = new Path(folder, table + "." + prefix + "." + segment + ".parquet");
-        w = ParquetFiles.writer(conf, part, schema, encoding);
+        w = ParquetFiles.rowWriter(conf, part, schema, encoding);
         open.put(table, w);
         parts.get(table).add(part);
       }
@@ -145,7 +199,7 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
   /** Closes every open part, so that all records so far are in complete files. */
   public void roll() throws IOException {
     IOException first = null;
-    for (ParquetWriter<Group> w : open.values()) {
+    for (ParquetWriter<ParquetFiles.Row> w : open.values()) {
       try {
         w.close();
       } catch (IOException e) {
