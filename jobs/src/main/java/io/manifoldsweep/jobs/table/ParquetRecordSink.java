@@ -61,12 +61,13 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
 
   @Override
   public void snapshot(SnapshotRecord r) {
-    write(Tables.SNAPSHOTS, Tables.SNAPSHOTS_SCHEMA, out -> {
+    MessageType schema = Tables.SNAPSHOTS_SCHEMA;
+    write(Tables.SNAPSHOTS, schema, out -> {
       out.startMessage();
-      string(out, Tables.SNAPSHOTS_SCHEMA, "cell_id", cellId);
-      int64(out, Tables.SNAPSHOTS_SCHEMA, "step", r.step());
-      string(out, Tables.SNAPSHOTS_SCHEMA, "block", r.block());
-      floats(out, Tables.SNAPSHOTS_SCHEMA, "values", r.values());
+      field(out, schema, "cell_id", () -> out.addBinary(Binary.fromString(cellId)));
+      field(out, schema, "step", () -> out.addLong(r.step()));
+      field(out, schema, "block", () -> out.addBinary(Binary.fromString(r.block())));
+      field(out, schema, "values", () -> floats(out, r.values()));
       out.endMessage();
     });
   }
@@ -104,67 +105,47 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
 
   @Override
   public void commutator(CommutatorRecord r) {
-    write(Tables.COMMUTATORS, Tables.COMMUTATORS_SCHEMA, out -> {
+    MessageType schema = Tables.COMMUTATORS_SCHEMA;
+    write(Tables.COMMUTATORS, schema, out -> {
       out.startMessage();
-      string(out, Tables.COMMUTATORS_SCHEMA, "cell_id", cellId);
-      int64(out, Tables.COMMUTATORS_SCHEMA, "step", r.step());
-      int32(out, Tables.COMMUTATORS_SCHEMA, "pairs", r.pairs());
-      float64(out, Tables.COMMUTATORS_SCHEMA, "defect_median", r.defectMedian());
-      float64(out, Tables.COMMUTATORS_SCHEMA, "defect_p90", r.defectP90());
-      float64(out, Tables.COMMUTATORS_SCHEMA, "grad_cos", r.gradCosine());
-      string(out, Tables.COMMUTATORS_SCHEMA, "delta_coords", deltaCoords);
+      field(out, schema, "cell_id", () -> out.addBinary(Binary.fromString(cellId)));
+      field(out, schema, "step", () -> out.addLong(r.step()));
+      field(out, schema, "pairs", () -> out.addInteger(r.pairs()));
+      field(out, schema, "defect_median", () -> out.addDouble(r.defectMedian()));
+      field(out, schema, "defect_p90", () -> out.addDouble(r.defectP90()));
+      field(out, schema, "grad_cos", () -> out.addDouble(r.gradCosine()));
+      field(out, schema, "delta_coords", () -> out.addBinary(Binary.fromString(deltaCoords)));
       if (r.delta() != null) {
-        floats(out, Tables.COMMUTATORS_SCHEMA, "delta", r.delta());
+        field(out, schema, "delta", () -> floats(out, r.delta()));
       }
-      float64(out, Tables.COMMUTATORS_SCHEMA, "delta_norm", r.deltaNorm());
-      float64(out, Tables.COMMUTATORS_SCHEMA, "delta_norm_outside_attention", r.deltaNormOutsideAttention());
+      field(out, schema, "delta_norm", () -> out.addDouble(r.deltaNorm()));
+      field(out, schema, "delta_norm_outside_attention", () -> out.addDouble(r.deltaNormOutsideAttention()));
       out.endMessage();
     });
   }
 
   @Override
   public void checkpoint(CheckpointRecord r) {
-    write(Tables.CHECKPOINTS, Tables.CHECKPOINTS_SCHEMA, out -> {
+    MessageType schema = Tables.CHECKPOINTS_SCHEMA;
+    write(Tables.CHECKPOINTS, schema, out -> {
       out.startMessage();
-      string(out, Tables.CHECKPOINTS_SCHEMA, "cell_id", cellId);
-      int64(out, Tables.CHECKPOINTS_SCHEMA, "step", r.step());
-      floats(out, Tables.CHECKPOINTS_SCHEMA, "params", r.params());
+      field(out, schema, "cell_id", () -> out.addBinary(Binary.fromString(cellId)));
+      field(out, schema, "step", () -> out.addLong(r.step()));
+      field(out, schema, "params", () -> floats(out, r.params()));
       out.endMessage();
     });
   }
 
-  private static void string(RecordConsumer out, GroupType row, String name, String value) {
+  /** One field of {@code row}; {@code value} adds what it holds. */
+  private static void field(RecordConsumer out, GroupType row, String name, Runnable value) {
     int index = row.getFieldIndex(name);
     out.startField(name, index);
-    out.addBinary(Binary.fromString(value));
-    out.endField(name, index);
-  }
-
-  private static void int32(RecordConsumer out, GroupType row, String name, int value) {
-    int index = row.getFieldIndex(name);
-    out.startField(name, index);
-    out.addInteger(value);
-    out.endField(name, index);
-  }
-
-  private static void float64(RecordConsumer out, GroupType row, String name, double value) {
-    int index = row.getFieldIndex(name);
-    out.startField(name, index);
-    out.addDouble(value);
-    out.endField(name, index);
-  }
-
-  private static void int64(RecordConsumer out, GroupType row, String name, long value) {
-    int index = row.getFieldIndex(name);
-    out.startField(name, index);
-    out.addLong(value);
+    value.run();
     out.endField(name, index);
   }
 
   /** A list of required floats, in Parquet's three-level layout ({@code list.element}). */
-  private static void floats(RecordConsumer out, GroupType row, String name, float[] values) {
-    int index = row.getFieldIndex(name);
-    out.startField(name, index);
+  private static void floats(RecordConsumer out, float[] values) {
     out.startGroup();
     if (values.length > 0) {
       out.startField("list", 0);
@@ -178,7 +159,6 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
       out.endField("list", 0);
     }
     out.endGroup();
-    out.endField(name, index);
   }
 
   private void write(String table, MessageType schema, ParquetFiles.Row row) {
