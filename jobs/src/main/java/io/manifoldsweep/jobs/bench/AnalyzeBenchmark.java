@@ -22,7 +22,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -75,9 +74,7 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
       out.printf(Locale.ROOT, "scaling_efficiency=%.3f%n", one / two / 2);
       return 0;
     } finally {
-      try (Stream<Path> s = Files.walk(dir)) {
-        s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      BenchFolders.delete(dir);
     }
   }
 

@@ -6,11 +6,7 @@ import io.manifoldsweep.model.NativeBlas;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Transformer;
-import io.manifoldsweep.record.CheckpointRecord;
-import io.manifoldsweep.record.CommutatorRecord;
-import io.manifoldsweep.record.MetricsRecord;
-import io.manifoldsweep.record.RecordSink;
-import io.manifoldsweep.record.SnapshotRecord;
+import io.manifoldsweep.record.InMemoryRecordSink;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
 import io.manifoldsweep.task.MarkerTask;
@@ -23,11 +19,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -59,13 +54,11 @@ public final class CellBenchmark implements Callable<Integer> {
       throw new IllegalArgumentException("--steps must be at least 500 (one eval and commutator interval) and --rounds at least 1");
     }
     NativeThreads.set(1);
-    // conf/paper.yaml's cell is every default but per-batch sampling, its recording is the default one
-    CellSpec cell = SweepSpec.parse("name: bench-cell\ntask: {sampling: per_batch}\ntrain: {steps: " + steps + "}\n", "bench-cell").cells().get(0);
+    CellSpec cell = paperCell(steps);
     NativeBlas blas = NativeBlas.get();
     out.printf("cpu: %s%nblas: %s%n", blas.cpu().describe(), blas.describe());
     out.printf("cell: conf/paper.yaml at %d steps, recording %s%n", steps, cell.config().record());
-    Trainer warm = new Trainer(withSteps(cell.config(), 60), ProgressListener.NONE);
-    warm.run(new Discard());
+    new Trainer(paperCell(60).config(), ProgressListener.NONE).run(new InMemoryRecordSink());
     double[] bare = new double[rounds];
     double[] recorded = new double[rounds];
     for (int r = 0; r < rounds; r++) {
@@ -74,8 +67,8 @@ public final class CellBenchmark implements Callable<Integer> {
       out.printf(Locale.ROOT, "round %d: bare step %.2f ms, recorded cell %.2f ms per step (+%.1f%%)%n", r + 1, bare[r] / steps * 1e3,
           recorded[r] / steps * 1e3, 100 * (recorded[r] / bare[r] - 1));
     }
-    double b = java.util.Arrays.stream(bare).min().orElseThrow();
-    double c = java.util.Arrays.stream(recorded).min().orElseThrow();
+    double b = Arrays.stream(bare).min().orElseThrow();
+    double c = Arrays.stream(recorded).min().orElseThrow();
     out.printf(Locale.ROOT, "bare step: %.2f ms; recorded cell: %.2f ms per step (fastest rounds)%n", b / steps * 1e3, c / steps * 1e3);
     out.printf(Locale.ROOT, "recording_overhead=%.3f%n", c / b - 1);
     return 0;
@@ -104,30 +97,12 @@ public final class CellBenchmark implements Callable<Integer> {
       }
       return (System.nanoTime() - t0) / 1e9;
     } finally {
-      try (Stream<Path> walk = Files.walk(dir)) {
-        walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
+      BenchFolders.delete(dir);
     }
   }
 
-  private static CellConfig withSteps(CellConfig c, int steps) {
-    var t = c.train();
-    return new CellConfig(c.task(), c.model(), new io.manifoldsweep.train.TrainSpec(steps, t.batchSize(), t.optimizer(), t.resetOptimizerPerStage(),
-        t.initSeed(), t.dataSeed(), t.evalSeed(), t.precision()), c.record());
-  }
-
-  /** Records nothing: the warm-up cell only compiles the kernels. */
-  private static final class Discard implements RecordSink {
-    @Override
-    public void snapshot(SnapshotRecord record) {}
-
-    @Override
-    public void metrics(MetricsRecord record) {}
-
-    @Override
-    public void commutator(CommutatorRecord record) {}
-
-    @Override
-    public void checkpoint(CheckpointRecord record) {}
+  /** conf/paper.yaml's cell is every default but per-batch sampling; its recording is the default one. */
+  private static CellSpec paperCell(int steps) {
+    return SweepSpec.parse("name: bench-cell\ntask: {sampling: per_batch}\ntrain: {steps: " + steps + "}\n", "bench-cell").cells().get(0);
   }
 }
