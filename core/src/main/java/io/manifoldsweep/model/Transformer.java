@@ -214,7 +214,7 @@ public final class Transformer {
       c.h2 = LayerNorm.forward(x, p.get(pre + "ln2.gamma"), p.get(pre + "ln2.beta"), ln);
       c.ln2 = ln[0];
       c.z = linear(c.h2, p, pre + "mlp.w1", pre + "mlp.b1");
-      c.phi = Nd4j.getExecutioner().exec(new Erf(c.z.mul(Math.sqrt(0.5)))).addi(1.0).muli(0.5);
+      c.phi = normalCdf(c.z);
       c.gelu = c.z.mul(c.phi);
       x.addi(linear(c.gelu, p, pre + "mlp.w2", pre + "mlp.b2"));
     }
@@ -248,10 +248,15 @@ public final class Transformer {
     if (spec.mlp()) {
       INDArray h2 = LayerNorm.forward(last, p.get(pre + "ln2.gamma"), p.get(pre + "ln2.beta"), ln);
       INDArray z = linear(h2, p, pre + "mlp.w1", pre + "mlp.b1");
-      INDArray phi = Nd4j.getExecutioner().exec(new Erf(z.mul(Math.sqrt(0.5)))).addi(1.0).muli(0.5);
+      INDArray phi = normalCdf(z);
       last.addi(linear(z.mul(phi), p, pre + "mlp.w2", pre + "mlp.b2"));
     }
     return last;
+  }
+
+  /** Phi(z) = (1 + erf(z / sqrt 2)) / 2, the gate of the exact GELU z * Phi(z). */
+  private static INDArray normalCdf(INDArray z) {
+    return Nd4j.getExecutioner().exec(new Erf(z.mul(Math.sqrt(0.5)))).addi(1.0).muli(0.5);
   }
 
   private void readout(Params p, INDArray x, int b, Forward f) {
