@@ -39,4 +39,11 @@ interface Attention {
    * {@code att [B*H, T]} and its concatenated head outputs {@code out [B, d]}.
    */
   void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch);
+
+  /**
+   * The backward pass of {@link #forwardLastQuery}: given d(loss)/d(out) {@code [B, d]}, writes
+   * d(loss)/d(q) {@code [B, d]} and d(loss)/d(k, v) {@code [B*T, d]} (before the biases, equal to
+   * after) into {@code grads.q(), k(), v()} and the bias gradients into {@code grads.bq(), bk(), bv()}.
+   */
+  void backwardLastQuery(Projections in, INDArray att, INDArray dOut, Projections grads, int batch);
 }

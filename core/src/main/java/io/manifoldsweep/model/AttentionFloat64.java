@@ -73,21 +73,22 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * One query row per sequence: T dot products and a weighted sum of T rows per head, plain loops,
-   * a few percent of the full kernel's work. The exponential is StrictMath's, which gives the same
-   * bits interpreted and compiled.
+   * One query row per sequence: T dot products and a weighted sum of T rows per head, a few percent
+   * of the full kernel's work. The exponential is StrictMath's, which gives the same bits interpreted
+   * and compiled.
    */
   @Override
   public void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch) {
     Scratch scratch = Scratch.get();
     double[] q = scratch.doubles(0, d);
-    double[] k = scratch.doubles(1, t * d);
-    double[] v = scratch.doubles(2, t * d);
+    double[] k = scratch.doubles(1, t * d + LANES.length());
+    double[] v = scratch.doubles(2, t * d + LANES.length());
     double[] bq = scratch.doubles(3, d);
     double[] bk = scratch.doubles(4, d);
     double[] bv = scratch.doubles(5, d);
     double[] p = scratch.doubles(6, heads * t);
     double[] o = scratch.doubles(7, d);
+    double[] row = scratch.doubles(8, hp);
     HostView.Float64.view(in.bq()).readAll(bq);
     HostView.Float64.view(in.bk()).readAll(bk);
     HostView.Float64.view(in.bv()).readAll(bv);
@@ -103,41 +104,122 @@ final class AttentionFloat64 implements Attention {
       for (int c = 0; c < d; c++) {
         q[c] = (q[c] + bq[c]) * scale;
       }
-      for (int j = 0; j < t; j++) {
-        for (int c = 0; c < d; c++) {
-          k[j * d + c] += bk[c];
-          v[j * d + c] += bv[c];
-        }
-      }
+      addBias(k, bk, 1);
+      addBias(v, bv, 1);
       for (int h = 0; h < heads; h++) {
         int col = h * hd;
+        dots(q, k, col, p, h * t);
         double max = Double.NEGATIVE_INFINITY;
         for (int j = 0; j < t; j++) {
-          double s = 0;
-          for (int c = col; c < col + hd; c++) {
-            s += q[c] * k[j * d + c];
-          }
-          p[h * t + j] = s;
-          max = Math.max(max, s);
+          max = Math.max(max, p[h * t + j]);
         }
         double sum = 0;
         for (int j = 0; j < t; j++) {
           p[h * t + j] = (double) StrictMath.exp(p[h * t + j] - max);
           sum += p[h * t + j];
         }
-        for (int c = col; c < col + hd; c++) {
-          o[c] = 0;
-        }
         for (int j = 0; j < t; j++) {
-          double w = p[h * t + j] / sum;
-          p[h * t + j] = w;
-          for (int c = col; c < col + hd; c++) {
-            o[c] += w * v[j * d + c];
-          }
+          p[h * t + j] = p[h * t + j] / sum;
         }
+        weightedRows(p, h * t, v, col, t, row);
+        System.arraycopy(row, 0, o, col, hd);
       }
       attView.write(p, 0, b * heads * t, heads * t);
       outView.write(o, 0, b * d, d);
+    }
+  }
+
+  /**
+   * The backward of {@link #forwardLastQuery}: per head, dA_j = dOut . v_j, dS_j = P_j (dA_j -
+   * sum_i P_i dA_i) scale, dq = sum_j dS_j k_j, dk_j = dS_j q, dv_j = P_j dOut.
+   */
+  @Override
+  public void backwardLastQuery(Projections in, INDArray att, INDArray dOut, Projections grads, int batch) {
+    Scratch scratch = Scratch.get();
+    double[] q = scratch.doubles(0, d);
+    double[] k = scratch.doubles(1, t * d + LANES.length());
+    double[] v = scratch.doubles(2, t * d + LANES.length());
+    double[] bq = scratch.doubles(3, d);
+    double[] bk = scratch.doubles(4, d);
+    double[] bv = scratch.doubles(5, d);
+    double[] p = scratch.doubles(6, heads * t);
+    double[] g = scratch.doubles(7, d);
+    double[] dq = scratch.doubles(8, d);
+    double[] dk = scratch.doubles(9, t * d);
+    double[] dv = scratch.doubles(10, t * d);
+    double[] ds = scratch.doubles(11, t);
+    double[] row = scratch.doubles(12, hp);
+    double[] sumQ = new double[d];
+    double[] sumK = new double[d];
+    double[] sumV = new double[d];
+    HostView.Float64.view(in.bq()).readAll(bq);
+    HostView.Float64.view(in.bk()).readAll(bk);
+    HostView.Float64.view(in.bv()).readAll(bv);
+    HostView.Float64 qView = HostView.Float64.view(in.q());
+    HostView.Float64 kView = HostView.Float64.view(in.k());
+    HostView.Float64 vView = HostView.Float64.view(in.v());
+    HostView.Float64 attView = HostView.Float64.view(att);
+    HostView.Float64 dOutView = HostView.Float64.view(dOut);
+    HostView.Float64 dqView = HostView.Float64.view(grads.q());
+    HostView.Float64 dkView = HostView.Float64.view(grads.k());
+    HostView.Float64 dvView = HostView.Float64.view(grads.v());
+    for (int b = 0; b < batch; b++) {
+      qView.read(b * d, q, 0, d);
+      kView.read(b * t * d, k, 0, t * d);
+      vView.read(b * t * d, v, 0, t * d);
+      attView.read(b * heads * t, p, 0, heads * t);
+      dOutView.read(b * d, g, 0, d);
+      for (int c = 0; c < d; c++) {
+        q[c] += bq[c];
+      }
+      addBias(k, bk, 1);
+      addBias(v, bv, 1);
+      for (int h = 0; h < heads; h++) {
+        int col = h * hd;
+        dots(g, v, col, ds, 0);
+        double rowDot = 0;
+        for (int j = 0; j < t; j++) {
+          rowDot += p[h * t + j] * ds[j];
+        }
+        for (int j = 0; j < t; j++) {
+          ds[j] = p[h * t + j] * (ds[j] - rowDot) * scale;
+        }
+        weightedRows(ds, 0, k, col, t, row);
+        System.arraycopy(row, 0, dq, col, hd);
+        for (int j = 0; j < t; j++) {
+          scaled(q, col, ds[j], dk, j * d + col);
+          scaled(g, col, p[h * t + j], dv, j * d + col);
+        }
+      }
+      dqView.write(dq, 0, b * d, d);
+      dkView.write(dk, 0, b * t * d, t * d);
+      dvView.write(dv, 0, b * t * d, t * d);
+      for (int c = 0; c < d; c++) {
+        sumQ[c] += dq[c];
+      }
+      addColumnSums(dk, sumK);
+      addColumnSums(dv, sumV);
+    }
+    HostView.Float64.view(grads.bq()).writeAll(sumQ);
+    HostView.Float64.view(grads.bk()).writeAll(sumK);
+    HostView.Float64.view(grads.bv()).writeAll(sumV);
+  }
+
+  /** {@code out[outOff + j] = x[col ..] . rows[j * d + col ..]} over one head's columns, for every row j < T. */
+  private void dots(double[] x, double[] rows, int col, double[] out, int outOff) {
+    for (int j = 0; j < t; j++) {
+      double s = 0;
+      for (int c = col; c < col + hd; c++) {
+        s += x[c] * rows[j * d + c];
+      }
+      out[outOff + j] = s;
+    }
+  }
+
+  /** {@code out[to ..] = w * x[from ..]} over one head's columns. */
+  private void scaled(double[] x, int from, double w, double[] out, int to) {
+    for (int c = 0; c < hd; c++) {
+      out[to + c] = w * x[from + c];
     }
   }
 
@@ -173,9 +255,9 @@ final class AttentionFloat64 implements Attention {
     void run(int batch) {
       for (int b = 0; b < batch; b++) {
         blk.load(b);
-        blk.addBias(blk.q, blk.bq, scale);
+        addBias(blk.q, blk.bq, scale);
         blk.transpose(blk.k, blk.bk);
-        blk.addBias(blk.v, blk.bv, 1);
+        addBias(blk.v, blk.bv, 1);
         for (int h = 0; h < heads; h++) {
           head(h);
         }
@@ -242,8 +324,8 @@ final class AttentionFloat64 implements Attention {
     void run(int batch) {
       for (int b = 0; b < batch; b++) {
         blk.load(b);
-        blk.addBias(blk.q, blk.bq, 1);
-        blk.addBias(blk.k, blk.bk, 1);
+        addBias(blk.q, blk.bq, 1);
+        addBias(blk.k, blk.bk, 1);
         blk.transpose(blk.v, blk.bv);
         attView.read(b * heads * t * t, attBlock, 0, heads * t * t);
         dOutView.read(b * t * d, dOutRows, 0, t * d);
@@ -497,6 +579,21 @@ final class AttentionFloat64 implements Attention {
     return c;
   }
 
+  /** {@code rows = (rows + bias) * factor} on each of a block's T rows. */
+  private void addBias(double[] rows, double[] bias, double factor) {
+    int bound = LANES.loopBound(d);
+    for (int r = 0; r < t; r++) {
+      int o = r * d;
+      int c = 0;
+      for (; c < bound; c += LANES.length()) {
+        DoubleVector.fromArray(LANES, rows, o + c).add(DoubleVector.fromArray(LANES, bias, c)).mul(factor).intoArray(rows, o + c);
+      }
+      for (; c < d; c++) {
+        rows[o + c] = (rows[o + c] + bias[c]) * factor;
+      }
+    }
+  }
+
   private void addColumnSums(double[] rows, double[] sums) {
     int bound = LANES.loopBound(d);
     for (int r = 0; r < t; r++) {
@@ -550,21 +647,6 @@ final class AttentionFloat64 implements Attention {
       qView.read(b * t * d, q, 0, t * d);
       kView.read(b * t * d, k, 0, t * d);
       vView.read(b * t * d, v, 0, t * d);
-    }
-
-    /** {@code rows = (rows + bias) * factor}. */
-    void addBias(double[] rows, double[] bias, double factor) {
-      int bound = LANES.loopBound(d);
-      for (int r = 0; r < t; r++) {
-        int o = r * d;
-        int c = 0;
-        for (; c < bound; c += LANES.length()) {
-          DoubleVector.fromArray(LANES, rows, o + c).add(DoubleVector.fromArray(LANES, bias, c)).mul(factor).intoArray(rows, o + c);
-        }
-        for (; c < d; c++) {
-          rows[o + c] = (rows[o + c] + bias[c]) * factor;
-        }
-      }
     }
 
     /** {@code transposed[c * tp + r] = rows[r * d + c] + bias[c]}. */

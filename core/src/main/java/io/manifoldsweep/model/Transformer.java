@@ -39,10 +39,18 @@ public final class Transformer {
     return layout;
   }
 
-  /** Activations of one block that its backward pass reads. */
+  /**
+   * Activations of one block that its backward pass reads. The last block runs at the last
+   * positions only (see {@link #lastBlock}): its query, attention row, heads and MLP arrays have B
+   * rows, not B*T.
+   */
   private static final class LayerCache {
     LayerNorm.Cache ln1;
     INDArray h;
+    /** The last block's LayerNorm output at the last positions, {@code [B, d]}: its queries' input. */
+    INDArray hLast;
+    /** The last block's residual stream at the last positions after it, {@code [B, d]}. */
+    INDArray residual;
     Attention.Projections projections;
     INDArray attention;
     INDArray heads;
@@ -65,7 +73,10 @@ public final class Transformer {
       return logits;
     }
 
-    /** Attention probabilities of a layer, {@code [B, H, T, T]} flattened to {@code [B*H, T, T]}. */
+    /**
+     * Attention probabilities of a layer, {@code [B, H, T, T]} flattened to {@code [B*H, T, T]}; of
+     * the last layer, whose block runs at the last position only, that position's rows {@code [B*H, T]}.
+     */
     public INDArray attention(int layer) {
       return layers.get(layer).attention;
     }
@@ -117,23 +128,29 @@ public final class Transformer {
     for (int i = 0; i < spec.layers() - 1; i++) {
       out.attention.add(block(p, x, i, batch.size()).attention);
     }
-    INDArray[] lastAttention = new INDArray[1];
-    INDArray last = lastBlock(p, x, batch.size(), lastAttention);
-    out.attention.add(lastAttention[0]);
+    LayerCache last = lastBlock(p, x, batch.size());
+    out.attention.add(last.attention);
     Forward f = new Forward();
-    readoutOf(p, last, f);
+    readoutOf(p, last.residual, f);
     out.logits = f.logits;
     return out;
   }
 
+  /**
+   * The training pass: {@link #infer}'s operations, keeping what {@link #lossAndGradient} reads. The
+   * loss reads the last position alone, so the last block's queries, attention and output projection
+   * would do a T-th of their work for it and the rest for nothing.
+   */
   public Forward forward(Params p, Batch batch) {
     checkBatch(batch);
     Forward f = new Forward();
     INDArray x = embed(p, batch);
-    for (int i = 0; i < spec.layers(); i++) {
+    for (int i = 0; i < spec.layers() - 1; i++) {
       f.layers.add(block(p, x, i, batch.size()));
     }
-    readout(p, x, batch.size(), f);
+    LayerCache last = lastBlock(p, x, batch.size());
+    f.layers.add(last);
+    readoutOf(p, last.residual, f);
     return f;
   }
 
@@ -176,7 +193,7 @@ public final class Transformer {
         block(p, x, i, batchSize);
       }
       Forward f = new Forward();
-      readoutOf(p, layer < spec.layers() - 1 ? lastBlock(p, x, batchSize, new INDArray[1]) : lastPositions(x, batchSize), f);
+      readoutOf(p, layer < spec.layers() - 1 ? lastBlock(p, x, batchSize).residual : lastPositions(x, batchSize), f);
       double[] logits = new double[batchSize * spec.classes()];
       HostView.of(f.logits).readAll(logits);
       return logits;
@@ -210,7 +227,14 @@ public final class Transformer {
     Attention.of(spec, type).forward(c.projections, c.attention, c.heads, b);
     mmAdd(c.heads, p.get(pre + "attn.wo"), x, false, false);
     addRowVector(x, p.get(pre + "attn.bo"));
+    mlp(p, pre, x, c);
+    return c;
+  }
+
+  /** The block's MLP, if the model has one, added to the residual rows {@code x}; caches into {@code c}. */
+  private void mlp(Params p, String pre, INDArray x, LayerCache c) {
     if (spec.mlp()) {
+      LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
       c.h2 = LayerNorm.forward(x, p.get(pre + "ln2.gamma"), p.get(pre + "ln2.beta"), ln);
       c.ln2 = ln[0];
       c.z = linear(c.h2, p, pre + "mlp.w1", pre + "mlp.b1");
@@ -218,49 +242,41 @@ public final class Transformer {
       c.gelu = c.z.mul(c.phi);
       x.addi(linear(c.gelu, p, pre + "mlp.w2", pre + "mlp.b2"));
     }
-    return c;
   }
 
   /**
    * The last block at the last position of each sequence only: LayerNorm and keys and values at every
-   * position, the query, attention, output projection and MLP at the last. Returns the residual stream
-   * of the last positions {@code [B, d]} after the block, the attention into {@code attentionOut[0]}.
+   * position, the query, attention, output projection and MLP at the last, which is all the readout
+   * reads. The residual stream of the last positions after the block is the cache's {@code residual}.
    */
-  private INDArray lastBlock(Params p, INDArray x, int b, INDArray[] attentionOut) {
+  private LayerCache lastBlock(Params p, INDArray x, int b) {
     int t = spec.seqLen();
     int d = spec.dModel();
     DataType type = x.dataType();
     String pre = "layer" + (spec.layers() - 1) + ".";
+    LayerCache c = new LayerCache();
     LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
-    INDArray h = LayerNorm.forward(x, p.get(pre + "ln1.gamma"), p.get(pre + "ln1.beta"), ln);
-    Attention.Projections projections = new Attention.Projections(
-        mm(lastPositions(h, b), p.get(pre + "attn.wq"), false, false),
-        mm(h, p.get(pre + "attn.wk"), false, false),
-        mm(h, p.get(pre + "attn.wv"), false, false),
+    c.h = LayerNorm.forward(x, p.get(pre + "ln1.gamma"), p.get(pre + "ln1.beta"), ln);
+    c.ln1 = ln[0];
+    c.hLast = lastPositions(c.h, b);
+    c.projections = new Attention.Projections(
+        mm(c.hLast, p.get(pre + "attn.wq"), false, false),
+        mm(c.h, p.get(pre + "attn.wk"), false, false),
+        mm(c.h, p.get(pre + "attn.wv"), false, false),
         p.get(pre + "attn.bq"), p.get(pre + "attn.bk"), p.get(pre + "attn.bv"));
-    INDArray att = Workspaces.array(type, (long) b * spec.heads(), t);
-    INDArray heads = Workspaces.array(type, b, d);
-    Attention.of(spec, type).forwardLastQuery(projections, att, heads, b);
-    attentionOut[0] = att;
-    INDArray last = lastPositions(x, b);
-    mmAdd(heads, p.get(pre + "attn.wo"), last, false, false);
-    addRowVector(last, p.get(pre + "attn.bo"));
-    if (spec.mlp()) {
-      INDArray h2 = LayerNorm.forward(last, p.get(pre + "ln2.gamma"), p.get(pre + "ln2.beta"), ln);
-      INDArray z = linear(h2, p, pre + "mlp.w1", pre + "mlp.b1");
-      INDArray phi = normalCdf(z);
-      last.addi(linear(z.mul(phi), p, pre + "mlp.w2", pre + "mlp.b2"));
-    }
-    return last;
+    c.attention = Workspaces.array(type, (long) b * spec.heads(), t);
+    c.heads = Workspaces.array(type, b, d);
+    Attention.of(spec, type).forwardLastQuery(c.projections, c.attention, c.heads, b);
+    c.residual = lastPositions(x, b);
+    mmAdd(c.heads, p.get(pre + "attn.wo"), c.residual, false, false);
+    addRowVector(c.residual, p.get(pre + "attn.bo"));
+    mlp(p, pre, c.residual, c);
+    return c;
   }
 
   /** Phi(z) = (1 + erf(z / sqrt 2)) / 2, the gate of the exact GELU z * Phi(z). */
   private static INDArray normalCdf(INDArray z) {
     return Nd4j.getExecutioner().exec(new Erf(z.mul(Math.sqrt(0.5)))).addi(1.0).muli(0.5);
-  }
-
-  private void readout(Params p, INDArray x, int b, Forward f) {
-    readoutOf(p, lastPositions(x, b), f);
   }
 
   /** LayerNorm and head on the residual stream at the last positions, {@code [B, d]}. */
@@ -295,45 +311,75 @@ public final class Transformer {
     INDArray dReadout = mm(dLogits, p.get("head.w"), false, true);
     INDArray dLast = Workspaces.zeros(type, b, d);
     LayerNorm.addBackward(dReadout, f.lnF, p.get("ln_f.gamma"), grad.get("ln_f.gamma"), grad.get("ln_f.beta"), dLast);
-    INDArray dx = Workspaces.zeros(type, (long) b * t, d);
-    placeLastPositions(dLast, dx, b);
 
+    int top = spec.layers() - 1;
+    String pre = "layer" + top + ".";
+    LayerCache c = f.layers.get(top);
+    mlpBackward(p, grad, pre, c, dLast);
+    INDArray dx = Workspaces.zeros(type, (long) b * t, d);
+    addAtLastPositions(dLast, dx, b);
     // Every layer overwrites these before reading them, so one set serves all layers.
-    INDArray dq = Workspaces.array(type, dx.shape());
     INDArray dk = Workspaces.array(type, dx.shape());
     INDArray dv = Workspaces.array(type, dx.shape());
     Attention attention = Attention.of(spec, type);
-    for (int i = spec.layers() - 1; i >= 0; i--) {
-      String pre = "layer" + i + ".";
-      LayerCache c = f.layers.get(i);
-      if (spec.mlp()) {
-        mmInto(c.gelu, dx, grad.get(pre + "mlp.w2"), true, false);
-        columnSumsInto(dx, grad.get(pre + "mlp.b2"));
-        INDArray dGelu = mm(dx, p.get(pre + "mlp.w2"), false, true);
-        // d gelu/dz = Phi(z) + z * pdf(z)
-        INDArray pdf = Transforms.exp(c.z.mul(c.z).muli(-0.5), false).muli(1.0 / Math.sqrt(2 * Math.PI));
-        INDArray dz = dGelu.muli(pdf.muli(c.z).addi(c.phi));
-        mmInto(c.h2, dz, grad.get(pre + "mlp.w1"), true, false);
-        columnSumsInto(dz, grad.get(pre + "mlp.b1"));
-        INDArray dh2 = mm(dz, p.get(pre + "mlp.w1"), false, true);
-        LayerNorm.addBackward(dh2, c.ln2, p.get(pre + "ln2.gamma"), grad.get(pre + "ln2.gamma"), grad.get(pre + "ln2.beta"), dx);
-      }
-      mmInto(c.heads, dx, grad.get(pre + "attn.wo"), true, false);
-      columnSumsInto(dx, grad.get(pre + "attn.bo"));
-      INDArray dHeads = mm(dx, p.get(pre + "attn.wo"), false, true);
-      Attention.Projections dProj = new Attention.Projections(
-          dq, dk, dv, grad.get(pre + "attn.bq"), grad.get(pre + "attn.bk"), grad.get(pre + "attn.bv"));
-      attention.backward(c.projections, c.attention, dHeads, dProj, b);
-      mmInto(c.h, dProj.q(), grad.get(pre + "attn.wq"), true, false);
-      mmInto(c.h, dProj.k(), grad.get(pre + "attn.wk"), true, false);
-      mmInto(c.h, dProj.v(), grad.get(pre + "attn.wv"), true, false);
-      INDArray dh = mm(dProj.q(), p.get(pre + "attn.wq"), false, true);
-      mmAdd(dProj.k(), p.get(pre + "attn.wk"), dh, false, true);
-      mmAdd(dProj.v(), p.get(pre + "attn.wv"), dh, false, true);
+    Attention.Projections dProj = gradients(grad, pre, Workspaces.array(type, b, d), dk, dv);
+    attention.backwardLastQuery(c.projections, c.attention, outputBackward(p, grad, pre, c, dLast), dProj, b);
+    mmInto(c.hLast, dProj.q(), grad.get(pre + "attn.wq"), true, false);
+    INDArray dh = keyValueBackward(p, grad, pre, c, dProj);
+    addAtLastPositions(mm(dProj.q(), p.get(pre + "attn.wq"), false, true), dh, b);
+    LayerNorm.addBackward(dh, c.ln1, p.get(pre + "ln1.gamma"), grad.get(pre + "ln1.gamma"), grad.get(pre + "ln1.beta"), dx);
+
+    INDArray dq = Workspaces.array(type, dx.shape());
+    for (int i = top - 1; i >= 0; i--) {
+      pre = "layer" + i + ".";
+      c = f.layers.get(i);
+      mlpBackward(p, grad, pre, c, dx);
+      dProj = gradients(grad, pre, dq, dk, dv);
+      attention.backward(c.projections, c.attention, outputBackward(p, grad, pre, c, dx), dProj, b);
+      mmInto(c.h, dq, grad.get(pre + "attn.wq"), true, false);
+      dh = keyValueBackward(p, grad, pre, c, dProj);
+      mmAdd(dq, p.get(pre + "attn.wq"), dh, false, true);
       LayerNorm.addBackward(dh, c.ln1, p.get(pre + "ln1.gamma"), grad.get(pre + "ln1.gamma"), grad.get(pre + "ln1.beta"), dx);
     }
     Embedding.backward(batch.tokens(), dx, grad.get("tok_emb"), grad.get("pos_emb"));
     return loss;
+  }
+
+  /** The q, k, v gradient arrays of a block and its bias gradients in {@code grad}. */
+  private static Attention.Projections gradients(Params grad, String pre, INDArray dq, INDArray dk, INDArray dv) {
+    return new Attention.Projections(dq, dk, dv, grad.get(pre + "attn.bq"), grad.get(pre + "attn.bk"), grad.get(pre + "attn.bv"));
+  }
+
+  /** The MLP's backward, if the model has one, from and into the residual gradient rows {@code dx}. */
+  private void mlpBackward(Params p, Params grad, String pre, LayerCache c, INDArray dx) {
+    if (spec.mlp()) {
+      mmInto(c.gelu, dx, grad.get(pre + "mlp.w2"), true, false);
+      columnSumsInto(dx, grad.get(pre + "mlp.b2"));
+      INDArray dGelu = mm(dx, p.get(pre + "mlp.w2"), false, true);
+      // d gelu/dz = Phi(z) + z * pdf(z)
+      INDArray pdf = Transforms.exp(c.z.mul(c.z).muli(-0.5), false).muli(1.0 / Math.sqrt(2 * Math.PI));
+      INDArray dz = dGelu.muli(pdf.muli(c.z).addi(c.phi));
+      mmInto(c.h2, dz, grad.get(pre + "mlp.w1"), true, false);
+      columnSumsInto(dz, grad.get(pre + "mlp.b1"));
+      INDArray dh2 = mm(dz, p.get(pre + "mlp.w1"), false, true);
+      LayerNorm.addBackward(dh2, c.ln2, p.get(pre + "ln2.gamma"), grad.get(pre + "ln2.gamma"), grad.get(pre + "ln2.beta"), dx);
+    }
+  }
+
+  /** The output projection's weight gradients from the residual gradient {@code dx}; returns d(loss)/d(heads). */
+  private static INDArray outputBackward(Params p, Params grad, String pre, LayerCache c, INDArray dx) {
+    mmInto(c.heads, dx, grad.get(pre + "attn.wo"), true, false);
+    columnSumsInto(dx, grad.get(pre + "attn.bo"));
+    return mm(dx, p.get(pre + "attn.wo"), false, true);
+  }
+
+  /** The key and value weight gradients; returns their part of d(loss)/d(h) at every position. */
+  private static INDArray keyValueBackward(Params p, Params grad, String pre, LayerCache c, Attention.Projections d) {
+    mmInto(c.h, d.k(), grad.get(pre + "attn.wk"), true, false);
+    mmInto(c.h, d.v(), grad.get(pre + "attn.wv"), true, false);
+    INDArray dh = mm(d.k(), p.get(pre + "attn.wk"), false, true);
+    mmAdd(d.v(), p.get(pre + "attn.wv"), dh, false, true);
+    return dh;
   }
 
   /** Mean cross-entropy and the number of correct argmax predictions, without gradients. */
@@ -361,15 +407,21 @@ public final class Transformer {
     return last;
   }
 
-  /** Writes {@code dLast [B, d]} into the last-position rows of {@code dx [B*T, d]}. */
-  private void placeLastPositions(INDArray dLast, INDArray dx, int b) {
+  /** Adds {@code rows [B, d]} to the last-position rows of {@code x [B*T, d]}. */
+  private void addAtLastPositions(INDArray rows, INDArray x, int b) {
     int t = spec.seqLen();
     int d = spec.dModel();
-    double[] rows = Scratch.get().doubles(0, b * d);
-    HostView.of(dLast).read(0, rows, 0, b * d);
-    HostView to = HostView.of(dx);
+    double[] add = Scratch.get().doubles(0, b * d);
+    double[] row = Scratch.get().doubles(1, d);
+    HostView.of(rows).read(0, add, 0, b * d);
+    HostView to = HostView.of(x);
     for (int i = 0; i < b; i++) {
-      to.write(rows, i * d, (i * t + t - 1) * d, d);
+      int at = (i * t + t - 1) * d;
+      to.read(at, row, 0, d);
+      for (int c = 0; c < d; c++) {
+        row[c] += add[i * d + c];
+      }
+      to.write(row, 0, at, d);
     }
   }
 

@@ -33,15 +33,22 @@ final class GemmProbe {
 
   private GemmProbe() {}
 
-  /** The step's projection products: per layer four forward, four weight-gradient and four input-gradient. */
+  /**
+   * The step's projection products. Per layer four forward (q, k, v, o), four weight-gradient and
+   * four input-gradient; the last layer runs its query and output projections at the B last
+   * positions only, so two of its four products per kind have B rows (or K = B) instead of B*T.
+   */
   static List<Shape> stepShapes(ModelSpec spec, int batch) {
     int rows = batch * spec.seqLen();
     int d = spec.dModel();
-    int perStep = 4 * spec.layers();
+    int full = 4 * spec.layers() - 2;
     return List.of(
-        new Shape("NN", "forward q, k, v, o", rows, d, d, false, false, perStep),
-        new Shape("TN", "weight gradients h^T dq", d, d, rows, true, false, perStep),
-        new Shape("NT", "input gradients dq W^T", rows, d, d, false, true, perStep));
+        new Shape("NN", "forward q, k, v, o", rows, d, d, false, false, full),
+        new Shape("TN", "weight gradients h^T dq", d, d, rows, true, false, full),
+        new Shape("NT", "input gradients dq W^T", rows, d, d, false, true, full),
+        new Shape("NN", "last layer's q, o at the last positions", batch, d, d, false, false, 2),
+        new Shape("TN", "their weight gradients", d, d, batch, true, false, 2),
+        new Shape("NT", "their input gradients", batch, d, d, false, true, 2));
   }
 
   static Speed measure(Shape s, Precision precision, int reps) {
