@@ -418,9 +418,9 @@ final class AttentionFloat64 implements Attention {
 
   /**
    * {@code out[0..hd) = sum_{r < count} w[wOff + r] * rows[r * d + col ..]}: a weighted sum of
-   * one head's rows. Up to four vectors of the head's columns are accumulated per
-   * pass over the rows, so each weight is broadcast once per pass and the FMA chains are
-   * independent.
+   * one head's rows. Four, two or one vectors of the head's columns (a float head of 32 columns is
+   * two) are accumulated per pass over the rows, so each weight is broadcast once per pass and the
+   * FMA chains are independent.
    */
   private void weightedRows(double[] w, int wOff, double[] rows, int col, int count, double[] out) {
     int step = LANES.length();
@@ -442,6 +442,18 @@ final class AttentionFloat64 implements Attention {
       a1.intoArray(out, cb + step);
       a2.intoArray(out, cb + 2 * step);
       a3.intoArray(out, cb + 3 * step);
+    }
+    for (; cb + 2 * step <= hp; cb += 2 * step) {
+      DoubleVector a0 = DoubleVector.zero(LANES);
+      DoubleVector a1 = DoubleVector.zero(LANES);
+      for (int r = 0; r < count; r++) {
+        DoubleVector x = splat(w[wOff + r]);
+        int o = r * d + col + cb;
+        a0 = DoubleVector.fromArray(LANES, rows, o).fma(x, a0);
+        a1 = DoubleVector.fromArray(LANES, rows, o + step).fma(x, a1);
+      }
+      a0.intoArray(out, cb);
+      a1.intoArray(out, cb + step);
     }
     for (; cb < hp; cb += step) {
       DoubleVector acc = DoubleVector.zero(LANES);
