@@ -83,20 +83,20 @@ public final class Transformer {
   }
 
   /**
-   * What a pass that only reads the readout gives: logits {@code [B, C]}, and per layer the attention
-   * of the last position. Valid inside the pass it was computed in.
+   * What evaluation and probes read of a forward pass: logits {@code [B, C]}, and per layer the
+   * attention of the last position. Valid inside the pass it was computed in.
    */
   public final class Inference {
     private final int batch;
-    private final List<INDArray> attention = new ArrayList<>();
-    private INDArray logits;
+    private final Forward forward;
 
-    private Inference(int batch) {
+    private Inference(int batch, Forward forward) {
       this.batch = batch;
+      this.forward = forward;
     }
 
     public INDArray logits() {
-      return logits;
+      return forward.logits;
     }
 
     /** The last position's attention probabilities in {@code layer}, {@code [B, H, T]} row-major. */
@@ -104,7 +104,7 @@ public final class Transformer {
       int t = spec.seqLen();
       int h = spec.heads();
       double[] out = new double[batch * h * t];
-      HostView view = HostView.of(attention.get(layer));
+      HostView view = HostView.of(forward.attention(layer));
       if (layer == spec.layers() - 1) {
         view.readAll(out);
       } else {
@@ -116,30 +116,16 @@ public final class Transformer {
     }
   }
 
-  /**
-   * The forward pass of evaluation and probes: the same blocks as {@link #forward}, except that the
-   * last one runs at the last position only (its keys and values still at every position), which is
-   * all the readout reads. Keeps no caches for a backward pass.
-   */
+  /** The forward pass of evaluation and probes: {@link #forward}'s, read through {@link Inference}. */
   public Inference infer(Params p, Batch batch) {
-    checkBatch(batch);
-    Inference out = new Inference(batch.size());
-    INDArray x = embed(p, batch);
-    for (int i = 0; i < spec.layers() - 1; i++) {
-      out.attention.add(block(p, x, i, batch.size()).attention);
-    }
-    LayerCache last = lastBlock(p, x, batch.size());
-    out.attention.add(last.attention);
-    Forward f = new Forward();
-    readoutOf(p, last.residual, f);
-    out.logits = f.logits;
-    return out;
+    return new Inference(batch.size(), forward(p, batch));
   }
 
   /**
-   * The training pass: {@link #infer}'s operations, keeping what {@link #lossAndGradient} reads. The
-   * loss reads the last position alone, so the last block's queries, attention and output projection
-   * would do a T-th of their work for it and the rest for nothing.
+   * The forward pass, keeping what {@link #lossAndGradient} reads. The loss and every reader of the
+   * output read the last position alone, so the last block runs its queries, attention and output
+   * projection there only (its keys and values still at every position): at every position they
+   * would do a T-th of their work for the readout and the rest for nothing.
    */
   public Forward forward(Params p, Batch batch) {
     checkBatch(batch);
