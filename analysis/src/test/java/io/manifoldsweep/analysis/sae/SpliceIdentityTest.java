@@ -20,7 +20,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** With nothing ablated, the spliced model's output is the clean model's, bit for bit. */
+/**
+ * With nothing ablated, the spliced model's output is the clean model's: bit for bit for a hook
+ * before the last block, to rounding after it; and an ablation that changes nothing is exact.
+ */
 class SpliceIdentityTest {
   @BeforeAll
   static void oneThread() {
