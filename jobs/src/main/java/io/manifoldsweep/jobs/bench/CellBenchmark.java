@@ -9,10 +9,16 @@ import io.manifoldsweep.model.Transformer;
 import io.manifoldsweep.record.InMemoryRecordSink;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
+import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
+import io.manifoldsweep.train.AttentionProbe;
 import io.manifoldsweep.train.CellConfig;
+import io.manifoldsweep.train.CommutatorProbe;
+import io.manifoldsweep.train.Evaluator;
 import io.manifoldsweep.train.NativeThreads;
 import io.manifoldsweep.train.ProgressListener;
+import io.manifoldsweep.train.RecordSpec;
+import io.manifoldsweep.train.TrainSpec;
 import io.manifoldsweep.train.Trainer;
 import io.manifoldsweep.train.TrainingStep;
 import java.io.IOException;
@@ -31,7 +37,8 @@ import picocli.CommandLine.Option;
  * A canonical cell with the paper's recording (conf/paper.yaml's record section, the defaults: snapshots every
  * 100 steps, eval every 500 on 1024 examples per m, attention probes at every snapshot, 9 commutator
  * pairs every 500, checkpoints) against the bare training step, both timed here, in alternating
- * rounds; the cell writes its Parquet parts as a sweep's task does. Last line:
+ * rounds; the cell writes its Parquet parts as a sweep's task does. Then each recording pass alone,
+ * in bare steps. Last line:
  * {@code recording_overhead=} recording time over training time.
  */
 @Command(name = "cell", mixinStandardHelpOptions = true, description = "Benchmark a canonical cell's recording against its bare training step.")
@@ -70,8 +77,54 @@ public final class CellBenchmark implements Callable<Integer> {
     double b = Arrays.stream(bare).min().orElseThrow();
     double c = Arrays.stream(recorded).min().orElseThrow();
     out.printf(Locale.ROOT, "bare step: %.2f ms; recorded cell: %.2f ms per step (fastest rounds)%n", b / steps * 1e3, c / steps * 1e3);
+    printPassCosts(cell.config(), b / steps * 1e3);
     out.printf(Locale.ROOT, "recording_overhead=%.3f%n", c / b - 1);
     return 0;
+  }
+
+  /**
+   * Each recording pass timed alone (median of three) against the bare step: their sum is the
+   * recording's share in a long cell, where the step-0 events a short cell counts weigh nothing.
+   */
+  private void printPassCosts(CellConfig config, double stepMs) {
+    TrainSpec train = config.train();
+    RecordSpec rec = config.record();
+    MarkerTask task = new MarkerTask(config.task());
+    ParamLayout layout = ParamLayout.of(config.model());
+    Transformer model = new Transformer(layout);
+    Params params = Params.initialise(layout, train.precision(), train.initSeed());
+    Evaluator evaluator = new Evaluator(model, task, train.evalSeed(), rec.evalExamples());
+    AttentionProbe probe = new AttentionProbe(model, task, train.evalSeed(), rec.probeExamples());
+    CommutatorProbe commutators = new CommutatorProbe(model, params);
+    double evalMs = medianMs(() -> evaluator.evaluate(params));
+    double probeMs = medianMs(() -> probe.measure(params));
+    double pairsMs = medianMs(() -> {
+      for (int k = 0; k < rec.commutatorPairs(); k++) {
+        commutators.measure(params, commutatorBatch(task, train, k, 0), commutatorBatch(task, train, k, 1), rec.commutatorEta());
+      }
+    });
+    double evalShare = evalMs / rec.evalEvery() / stepMs;
+    double probeShare = probeMs / rec.snapshotEvery() / stepMs;
+    double pairsShare = pairsMs / rec.commutatorEvery() / stepMs;
+    out.printf(Locale.ROOT, "recording passes timed alone, in bare steps: eval %.1f every %d steps (%.1f%%), attention probe %.1f every %d (%.1f%%), "
+        + "%d commutator pairs %.1f every %d (%.1f%%); %.1f%% of a long cell's training before the Parquet writes%n",
+        evalMs / stepMs, rec.evalEvery(), 100 * evalShare, probeMs / stepMs, rec.snapshotEvery(), 100 * probeShare,
+        rec.commutatorPairs(), pairsMs / stepMs, rec.commutatorEvery(), 100 * pairsShare, 100 * (evalShare + probeShare + pairsShare));
+  }
+
+  private static Batch commutatorBatch(MarkerTask task, TrainSpec train, int pair, int side) {
+    return task.commutatorBatch(train.dataSeed(), 0, pair, side, train.batchSize(), task.spec().markersMin(), task.spec().markersMax());
+  }
+
+  private static double medianMs(Runnable pass) {
+    double[] ms = new double[3];
+    for (int i = 0; i < ms.length; i++) {
+      long t0 = System.nanoTime();
+      pass.run();
+      ms[i] = (System.nanoTime() - t0) / 1e6;
+    }
+    Arrays.sort(ms);
+    return ms[1];
   }
 
   private double bareSeconds(CellConfig config) {
