@@ -80,32 +80,17 @@ final class AttentionFloat64 implements Attention {
   @Override
   public void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch) {
     Scratch scratch = Scratch.get();
-    double[] q = scratch.doubles(0, d);
-    double[] k = scratch.doubles(1, t * d + LANES.length());
-    double[] v = scratch.doubles(2, t * d + LANES.length());
-    double[] bq = scratch.doubles(3, d);
-    double[] bk = scratch.doubles(4, d);
-    double[] bv = scratch.doubles(5, d);
+    LastQueryBlock blk = new LastQueryBlock(in, scratch, scale);
+    double[] q = blk.q;
+    double[] k = blk.k;
+    double[] v = blk.v;
     double[] p = scratch.doubles(6, heads * t);
     double[] o = scratch.doubles(7, d);
     double[] row = scratch.doubles(8, hp);
-    HostView.Float64.view(in.bq()).readAll(bq);
-    HostView.Float64.view(in.bk()).readAll(bk);
-    HostView.Float64.view(in.bv()).readAll(bv);
-    HostView.Float64 qView = HostView.Float64.view(in.q());
-    HostView.Float64 kView = HostView.Float64.view(in.k());
-    HostView.Float64 vView = HostView.Float64.view(in.v());
     HostView.Float64 attView = HostView.Float64.view(att);
     HostView.Float64 outView = HostView.Float64.view(out);
     for (int b = 0; b < batch; b++) {
-      qView.read(b * d, q, 0, d);
-      kView.read(b * t * d, k, 0, t * d);
-      vView.read(b * t * d, v, 0, t * d);
-      for (int c = 0; c < d; c++) {
-        q[c] = (q[c] + bq[c]) * scale;
-      }
-      addBias(k, bk, 1);
-      addBias(v, bv, 1);
+      blk.load(b);
       for (int h = 0; h < heads; h++) {
         int col = h * hd;
         dots(q, k, col, p, h * t);
@@ -136,12 +121,10 @@ final class AttentionFloat64 implements Attention {
   @Override
   public void backwardLastQuery(Projections in, INDArray att, INDArray dOut, Projections grads, int batch) {
     Scratch scratch = Scratch.get();
-    double[] q = scratch.doubles(0, d);
-    double[] k = scratch.doubles(1, t * d + LANES.length());
-    double[] v = scratch.doubles(2, t * d + LANES.length());
-    double[] bq = scratch.doubles(3, d);
-    double[] bk = scratch.doubles(4, d);
-    double[] bv = scratch.doubles(5, d);
+    LastQueryBlock blk = new LastQueryBlock(in, scratch, 1);
+    double[] q = blk.q;
+    double[] k = blk.k;
+    double[] v = blk.v;
     double[] p = scratch.doubles(6, heads * t);
     double[] g = scratch.doubles(7, d);
     double[] dq = scratch.doubles(8, d);
@@ -152,28 +135,15 @@ final class AttentionFloat64 implements Attention {
     double[] sumQ = new double[d];
     double[] sumK = new double[d];
     double[] sumV = new double[d];
-    HostView.Float64.view(in.bq()).readAll(bq);
-    HostView.Float64.view(in.bk()).readAll(bk);
-    HostView.Float64.view(in.bv()).readAll(bv);
-    HostView.Float64 qView = HostView.Float64.view(in.q());
-    HostView.Float64 kView = HostView.Float64.view(in.k());
-    HostView.Float64 vView = HostView.Float64.view(in.v());
     HostView.Float64 attView = HostView.Float64.view(att);
     HostView.Float64 dOutView = HostView.Float64.view(dOut);
     HostView.Float64 dqView = HostView.Float64.view(grads.q());
     HostView.Float64 dkView = HostView.Float64.view(grads.k());
     HostView.Float64 dvView = HostView.Float64.view(grads.v());
     for (int b = 0; b < batch; b++) {
-      qView.read(b * d, q, 0, d);
-      kView.read(b * t * d, k, 0, t * d);
-      vView.read(b * t * d, v, 0, t * d);
+      blk.load(b);
       attView.read(b * heads * t, p, 0, heads * t);
       dOutView.read(b * d, g, 0, d);
-      for (int c = 0; c < d; c++) {
-        q[c] += bq[c];
-      }
-      addBias(k, bk, 1);
-      addBias(v, bv, 1);
       for (int h = 0; h < heads; h++) {
         int col = h * hd;
         dots(g, v, col, ds, 0);
@@ -616,6 +586,52 @@ final class AttentionFloat64 implements Attention {
       for (; c < d; c++) {
         sums[c] += rows[r * d + c];
       }
+    }
+  }
+
+  /**
+   * One sequence's last-position query and its keys and values at every position, biases added and
+   * the query times {@code queryFactor}: what both last-query kernels read. Rows carry a vector of
+   * slack at the end, as in {@link Block}.
+   */
+  private final class LastQueryBlock {
+    final double[] q;
+    final double[] k;
+    final double[] v;
+    private final double[] bq;
+    private final double[] bk;
+    private final double[] bv;
+    private final double queryFactor;
+    private final HostView.Float64 qView;
+    private final HostView.Float64 kView;
+    private final HostView.Float64 vView;
+
+    /** Takes its six buffers from {@code scratch} slots 0 .. 5. */
+    LastQueryBlock(Projections in, Scratch scratch, double queryFactor) {
+      q = scratch.doubles(0, d);
+      k = scratch.doubles(1, t * d + LANES.length());
+      v = scratch.doubles(2, t * d + LANES.length());
+      bq = scratch.doubles(3, d);
+      bk = scratch.doubles(4, d);
+      bv = scratch.doubles(5, d);
+      this.queryFactor = queryFactor;
+      HostView.Float64.view(in.bq()).readAll(bq);
+      HostView.Float64.view(in.bk()).readAll(bk);
+      HostView.Float64.view(in.bv()).readAll(bv);
+      qView = HostView.Float64.view(in.q());
+      kView = HostView.Float64.view(in.k());
+      vView = HostView.Float64.view(in.v());
+    }
+
+    void load(int b) {
+      qView.read(b * d, q, 0, d);
+      kView.read(b * t * d, k, 0, t * d);
+      vView.read(b * t * d, v, 0, t * d);
+      for (int c = 0; c < d; c++) {
+        q[c] = (q[c] + bq[c]) * queryFactor;
+      }
+      addBias(k, bk, 1);
+      addBias(v, bv, 1);
     }
   }
 
