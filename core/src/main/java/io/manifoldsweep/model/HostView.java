@@ -15,8 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * or {@code float[]}.
  *
  * <p>The model's fused kernels compute in Java on primitive blocks: one pass over memory where a
- * chain of ND4J ops makes one pass per op. The embedding and AdamW compute in double for both
- * precisions; attention and LayerNorm compute in the run's precision from one source each (see
+ * chain of ND4J ops makes one pass per op. The embedding computes in double for both precisions;
+ * attention, LayerNorm and AdamW compute in the run's precision from one source each (see
  * {@link AttentionFloat64}), so the float64 golden tests check the code a float32 run uses. Indices
  * are element positions relative to the array's first element.
  */
@@ -74,7 +74,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     write(src, 0, 0, length);
   }
 
-  static final class Float32 extends HostView {
+  public static final class Float32 extends HostView {
     /*
      * Conversions a vector at a time run four times faster than the scalar loop (measured here).
      * They use the kernels' own species, one float vector to two double vectors: a second float
@@ -128,19 +128,19 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     }
 
     /** A view of a FLOAT array, for kernels that compute in float. */
-    static Float32 view(INDArray a) {
+    public static Float32 view(INDArray a) {
       requireType(a, DataType.FLOAT);
       return new Float32(a);
     }
 
     /** As {@link #read(int, double[], int, int)}, into floats: a plain copy. */
-    void read(int index, float[] dst, int dstOff, int len) {
+    public void read(int index, float[] dst, int dstOff, int len) {
       checkRange(index, len);
       buffer.get(base + index, dst, dstOff, len);
     }
 
     /** As {@link #write(double[], int, int, int)}, from floats. */
-    void write(float[] src, int srcOff, int index, int len) {
+    public void write(float[] src, int srcOff, int index, int len) {
       checkRange(index, len);
       buffer.put(base + index, src, srcOff, len);
     }
@@ -162,7 +162,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     }
   }
 
-  static final class Float64 extends HostView {
+  public static final class Float64 extends HostView {
     private final DoubleBuffer buffer;
 
     private Float64(INDArray a) {
@@ -171,7 +171,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     }
 
     /** A view of a DOUBLE array, for kernels that compute in double. */
-    static Float64 view(INDArray a) {
+    public static Float64 view(INDArray a) {
       requireType(a, DataType.DOUBLE);
       return new Float64(a);
     }

@@ -3,19 +3,22 @@ package io.manifoldsweep.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import io.manifoldsweep.optim.Optimizer;
+import io.manifoldsweep.optim.OptimizerSpec;
 import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
 import io.manifoldsweep.task.Operation;
 import io.manifoldsweep.task.Sampling;
 import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The golden tests pin the kernels in float64; this pins the float32 path against it: the
- * conversions between float buffers and the double blocks of the embedding and AdamW, and the float
- * instantiations of attention and LayerNorm (generated from the float64 ones). Widths are no whole number
+ * conversions between float buffers and the embedding's double blocks, and the float instantiations
+ * of attention, LayerNorm and AdamW (generated from the float64 ones). Widths are no whole number
  * of SIMD vectors (d=20, head width 5, T=7 or 19) so every vector loop's tail runs too, and T=19
  * spans more than one vector of key positions even with 16 float lanes.
  */
@@ -78,6 +81,37 @@ class PrecisionConsistencyTest {
     for (int i = 0; i < attention[0].length; i++) {
       assertThat(attention[0][i]).as("last layer's last-row attention %d", i).isCloseTo(attention[1][i], offset(1e-5));
     }
+  }
+
+  /**
+   * AdamW updates a float32 run in float (its generated twin): three steps from the same start agree
+   * with the float64 update to float rounding. A wrong term in the float twin (bias correction,
+   * decay, the moments) would move a parameter by about lr, a thousand times the tolerance.
+   */
+  @Test
+  void float32AdamWMatchesFloat64() {
+    ParamLayout layout = ParamLayout.of(new ModelSpec(30, 7, 5, 2, 20, 4, true, 24));
+    double[] theta = Params.initialise(layout, Precision.FLOAT64, 6).toDoubleArray();
+    double[] gradient = Params.initialise(layout, Precision.FLOAT64, 7).toDoubleArray();
+    double lr = 1e-3;
+    OptimizerSpec adamw = new OptimizerSpec(OptimizerSpec.Kind.ADAMW, lr, 0.01, 0, 0.9, 0.98, 1e-8);
+    double[][] after = new double[2][];
+    for (Precision p : Precision.values()) {
+      Params params = Params.fromArray(layout, p, theta);
+      Params grad = Params.fromArray(layout, p, gradient);
+      Optimizer optimizer = adamw.create(layout, p);
+      for (int step = 0; step < 3; step++) {
+        optimizer.step(params, grad);
+      }
+      after[p.ordinal()] = params.toDoubleArray();
+    }
+    int moved = 0;
+    for (int i = 0; i < theta.length; i++) {
+      double p64 = after[Precision.FLOAT64.ordinal()][i];
+      assertThat(after[Precision.FLOAT32.ordinal()][i]).as("parameter %d", i).isCloseTo(p64, offset(1e-6 * (Math.abs(p64) + lr)));
+      moved += Math.abs(p64 - theta[i]) > lr ? 1 : 0;
+    }
+    assertThat(moved).as("parameters that three steps moved by more than lr").isGreaterThan(theta.length / 2);
   }
 
   private static double dot(double[] a, double[] b) {
