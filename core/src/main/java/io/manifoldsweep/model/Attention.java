@@ -21,8 +21,8 @@ interface Attention {
   }
 
   /**
-   * Writes the attention probabilities {@code att [B*H, T, T]} (zero above the diagonal) and the
-   * concatenated head outputs {@code out [B*T, d]}.
+   * Writes the attention probabilities {@code att [B*H, T, T]} transposed, key j by query i (zero
+   * where j > i), and the concatenated head outputs {@code out [B*T, d]}.
    */
   void forward(Projections in, INDArray att, INDArray out, int batch);
 

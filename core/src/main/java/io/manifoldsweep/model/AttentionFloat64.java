@@ -1,8 +1,9 @@
 package io.manifoldsweep.model;
 
-import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -42,6 +43,28 @@ final class AttentionFloat64 implements Attention {
   /** ln 2 in two parts, so that n ln2 is exact enough for the float case's large n. */
   private static final double LN2_HI = (double) Math.log(2);
   private static final double LN2_LO = (double) (Math.log(2) - LN2_HI);
+
+  /** Columns per in-register transpose: 16 vectors, whatever their length. */
+  private static final int TILE_COLUMNS = 16;
+  /*
+   * The butterfly of stage s (s < N): lane l of the low output takes the low input's lane l where
+   * bit s of l is clear and the high input's lane l - s where it is set; the high output takes the
+   * low input's lane l + s where it is clear and the high input's lane l where it is set.
+   */
+  private static final VectorShuffle<Double> DOWN1 = rotation(-1);
+  private static final VectorShuffle<Double> DOWN2 = rotation(-2);
+  private static final VectorShuffle<Double> DOWN4 = rotation(-4);
+  private static final VectorShuffle<Double> DOWN8 = rotation(-8);
+  private static final VectorShuffle<Double> UP1 = rotation(1);
+  private static final VectorShuffle<Double> UP2 = rotation(2);
+  private static final VectorShuffle<Double> UP4 = rotation(4);
+  private static final VectorShuffle<Double> UP8 = rotation(8);
+  private static final VectorMask<Double> HIGH1 = lanesWithBit(1);
+  private static final VectorMask<Double> HIGH2 = lanesWithBit(2);
+  private static final VectorMask<Double> HIGH4 = lanesWithBit(4);
+  private static final VectorMask<Double> HIGH8 = lanesWithBit(8);
+  /** Lane l holds l: the query index of each lane of a vector of queries, less the vector's first. */
+  private static final double[] IOTA = lanes();
 
   private final int t;
   private final int heads;
@@ -106,7 +129,7 @@ final class AttentionFloat64 implements Attention {
         for (int j = 0; j < t; j++) {
           p[h * t + j] = p[h * t + j] / sum;
         }
-        weightedRows(p, h * t, v, col, t, row);
+        weightedRows(p, h * t, 1, v, col, t, row);
         System.arraycopy(row, 0, o, col, hd);
       }
       attView.write(p, 0, b * heads * t, heads * t);
@@ -154,7 +177,7 @@ final class AttentionFloat64 implements Attention {
         for (int j = 0; j < t; j++) {
           ds[j] = p[h * t + j] * (ds[j] - rowDot) * scale;
         }
-        weightedRows(ds, 0, k, col, t, row);
+        weightedRows(ds, 0, 1, k, col, t, row);
         System.arraycopy(row, 0, dq, col, hd);
         for (int j = 0; j < t; j++) {
           scaled(q, col, ds[j], dk, j * d + col);
@@ -199,6 +222,15 @@ final class AttentionFloat64 implements Attention {
    * budget and falls back to the API's boxed Java implementation, several times slower.
    */
 
+  /*
+   * Both passes hold a head's T x T matrices (scores, probabilities, their gradients) transposed,
+   * key j by query i, {@code [T, tp]}: the softmax over keys and its backward then run down whole
+   * vectors of queries, with no reduction across lanes (those cost the row-wise softmax a third of
+   * the forward kernel's time). The products that make them, S^T = K Q^T and dA^T = V dOut^T, read
+   * the transposed queries and output gradients; every sum keeps the order of the row-wise kernel
+   * it replaced, so the results are the same bits.
+   */
+
   private final class ForwardPass {
     private final Block blk;
     private final HostView.Float64 attView;
@@ -206,9 +238,9 @@ final class AttentionFloat64 implements Attention {
     private final double[] attBlock;
     private final double[] outRows;
     private final double[] row;
-    /** The current head's scores, {@code [T, tp]}, turned into probabilities in place. */
+    private final double[] row2;
+    /** The current head's scores S^T {@code [T, tp]}, turned into probabilities P^T in place. */
     private final double[] scores;
-    private final double[] rowMax;
 
     ForwardPass(Projections in, INDArray att, INDArray out) {
       Scratch scratch = Scratch.get();
@@ -216,7 +248,7 @@ final class AttentionFloat64 implements Attention {
       outRows = scratch.doubles(1, t * d);
       row = scratch.doubles(2, hp);
       scores = scratch.doubles(3, rowsPadded() * tp);
-      rowMax = scratch.doubles(4, t);
+      row2 = scratch.doubles(4, hp);
       blk = new Block(in, scratch, 5);
       attView = HostView.Float64.view(att);
       outView = HostView.Float64.view(out);
@@ -225,8 +257,8 @@ final class AttentionFloat64 implements Attention {
     void run(int batch) {
       for (int b = 0; b < batch; b++) {
         blk.load(b);
-        addBias(blk.q, blk.bq, scale);
-        blk.transpose(blk.k, blk.bk);
+        blk.transpose(blk.q, blk.bq, scale);
+        addBias(blk.k, blk.bk, 1);
         addBias(blk.v, blk.bv, 1);
         for (int h = 0; h < heads; h++) {
           head(h);
@@ -238,11 +270,19 @@ final class AttentionFloat64 implements Attention {
 
     private void head(int h) {
       int col = h * hd;
-      allScores(blk.q, blk.transposed, col, scores);
-      softmaxRows(scores, rowMax);
-      for (int i = 0; i < t; i++) {
-        System.arraycopy(scores, i * tp, attBlock, (h * t + i) * t, t);
-        weightedRows(scores, i * tp, blk.v, col, i + 1, row);
+      allScores(blk.k, blk.transposed, col, scores);
+      softmaxColumns(scores);
+      for (int j = 0; j < t; j++) {
+        System.arraycopy(scores, j * tp, attBlock, (h * t + j) * t, t);
+      }
+      int i = 0;
+      for (; i + 1 < t; i += 2) {
+        weightedRowPair(scores, i, tp, blk.v, col, i + 1, row, row2);
+        System.arraycopy(row, 0, outRows, i * d + col, hd);
+        System.arraycopy(row2, 0, outRows, (i + 1) * d + col, hd);
+      }
+      if (i < t) {
+        weightedRows(scores, i, tp, blk.v, col, i + 1, row);
         System.arraycopy(row, 0, outRows, i * d + col, hd);
       }
     }
@@ -256,29 +296,31 @@ final class AttentionFloat64 implements Attention {
     private final HostView.Float64 dqView;
     private final HostView.Float64 dkView;
     private final HostView.Float64 dvView;
+    /** P^T of every head, {@code [H, T, T]}, and a vector of slack for the last row's loads. */
     private final double[] attBlock;
     private final double[] dOutRows;
     private final double[] dqRows;
     private final double[] dkRows;
     private final double[] dvRows;
-    /** dS of the current head, {@code [T, T]}; only the lower triangle is written and read. */
+    /** dS^T of the current head, {@code [T, tp]}. */
     private final double[] dScores;
     private final double[] row;
     private final double[] row2;
-    /** dOut_i . v_j of the current head, {@code [T, tp]}. */
+    /** dA^T of the current head, {@code [T, tp]}: dA_ij = dOut_i . v_j at key row j, query lane i. */
     private final double[] dA;
+    private final double[] noBias = new double[d];
     private final double[] sumQ = new double[d];
     private final double[] sumK = new double[d];
     private final double[] sumV = new double[d];
 
     BackwardPass(Projections in, INDArray att, INDArray dOut, Projections grads) {
       Scratch scratch = Scratch.get();
-      attBlock = scratch.doubles(0, heads * t * t);
-      dOutRows = scratch.doubles(1, rowsPadded() * d + LANES.length());
+      attBlock = scratch.doubles(0, heads * t * t + LANES.length());
+      dOutRows = scratch.doubles(1, tp * d + LANES.length());
       dqRows = scratch.doubles(2, t * d);
       dkRows = scratch.doubles(3, t * d);
       dvRows = scratch.doubles(4, t * d);
-      dScores = scratch.doubles(5, t * t);
+      dScores = scratch.doubles(5, t * tp);
       row = scratch.doubles(6, hp);
       row2 = scratch.doubles(7, hp);
       blk = new Block(in, scratch, 8);
@@ -296,9 +338,10 @@ final class AttentionFloat64 implements Attention {
         blk.load(b);
         addBias(blk.q, blk.bq, 1);
         addBias(blk.k, blk.bk, 1);
-        blk.transpose(blk.v, blk.bv);
+        addBias(blk.v, blk.bv, 1);
         attView.read(b * heads * t * t, attBlock, 0, heads * t * t);
         dOutView.read(b * t * d, dOutRows, 0, t * d);
+        blk.transpose(dOutRows, noBias, 1);
         for (int h = 0; h < heads; h++) {
           head(h);
         }
@@ -317,13 +360,19 @@ final class AttentionFloat64 implements Attention {
     private void head(int h) {
       int col = h * hd;
       int a = h * t * t;
-      allScores(dOutRows, blk.transposed, col, dA);
-      for (int i = 0; i < t; i++) {
-        softmaxBackward(a + i * t, i);
+      allScores(blk.v, blk.transposed, col, dA);
+      for (int ib = 0; ib < tp; ib += LANES.length()) {
+        softmaxBackward(a, ib);
       }
-      for (int i = 0; i < t; i++) {
-        // dQ_i = sum_{j <= i} dS_ij k_j
-        weightedRows(dScores, i * t, blk.k, col, i + 1, row);
+      // dQ_i = sum_{j <= i} dS_ij k_j
+      int i = 0;
+      for (; i + 1 < t; i += 2) {
+        weightedRowPair(dScores, i, tp, blk.k, col, i + 1, row, row2);
+        System.arraycopy(row, 0, dqRows, i * d + col, hd);
+        System.arraycopy(row2, 0, dqRows, (i + 1) * d + col, hd);
+      }
+      if (i < t) {
+        weightedRows(dScores, i, tp, blk.k, col, i + 1, row);
         System.arraycopy(row, 0, dqRows, i * d + col, hd);
       }
       for (int j = 0; j < t; j++) {
@@ -335,7 +384,7 @@ final class AttentionFloat64 implements Attention {
 
     /**
      * dK_j = sum_{i >= j} dS_ij q_i into {@code row} and dV_j = sum_{i >= j} P_ij dOut_i into
-     * {@code row2}: column j of dS and of P as weights. Both sums, on two column vectors at a time,
+     * {@code row2}: row j of dS^T and of P^T as weights. Both sums, on two column vectors at a time,
      * share one pass over i so that four FMA chains overlap; one sum per pass waited on FMA latency.
      */
     private void keyGradients(int col, int a, int j) {
@@ -348,8 +397,8 @@ final class AttentionFloat64 implements Attention {
         DoubleVector v1 = DoubleVector.zero(LANES);
         for (int i = j; i < t; i++) {
           int o = i * d + col + cb;
-          DoubleVector ds = splat(dScores[i * t + j]);
-          DoubleVector p = splat(attBlock[a + i * t + j]);
+          DoubleVector ds = splat(dScores[j * tp + i]);
+          DoubleVector p = splat(attBlock[a + j * t + i]);
           k0 = DoubleVector.fromArray(LANES, blk.q, o).fma(ds, k0);
           k1 = DoubleVector.fromArray(LANES, blk.q, o + step).fma(ds, k1);
           v0 = DoubleVector.fromArray(LANES, dOutRows, o).fma(p, v0);
@@ -365,34 +414,38 @@ final class AttentionFloat64 implements Attention {
         DoubleVector v0 = DoubleVector.zero(LANES);
         for (int i = j; i < t; i++) {
           int o = i * d + col + cb;
-          k0 = DoubleVector.fromArray(LANES, blk.q, o).fma(splat(dScores[i * t + j]), k0);
-          v0 = DoubleVector.fromArray(LANES, dOutRows, o).fma(splat(attBlock[a + i * t + j]), v0);
+          k0 = DoubleVector.fromArray(LANES, blk.q, o).fma(splat(dScores[j * tp + i]), k0);
+          v0 = DoubleVector.fromArray(LANES, dOutRows, o).fma(splat(attBlock[a + j * t + i]), v0);
         }
         k0.intoArray(row, cb);
         v0.intoArray(row2, cb);
       }
     }
 
-    /** Row i of dS = P * (dA - rowsum(P * dA)) * scale, into dScores[i*t ..], with dA_ij = dOut_i . v_j. */
-    private void softmaxBackward(int a, int i) {
-      int o = i * tp;
-      double rowDot = 0;
-      for (int j = 0; j <= i; j++) {
-        rowDot += attBlock[a + j] * dA[o + j];
+    /**
+     * The queries {@code ib ..} of dS^T = P^T * (dA^T - sum_j P^T * dA^T) * scale, into dScores. P^T
+     * is zero above each query's last key, so the sum over every key row is the sum up to it.
+     */
+    private void softmaxBackward(int a, int ib) {
+      int rows = Math.min(t, ib + LANES.length());
+      DoubleVector rowDot = DoubleVector.zero(LANES);
+      for (int j = 0; j < rows; j++) {
+        rowDot = rowDot.add(DoubleVector.fromArray(LANES, attBlock, a + j * t + ib).mul(DoubleVector.fromArray(LANES, dA, j * tp + ib)));
       }
-      for (int j = 0; j <= i; j++) {
-        dScores[i * t + j] = attBlock[a + j] * (dA[o + j] - rowDot) * scale;
+      for (int j = 0; j < rows; j++) {
+        DoubleVector p = DoubleVector.fromArray(LANES, attBlock, a + j * t + ib);
+        p.mul(DoubleVector.fromArray(LANES, dA, j * tp + ib).sub(rowDot)).mul(scale).intoArray(dScores, j * tp + ib);
       }
     }
   }
 
   /**
-   * {@code out[0..hd) = sum_{r < count} w[wOff + r] * rows[r * d + col ..]}: a weighted sum of
+   * {@code out[0..hd) = sum_{r < count} w[wOff + r * wStride] * rows[r * d + col ..]}: a weighted sum of
    * one head's rows. Four, two or one vectors of the head's columns (a float head of 32 columns is
    * two) are accumulated per pass over the rows, so each weight is broadcast once per pass and the
    * FMA chains are independent.
    */
-  private void weightedRows(double[] w, int wOff, double[] rows, int col, int count, double[] out) {
+  private void weightedRows(double[] w, int wOff, int wStride, double[] rows, int col, int count, double[] out) {
     int step = LANES.length();
     int cb = 0;
     for (; cb + 4 * step <= hp; cb += 4 * step) {
@@ -401,7 +454,7 @@ final class AttentionFloat64 implements Attention {
       DoubleVector a2 = DoubleVector.zero(LANES);
       DoubleVector a3 = DoubleVector.zero(LANES);
       for (int r = 0; r < count; r++) {
-        DoubleVector x = splat(w[wOff + r]);
+        DoubleVector x = splat(w[wOff + r * wStride]);
         int o = r * d + col + cb;
         a0 = DoubleVector.fromArray(LANES, rows, o).fma(x, a0);
         a1 = DoubleVector.fromArray(LANES, rows, o + step).fma(x, a1);
@@ -417,7 +470,7 @@ final class AttentionFloat64 implements Attention {
       DoubleVector a0 = DoubleVector.zero(LANES);
       DoubleVector a1 = DoubleVector.zero(LANES);
       for (int r = 0; r < count; r++) {
-        DoubleVector x = splat(w[wOff + r]);
+        DoubleVector x = splat(w[wOff + r * wStride]);
         int o = r * d + col + cb;
         a0 = DoubleVector.fromArray(LANES, rows, o).fma(x, a0);
         a1 = DoubleVector.fromArray(LANES, rows, o + step).fma(x, a1);
@@ -428,9 +481,55 @@ final class AttentionFloat64 implements Attention {
     for (; cb < hp; cb += step) {
       DoubleVector acc = DoubleVector.zero(LANES);
       for (int r = 0; r < count; r++) {
-        acc = DoubleVector.fromArray(LANES, rows, r * d + col + cb).fma(splat(w[wOff + r]), acc);
+        acc = DoubleVector.fromArray(LANES, rows, r * d + col + cb).fma(splat(w[wOff + r * wStride]), acc);
       }
       acc.intoArray(out, cb);
+    }
+  }
+
+  /**
+   * {@link #weightedRows} of two adjacent weight lanes at once: {@code w[wOff + r * wStride]} over
+   * {@code count} rows into {@code out}, {@code w[wOff + 1 + r * wStride]} over {@code count + 1}
+   * rows into {@code out2} (queries i and i + 1 of a transposed block). They share each row's load,
+   * and their four FMA chains (two vectors each) overlap where one row's two waited on FMA latency;
+   * each sum keeps weightedRows's order.
+   */
+  private void weightedRowPair(double[] w, int wOff, int wStride, double[] rows, int col, int count, double[] out, double[] out2) {
+    int step = LANES.length();
+    int cb = 0;
+    for (; cb + 2 * step <= hp; cb += 2 * step) {
+      DoubleVector a0 = DoubleVector.zero(LANES);
+      DoubleVector a1 = DoubleVector.zero(LANES);
+      DoubleVector b0 = DoubleVector.zero(LANES);
+      DoubleVector b1 = DoubleVector.zero(LANES);
+      for (int r = 0; r < count; r++) {
+        DoubleVector x = splat(w[wOff + r * wStride]);
+        DoubleVector y = splat(w[wOff + 1 + r * wStride]);
+        int o = r * d + col + cb;
+        DoubleVector r0 = DoubleVector.fromArray(LANES, rows, o);
+        DoubleVector r1 = DoubleVector.fromArray(LANES, rows, o + step);
+        a0 = r0.fma(x, a0);
+        a1 = r1.fma(x, a1);
+        b0 = r0.fma(y, b0);
+        b1 = r1.fma(y, b1);
+      }
+      DoubleVector y = splat(w[wOff + 1 + count * wStride]);
+      int o = count * d + col + cb;
+      a0.intoArray(out, cb);
+      a1.intoArray(out, cb + step);
+      DoubleVector.fromArray(LANES, rows, o).fma(y, b0).intoArray(out2, cb);
+      DoubleVector.fromArray(LANES, rows, o + step).fma(y, b1).intoArray(out2, cb + step);
+    }
+    for (; cb < hp; cb += step) {
+      DoubleVector a0 = DoubleVector.zero(LANES);
+      DoubleVector b0 = DoubleVector.zero(LANES);
+      for (int r = 0; r < count; r++) {
+        DoubleVector r0 = DoubleVector.fromArray(LANES, rows, r * d + col + cb);
+        a0 = r0.fma(splat(w[wOff + r * wStride]), a0);
+        b0 = r0.fma(splat(w[wOff + 1 + r * wStride]), b0);
+      }
+      a0.intoArray(out, cb);
+      DoubleVector.fromArray(LANES, rows, count * d + col + cb).fma(splat(w[wOff + 1 + count * wStride]), b0).intoArray(out2, cb);
     }
   }
 
@@ -440,21 +539,22 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * {@code out[i*tp + j] = x_i . y_j} over the head's columns at {@code col} for every query row i
-   * and key j <= i (lanes past i hold whatever falls out), with the y rows given transposed in
+   * {@code out[j*tp + i] = x_j . y_i} over the head's columns at {@code col} for every key row j and
+   * query i >= j (lanes below j hold whatever falls out), with the y rows given transposed in
    * {@code yt[col*tp ..]}, as sums of whole-vector FMAs. Rows go four at a time: each vector of the
    * transposed block is loaded once for four rows, and their eight accumulators keep the FMA units
-   * busy. When T is no multiple of four the last group runs into the rows' padding.
+   * busy. A row starts at the vector holding its own query lane; when T is no multiple of four the
+   * last group runs into the rows' padding.
    */
   private void allScores(double[] x, double[] yt, int col, double[] out) {
-    for (int i = 0; i < t; i += 4) {
-      scoresRows4(x, i * d + col, yt, col * tp, Math.min(i + 4, t), out, i * tp);
+    for (int j = 0; j < t; j += 4) {
+      scoresRows4(x, j * d + col, yt, col * tp, j / LANES.length() * LANES.length(), out, j * tp);
     }
   }
 
-  /** The four rows at {@code x[xOff + r*d ..]}, keys below count, into {@code out[outOff + r*tp ..]}. */
-  private void scoresRows4(double[] x, int xOff, double[] yt, int ytOff, int count, double[] out, int outOff) {
-    for (int jb = 0; jb < count; jb += LANES.length()) {
+  /** The four rows at {@code x[xOff + r*d ..]}, lanes from {@code from}, into {@code out[outOff + r*tp ..]}. */
+  private void scoresRows4(double[] x, int xOff, double[] yt, int ytOff, int from, double[] out, int outOff) {
+    for (int jb = from; jb < tp; jb += LANES.length()) {
       int base = ytOff + jb;
       DoubleVector a0 = DoubleVector.zero(LANES);
       DoubleVector a1 = DoubleVector.zero(LANES);
@@ -498,57 +598,75 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * Row i of {@code s [T, tp]} becomes the softmax of its first i + 1 scores, zeros after them (the
-   * causal mask). Masked lanes are set to -infinity so whole vectors can be reduced to the maximum,
-   * and all rows' exponentials run in one loop, so that their vectors overlap in the pipeline.
-   *
-   * <p>The exponentials are computed here from lanewise operations that are exact or correctly
-   * rounded (fma, add, shifts), so they give the same bits interpreted and compiled. The Vector
-   * API's own EXP does not: compiled it is the SVML routine, interpreted Math.exp, and their last
-   * bits differ, so a run's first steps (and every cell on a fresh executor) would not be
-   * reproducible. e^x = 2^n e^r with x = n ln2 + r and |r| <= ln2/2; e^r by its Taylor polynomial;
-   * 2^n written as an exponent field (integer lanes on the same bits, since JDK 17 does not compile
-   * float-to-int lane conversions). Inputs are clamped at the smallest normal result, far below a
-   * probability's resolution.
+   * Column i of {@code s [T, tp]} (query i's scores, key j at row j) becomes the softmax of its first
+   * i + 1 scores, zeros below them (the causal mask), a vector of queries at a time: the maximum and
+   * the sum run down the key rows, in the order the row-wise softmax summed them, so no reduction
+   * crosses lanes.
    */
-  private void softmaxRows(double[] s, double[] rowMax) {
-    for (int i = 0; i < t; i++) {
-      int o = i * tp;
-      Arrays.fill(s, o + i + 1, o + tp, Double.NEGATIVE_INFINITY);
-      DoubleVector max = DoubleVector.fromArray(LANES, s, o);
-      for (int jb = LANES.length(); jb < tp; jb += LANES.length()) {
-        max = max.max(DoubleVector.fromArray(LANES, s, o + jb));
+  private void softmaxColumns(double[] s) {
+    for (int ib = 0; ib < tp; ib += LANES.length()) {
+      int rows = Math.min(t, ib + LANES.length());
+      DoubleVector query = DoubleVector.fromArray(LANES, IOTA, 0).add((double) ib);
+      DoubleVector max = splat(Double.NEGATIVE_INFINITY);
+      for (int j = 0; j < rows; j++) {
+        max = max.max(DoubleVector.fromArray(LANES, s, j * tp + ib).blend(Double.NEGATIVE_INFINITY, query.lt((double) j)));
       }
-      rowMax[i] = max.reduceLanes(VectorOperators.MAX);
-    }
-    for (int i = 0; i < t; i++) {
-      for (int jb = 0; jb <= i; jb += LANES.length()) {
-        int o = i * tp + jb;
-        DoubleVector x = DoubleVector.fromArray(LANES, s, o).sub(splat(rowMax[i])).max(splat(EXP_LOWEST));
-        DoubleVector rounded = x.mul(splat(LOG2E)).add(splat(ROUNDER));
-        DoubleVector n = rounded.sub(splat(ROUNDER));
-        DoubleVector r = n.fma(splat(-LN2_LO), n.fma(splat(-LN2_HI), x));
-        DoubleVector p = splat(TAYLOR[TAYLOR.length - 1]);
-        for (int k = TAYLOR.length - 2; k >= 0; k--) {
-          p = p.fma(r, splat(TAYLOR[k]));
-        }
-        DoubleVector twoToN = rounded.reinterpretAsLongs().sub(splat(ROUNDER).reinterpretAsLongs())
-            .add(Double.MAX_EXPONENT).lanewise(VectorOperators.LSHL, MANTISSA_BITS).reinterpretAsDoubles();
-        p.mul(twoToN).intoArray(s, o);
+      DoubleVector sum = DoubleVector.zero(LANES);
+      for (int j = 0; j < rows; j++) {
+        DoubleVector e = exp(DoubleVector.fromArray(LANES, s, j * tp + ib).sub(max)).blend((double) 0, query.lt((double) j));
+        e.intoArray(s, j * tp + ib);
+        sum = sum.add(e);
+      }
+      DoubleVector inv = splat(1).div(sum);
+      for (int j = 0; j < rows; j++) {
+        DoubleVector.fromArray(LANES, s, j * tp + ib).mul(inv).intoArray(s, j * tp + ib);
       }
     }
-    for (int i = 0; i < t; i++) {
-      int o = i * tp;
-      Arrays.fill(s, o + i + 1, o + tp, 0);
-      double sum = 0;
-      for (int j = 0; j <= i; j++) {
-        sum += s[o + j];
-      }
-      DoubleVector inv = splat(1 / sum);
-      for (int jb = 0; jb <= i; jb += LANES.length()) {
-        DoubleVector.fromArray(LANES, s, o + jb).mul(inv).intoArray(s, o + jb);
-      }
+  }
+
+  /**
+   * e^x lane by lane from operations that are exact or correctly rounded (fma, add, shifts), so it
+   * gives the same bits interpreted and compiled. The Vector API's own EXP does not: compiled it is
+   * the SVML routine, interpreted Math.exp, and their last bits differ, so a run's first steps (and
+   * every cell on a fresh executor) would not be reproducible. e^x = 2^n e^r with x = n ln2 + r and
+   * |r| <= ln2/2; e^r by its Taylor polynomial; 2^n written as an exponent field (integer lanes on
+   * the same bits, since JDK 17 does not compile float-to-int lane conversions). Inputs are clamped
+   * at the smallest normal result, far below a probability's resolution.
+   */
+  private static DoubleVector exp(DoubleVector in) {
+    DoubleVector x = in.max(splat(EXP_LOWEST));
+    DoubleVector rounded = x.mul(splat(LOG2E)).add(splat(ROUNDER));
+    DoubleVector n = rounded.sub(splat(ROUNDER));
+    DoubleVector r = n.fma(splat(-LN2_LO), n.fma(splat(-LN2_HI), x));
+    DoubleVector p = splat(TAYLOR[TAYLOR.length - 1]);
+    for (int k = TAYLOR.length - 2; k >= 0; k--) {
+      p = p.fma(r, splat(TAYLOR[k]));
     }
+    DoubleVector twoToN = rounded.reinterpretAsLongs().sub(splat(ROUNDER).reinterpretAsLongs())
+        .add(Double.MAX_EXPONENT).lanewise(VectorOperators.LSHL, MANTISSA_BITS).reinterpretAsDoubles();
+    return p.mul(twoToN);
+  }
+
+  /** Lane l takes lane l + by, modulo the vector length. */
+  private static VectorShuffle<Double> rotation(int by) {
+    int n = LANES.length();
+    return VectorShuffle.fromOp(LANES, l -> Math.floorMod(l + by, n));
+  }
+
+  private static VectorMask<Double> lanesWithBit(int bit) {
+    boolean[] set = new boolean[LANES.length()];
+    for (int l = 0; l < set.length; l++) {
+      set[l] = (l & bit) != 0;
+    }
+    return VectorMask.fromArray(LANES, set, 0);
+  }
+
+  private static double[] lanes() {
+    double[] iota = new double[LANES.length()];
+    for (int l = 0; l < iota.length; l++) {
+      iota[l] = l;
+    }
+    return iota;
   }
 
   private static double[] inverseFactorials(int degree) {
@@ -636,11 +754,12 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * One batch element's q, k, v rows, biases added in place, and one of them transposed to
-   * {@code [d, tp]}. Rows carry a vector of slack at the end so a head's last vector load may run
-   * past column d when d/H is not a whole number of vectors, and q (read by allScores) is padded
-   * to whole groups of four rows; those lanes (like the transposed block's lanes past T) hold
-   * whatever the scratch held, are computed and dropped.
+   * One batch element's q, k, v rows, biases added in place, and a block transposed to
+   * {@code [d, tp]} (the queries in the forward pass, the output gradient in the backward). Rows
+   * carry a vector of slack at the end so a head's last vector load may run past column d when d/H
+   * is not a whole number of vectors; k and v (read by allScores) are padded to whole groups of four
+   * rows, q to tp rows (read by the transpose). Those lanes, like the transposed block's lanes past
+   * T, hold whatever the scratch held, are computed and dropped.
    */
   private final class Block {
     final double[] q;
@@ -656,9 +775,9 @@ final class AttentionFloat64 implements Attention {
 
     /** Takes its seven buffers from {@code scratch} slots {@code firstSlot ..}. */
     Block(Projections in, Scratch scratch, int firstSlot) {
-      q = scratch.doubles(firstSlot, rowsPadded() * d + LANES.length());
-      k = scratch.doubles(firstSlot + 1, t * d + LANES.length());
-      v = scratch.doubles(firstSlot + 2, t * d + LANES.length());
+      q = scratch.doubles(firstSlot, tp * d + LANES.length());
+      k = scratch.doubles(firstSlot + 1, rowsPadded() * d + LANES.length());
+      v = scratch.doubles(firstSlot + 2, rowsPadded() * d + LANES.length());
       transposed = scratch.doubles(firstSlot + 3, d * tp);
       qView = HostView.Float64.view(in.q());
       kView = HostView.Float64.view(in.k());
@@ -677,13 +796,108 @@ final class AttentionFloat64 implements Attention {
       vView.read(b * t * d, v, 0, t * d);
     }
 
-    /** {@code transposed[c * tp + r] = rows[r * d + c] + bias[c]}. */
-    void transpose(double[] rows, double[] bias) {
-      for (int r = 0; r < t; r++) {
-        for (int c = 0; c < d; c++) {
-          transposed[c * tp + r] = rows[r * d + c] + bias[c];
+    /**
+     * {@code transposed[c * tp + r] = (rows[r * d + c] + bias[c]) * factor} for r < tp ({@code rows}
+     * holds tp rows; those past T hold what the scratch held). Whole groups of 16 columns go through
+     * registers ({@link #transposeTiles}); element by element, each store a cache line from the last,
+     * the transposes were an eighth of the kernels' time.
+     */
+    void transpose(double[] rows, double[] bias, double factor) {
+      int tiled = d / TILE_COLUMNS * TILE_COLUMNS;
+      for (int r0 = 0; r0 < tp; r0 += LANES.length()) {
+        for (int c0 = 0; c0 < tiled; c0 += TILE_COLUMNS) {
+          transposeTiles(rows, bias, factor, r0, c0, d, transposed, tp);
         }
       }
+      for (int r = 0; r < t; r++) {
+        for (int c = tiled; c < d; c++) {
+          transposed[c * tp + r] = (rows[r * d + c] + bias[c]) * factor;
+        }
+      }
+    }
+
+    /**
+     * Columns {@code c0 .. c0+16} of the N rows from {@code r0} (N the vector length), as 16 / N
+     * side-by-side N x N tiles in 16 vectors, transposed by log2(N) butterfly stages: stage s swaps
+     * bit s of each element's row and column index (its lane), so that after all of them element
+     * (r, c) of a tile sits at (c, r). One static method with every vector in a local, so that they
+     * stay in registers and C2 inlines every Vector API call.
+     */
+    private static void transposeTiles(double[] rows, double[] bias, double factor, int r0, int c0, int d, double[] out, int tp) {
+      int n = LANES.length();
+      DoubleVector w;
+      DoubleVector v0 = DoubleVector.fromArray(LANES, rows, (r0 + 0 % n) * d + c0 + 0 / n * n);
+      DoubleVector v1 = DoubleVector.fromArray(LANES, rows, (r0 + 1 % n) * d + c0 + 1 / n * n);
+      DoubleVector v2 = DoubleVector.fromArray(LANES, rows, (r0 + 2 % n) * d + c0 + 2 / n * n);
+      DoubleVector v3 = DoubleVector.fromArray(LANES, rows, (r0 + 3 % n) * d + c0 + 3 / n * n);
+      DoubleVector v4 = DoubleVector.fromArray(LANES, rows, (r0 + 4 % n) * d + c0 + 4 / n * n);
+      DoubleVector v5 = DoubleVector.fromArray(LANES, rows, (r0 + 5 % n) * d + c0 + 5 / n * n);
+      DoubleVector v6 = DoubleVector.fromArray(LANES, rows, (r0 + 6 % n) * d + c0 + 6 / n * n);
+      DoubleVector v7 = DoubleVector.fromArray(LANES, rows, (r0 + 7 % n) * d + c0 + 7 / n * n);
+      DoubleVector v8 = DoubleVector.fromArray(LANES, rows, (r0 + 8 % n) * d + c0 + 8 / n * n);
+      DoubleVector v9 = DoubleVector.fromArray(LANES, rows, (r0 + 9 % n) * d + c0 + 9 / n * n);
+      DoubleVector v10 = DoubleVector.fromArray(LANES, rows, (r0 + 10 % n) * d + c0 + 10 / n * n);
+      DoubleVector v11 = DoubleVector.fromArray(LANES, rows, (r0 + 11 % n) * d + c0 + 11 / n * n);
+      DoubleVector v12 = DoubleVector.fromArray(LANES, rows, (r0 + 12 % n) * d + c0 + 12 / n * n);
+      DoubleVector v13 = DoubleVector.fromArray(LANES, rows, (r0 + 13 % n) * d + c0 + 13 / n * n);
+      DoubleVector v14 = DoubleVector.fromArray(LANES, rows, (r0 + 14 % n) * d + c0 + 14 / n * n);
+      DoubleVector v15 = DoubleVector.fromArray(LANES, rows, (r0 + 15 % n) * d + c0 + 15 / n * n);
+      if (1 < n) {
+        w = v0.blend(v1.rearrange(DOWN1), HIGH1); v1 = v0.rearrange(UP1).blend(v1, HIGH1); v0 = w;
+        w = v2.blend(v3.rearrange(DOWN1), HIGH1); v3 = v2.rearrange(UP1).blend(v3, HIGH1); v2 = w;
+        w = v4.blend(v5.rearrange(DOWN1), HIGH1); v5 = v4.rearrange(UP1).blend(v5, HIGH1); v4 = w;
+        w = v6.blend(v7.rearrange(DOWN1), HIGH1); v7 = v6.rearrange(UP1).blend(v7, HIGH1); v6 = w;
+        w = v8.blend(v9.rearrange(DOWN1), HIGH1); v9 = v8.rearrange(UP1).blend(v9, HIGH1); v8 = w;
+        w = v10.blend(v11.rearrange(DOWN1), HIGH1); v11 = v10.rearrange(UP1).blend(v11, HIGH1); v10 = w;
+        w = v12.blend(v13.rearrange(DOWN1), HIGH1); v13 = v12.rearrange(UP1).blend(v13, HIGH1); v12 = w;
+        w = v14.blend(v15.rearrange(DOWN1), HIGH1); v15 = v14.rearrange(UP1).blend(v15, HIGH1); v14 = w;
+      }
+      if (2 < n) {
+        w = v0.blend(v2.rearrange(DOWN2), HIGH2); v2 = v0.rearrange(UP2).blend(v2, HIGH2); v0 = w;
+        w = v1.blend(v3.rearrange(DOWN2), HIGH2); v3 = v1.rearrange(UP2).blend(v3, HIGH2); v1 = w;
+        w = v4.blend(v6.rearrange(DOWN2), HIGH2); v6 = v4.rearrange(UP2).blend(v6, HIGH2); v4 = w;
+        w = v5.blend(v7.rearrange(DOWN2), HIGH2); v7 = v5.rearrange(UP2).blend(v7, HIGH2); v5 = w;
+        w = v8.blend(v10.rearrange(DOWN2), HIGH2); v10 = v8.rearrange(UP2).blend(v10, HIGH2); v8 = w;
+        w = v9.blend(v11.rearrange(DOWN2), HIGH2); v11 = v9.rearrange(UP2).blend(v11, HIGH2); v9 = w;
+        w = v12.blend(v14.rearrange(DOWN2), HIGH2); v14 = v12.rearrange(UP2).blend(v14, HIGH2); v12 = w;
+        w = v13.blend(v15.rearrange(DOWN2), HIGH2); v15 = v13.rearrange(UP2).blend(v15, HIGH2); v13 = w;
+      }
+      if (4 < n) {
+        w = v0.blend(v4.rearrange(DOWN4), HIGH4); v4 = v0.rearrange(UP4).blend(v4, HIGH4); v0 = w;
+        w = v1.blend(v5.rearrange(DOWN4), HIGH4); v5 = v1.rearrange(UP4).blend(v5, HIGH4); v1 = w;
+        w = v2.blend(v6.rearrange(DOWN4), HIGH4); v6 = v2.rearrange(UP4).blend(v6, HIGH4); v2 = w;
+        w = v3.blend(v7.rearrange(DOWN4), HIGH4); v7 = v3.rearrange(UP4).blend(v7, HIGH4); v3 = w;
+        w = v8.blend(v12.rearrange(DOWN4), HIGH4); v12 = v8.rearrange(UP4).blend(v12, HIGH4); v8 = w;
+        w = v9.blend(v13.rearrange(DOWN4), HIGH4); v13 = v9.rearrange(UP4).blend(v13, HIGH4); v9 = w;
+        w = v10.blend(v14.rearrange(DOWN4), HIGH4); v14 = v10.rearrange(UP4).blend(v14, HIGH4); v10 = w;
+        w = v11.blend(v15.rearrange(DOWN4), HIGH4); v15 = v11.rearrange(UP4).blend(v15, HIGH4); v11 = w;
+      }
+      if (8 < n) {
+        w = v0.blend(v8.rearrange(DOWN8), HIGH8); v8 = v0.rearrange(UP8).blend(v8, HIGH8); v0 = w;
+        w = v1.blend(v9.rearrange(DOWN8), HIGH8); v9 = v1.rearrange(UP8).blend(v9, HIGH8); v1 = w;
+        w = v2.blend(v10.rearrange(DOWN8), HIGH8); v10 = v2.rearrange(UP8).blend(v10, HIGH8); v2 = w;
+        w = v3.blend(v11.rearrange(DOWN8), HIGH8); v11 = v3.rearrange(UP8).blend(v11, HIGH8); v3 = w;
+        w = v4.blend(v12.rearrange(DOWN8), HIGH8); v12 = v4.rearrange(UP8).blend(v12, HIGH8); v4 = w;
+        w = v5.blend(v13.rearrange(DOWN8), HIGH8); v13 = v5.rearrange(UP8).blend(v13, HIGH8); v5 = w;
+        w = v6.blend(v14.rearrange(DOWN8), HIGH8); v14 = v6.rearrange(UP8).blend(v14, HIGH8); v6 = w;
+        w = v7.blend(v15.rearrange(DOWN8), HIGH8); v15 = v7.rearrange(UP8).blend(v15, HIGH8); v7 = w;
+      }
+      v0.add(bias[c0 + 0 / n * n + 0 % n]).mul(factor).intoArray(out, (c0 + 0 / n * n + 0 % n) * tp + r0);
+      v1.add(bias[c0 + 1 / n * n + 1 % n]).mul(factor).intoArray(out, (c0 + 1 / n * n + 1 % n) * tp + r0);
+      v2.add(bias[c0 + 2 / n * n + 2 % n]).mul(factor).intoArray(out, (c0 + 2 / n * n + 2 % n) * tp + r0);
+      v3.add(bias[c0 + 3 / n * n + 3 % n]).mul(factor).intoArray(out, (c0 + 3 / n * n + 3 % n) * tp + r0);
+      v4.add(bias[c0 + 4 / n * n + 4 % n]).mul(factor).intoArray(out, (c0 + 4 / n * n + 4 % n) * tp + r0);
+      v5.add(bias[c0 + 5 / n * n + 5 % n]).mul(factor).intoArray(out, (c0 + 5 / n * n + 5 % n) * tp + r0);
+      v6.add(bias[c0 + 6 / n * n + 6 % n]).mul(factor).intoArray(out, (c0 + 6 / n * n + 6 % n) * tp + r0);
+      v7.add(bias[c0 + 7 / n * n + 7 % n]).mul(factor).intoArray(out, (c0 + 7 / n * n + 7 % n) * tp + r0);
+      v8.add(bias[c0 + 8 / n * n + 8 % n]).mul(factor).intoArray(out, (c0 + 8 / n * n + 8 % n) * tp + r0);
+      v9.add(bias[c0 + 9 / n * n + 9 % n]).mul(factor).intoArray(out, (c0 + 9 / n * n + 9 % n) * tp + r0);
+      v10.add(bias[c0 + 10 / n * n + 10 % n]).mul(factor).intoArray(out, (c0 + 10 / n * n + 10 % n) * tp + r0);
+      v11.add(bias[c0 + 11 / n * n + 11 % n]).mul(factor).intoArray(out, (c0 + 11 / n * n + 11 % n) * tp + r0);
+      v12.add(bias[c0 + 12 / n * n + 12 % n]).mul(factor).intoArray(out, (c0 + 12 / n * n + 12 % n) * tp + r0);
+      v13.add(bias[c0 + 13 / n * n + 13 % n]).mul(factor).intoArray(out, (c0 + 13 / n * n + 13 % n) * tp + r0);
+      v14.add(bias[c0 + 14 / n * n + 14 % n]).mul(factor).intoArray(out, (c0 + 14 / n * n + 14 % n) * tp + r0);
+      v15.add(bias[c0 + 15 / n * n + 15 % n]).mul(factor).intoArray(out, (c0 + 15 / n * n + 15 % n) * tp + r0);
     }
   }
 }

@@ -74,11 +74,40 @@ public final class Transformer {
     }
 
     /**
-     * Attention probabilities of a layer, {@code [B, H, T, T]} flattened to {@code [B*H, T, T]}; of
-     * the last layer, whose block runs at the last position only, that position's rows {@code [B*H, T]}.
+     * Attention probabilities of a layer, query by key, {@code [B, H, T, T]} row-major as doubles;
+     * of the last layer, whose block runs at the last position only, that position's rows
+     * {@code [B, H, T]}.
      */
-    public INDArray attention(int layer) {
-      return layers.get(layer).attention;
+    public double[] attention(int layer) {
+      INDArray att = layers.get(layer).attention;
+      double[] stored = new double[Math.toIntExact(att.length())];
+      HostView.of(att).readAll(stored);
+      if (att.rank() == 2) {
+        return stored;
+      }
+      int t = Math.toIntExact(att.size(1));
+      double[] rows = new double[stored.length];
+      for (int m = 0; m < stored.length / (t * t); m++) {
+        for (int j = 0; j < t; j++) {
+          for (int i = 0; i < t; i++) {
+            rows[(m * t + i) * t + j] = stored[(m * t + j) * t + i];
+          }
+        }
+      }
+      return rows;
+    }
+
+    /** Query {@code i}'s probabilities in a layer's stored attention (key by query), {@code [B*H, T]}. */
+    private double[] queryAttention(int layer, int i) {
+      INDArray att = layers.get(layer).attention;
+      int t = Math.toIntExact(att.size(1));
+      double[] stored = new double[Math.toIntExact(att.length())];
+      HostView.of(att).readAll(stored);
+      double[] out = new double[stored.length / t];
+      for (int r = 0; r < out.length; r++) {
+        out[r] = stored[r * t + i];
+      }
+      return out;
     }
   }
 
@@ -87,11 +116,9 @@ public final class Transformer {
    * attention of the last position. Valid inside the pass it was computed in.
    */
   public final class Inference {
-    private final int batch;
     private final Forward forward;
 
-    private Inference(int batch, Forward forward) {
-      this.batch = batch;
+    private Inference(Forward forward) {
       this.forward = forward;
     }
 
@@ -101,24 +128,16 @@ public final class Transformer {
 
     /** The last position's attention probabilities in {@code layer}, {@code [B, H, T]} row-major. */
     public double[] lastRowAttention(int layer) {
-      int t = spec.seqLen();
-      int h = spec.heads();
-      double[] out = new double[batch * h * t];
-      HostView view = HostView.of(forward.attention(layer));
       if (layer == spec.layers() - 1) {
-        view.readAll(out);
-      } else {
-        for (int r = 0; r < batch * h; r++) {
-          view.read((r * t + t - 1) * t, out, r * t, t);
-        }
+        return forward.attention(layer);
       }
-      return out;
+      return forward.queryAttention(layer, spec.seqLen() - 1);
     }
   }
 
   /** The forward pass of evaluation and probes: {@link #forward}'s, read through {@link Inference}. */
   public Inference infer(Params p, Batch batch) {
-    return new Inference(batch.size(), forward(p, batch));
+    return new Inference(forward(p, batch));
   }
 
   /**
