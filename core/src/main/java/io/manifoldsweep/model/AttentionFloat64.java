@@ -209,9 +209,13 @@ final class AttentionFloat64 implements Attention {
     }
   }
 
-  /** {@code out[to ..] = w * x[from ..]} over one head's columns. */
+  /** {@code out[to ..] = w * x[from ..]} over one head's columns, and not past them. */
   private void scaled(double[] x, int from, double w, double[] out, int to) {
-    for (int c = 0; c < hd; c++) {
+    int c = 0;
+    for (; c < LANES.loopBound(hd); c += LANES.length()) {
+      DoubleVector.fromArray(LANES, x, from + c).mul(w).intoArray(out, to + c);
+    }
+    for (; c < hd; c++) {
       out[to + c] = w * x[from + c];
     }
   }
