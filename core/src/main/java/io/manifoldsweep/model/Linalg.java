@@ -75,6 +75,7 @@ public final class Linalg {
     }
     int lda = Math.toIntExact(a.size(1));
     int ldb = Math.toIntExact(b.size(1));
+    long start = System.nanoTime();
     if (c.dataType() == DataType.FLOAT) {
       // oneDNN's sgemm takes row-major operands, as cblas does with CblasRowMajor
       int status = dnnl_sgemm(transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1f, floats(a), lda, floats(b), ldb, (float) beta, floats(c), n);
@@ -84,6 +85,7 @@ public final class Linalg {
     } else {
       cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0, doubles(a), lda, doubles(b), ldb, beta, doubles(c), n);
     }
+    GemmClock.add(System.nanoTime() - start);
   }
 
   private static FloatPointer floats(INDArray x) {
