@@ -625,6 +625,10 @@ final class AttentionFloat64 implements Attention {
       for (int j = 0; j < rows; j++) {
         DoubleVector.fromArray(LANES, s, j * tp + ib).mul(inv).intoArray(s, j * tp + ib);
       }
+      // keys past these queries: masked for all of them
+      for (int j = rows; j < t; j++) {
+        DoubleVector.zero(LANES).intoArray(s, j * tp + ib);
+      }
     }
   }
 
