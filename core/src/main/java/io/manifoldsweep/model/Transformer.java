@@ -80,8 +80,7 @@ public final class Transformer {
      */
     public double[] attention(int layer) {
       INDArray att = layers.get(layer).attention;
-      double[] stored = new double[Math.toIntExact(att.length())];
-      HostView.of(att).readAll(stored);
+      double[] stored = stored(att);
       if (att.rank() == 2) {
         return stored;
       }
@@ -101,13 +100,18 @@ public final class Transformer {
     private double[] queryAttention(int layer, int i) {
       INDArray att = layers.get(layer).attention;
       int t = Math.toIntExact(att.size(1));
-      double[] stored = new double[Math.toIntExact(att.length())];
-      HostView.of(att).readAll(stored);
+      double[] stored = stored(att);
       double[] out = new double[stored.length / t];
       for (int r = 0; r < out.length; r++) {
         out[r] = stored[r * t + i];
       }
       return out;
+    }
+
+    private static double[] stored(INDArray att) {
+      double[] values = new double[Math.toIntExact(att.length())];
+      HostView.of(att).readAll(values);
+      return values;
     }
   }
 
