@@ -39,31 +39,34 @@ public final class AttentionProbe {
     for (int m = 0; m < probes.length; m++) {
       Batch batch = probes[m];
       int b = batch.size();
-      try (Workspaces.Scope ignored = Workspaces.open("probe")) {
-        Transformer.Inference f = model.infer(params, batch);
-        for (int l = 0; l < layers; l++) {
-          double[] rows = f.lastRowAttention(l);
-          for (int e = 0; e < b; e++) {
-            for (int h = 0; h < heads; h++) {
-              int base = (e * heads + h) * t;
-              double ent = 0;
-              double mk = 0;
-              double val = 0;
-              for (int j = 0; j < t; j++) {
-                double a = rows[base + j];
-                if (a > 0) {
-                  ent -= a * Math.log(a);
+      for (int from = 0; from < b; from += Transformer.INFERENCE_SEQUENCES) {
+        Batch chunk = batch.slice(from, Math.min(b, from + Transformer.INFERENCE_SEQUENCES));
+        try (Workspaces.Scope ignored = Workspaces.open("probe")) {
+          Transformer.Inference f = model.infer(params, chunk);
+          for (int l = 0; l < layers; l++) {
+            double[] rows = f.lastRowAttention(l);
+            for (int e = 0; e < chunk.size(); e++) {
+              for (int h = 0; h < heads; h++) {
+                int base = (e * heads + h) * t;
+                double ent = 0;
+                double mk = 0;
+                double val = 0;
+                for (int j = 0; j < t; j++) {
+                  double a = rows[base + j];
+                  if (a > 0) {
+                    ent -= a * Math.log(a);
+                  }
+                  byte role = chunk.role(e, j);
+                  if (role == Batch.MARKER) {
+                    mk += a;
+                  } else if (role == Batch.VALUE) {
+                    val += a;
+                  }
                 }
-                byte role = batch.role(e, j);
-                if (role == Batch.MARKER) {
-                  mk += a;
-                } else if (role == Batch.VALUE) {
-                  val += a;
-                }
+                entropy[m][l][h] += ent / b;
+                marker[m][l][h] += mk / b;
+                value[m][l][h] += val / b;
               }
-              entropy[m][l][h] += ent / b;
-              marker[m][l][h] += mk / b;
-              value[m][l][h] += val / b;
             }
           }
         }

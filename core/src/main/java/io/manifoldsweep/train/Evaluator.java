@@ -12,9 +12,6 @@ import io.manifoldsweep.task.MarkerTask;
  * (the public code scored a single training-sized batch).
  */
 public final class Evaluator {
-  /** Examples per forward pass; bounds activation memory independently of the eval set size. */
-  private static final int CHUNK = 512;
-
   private final Transformer model;
   private final int markersMin;
   private final Batch[] sets;
@@ -35,8 +32,8 @@ public final class Evaluator {
       Batch set = sets[i];
       double lossSum = 0;
       double correct = 0;
-      for (int from = 0; from < set.size(); from += CHUNK) {
-        Batch chunk = set.slice(from, Math.min(set.size(), from + CHUNK));
+      for (int from = 0; from < set.size(); from += Transformer.INFERENCE_SEQUENCES) {
+        Batch chunk = set.slice(from, Math.min(set.size(), from + Transformer.INFERENCE_SEQUENCES));
         try (Workspaces.Scope ignored = Workspaces.open("eval")) {
           double[] lc = Transformer.lossAndCorrect(model.infer(params, chunk).logits(), chunk.labels());
           lossSum += lc[0] * chunk.size();
