@@ -14,13 +14,14 @@ import java.util.List;
  * optimizer, the running train-loss sum, and the bookkeeping for the runs row.
  *
  * @param trainingSeconds wall time spent training up to here, over every attempt
+ * @param recordingSeconds the part of it spent recording
  * @param resumedFrom the steps earlier attempts resumed from, oldest first
  */
 public record ResumePoint(long step, double[] params, Optimizer.State optimizer, double lossSum, int lossCount, double lastAccuracy,
-    double trainingSeconds, List<Long> resumedFrom) {
+    double trainingSeconds, double recordingSeconds, List<Long> resumedFrom) {
 
   /** Bumped whenever the layout below changes; a point of another version is not used. */
-  static final int FORMAT = 1;
+  static final int FORMAT = 2;
   private static final int MAGIC = 0x4d535250; // "MSRP"
 
   public ResumePoint {
@@ -43,6 +44,7 @@ public record ResumePoint(long step, double[] params, Optimizer.State optimizer,
     out.writeInt(lossCount);
     out.writeDouble(lastAccuracy);
     out.writeDouble(trainingSeconds);
+    out.writeDouble(recordingSeconds);
     out.writeInt(resumedFrom.size());
     for (long s : resumedFrom) {
       out.writeLong(s);
@@ -71,12 +73,13 @@ public record ResumePoint(long step, double[] params, Optimizer.State optimizer,
     int lossCount = in.readInt();
     double lastAccuracy = in.readDouble();
     double seconds = in.readDouble();
+    double recording = in.readDouble();
     int n = in.readInt();
     List<Long> from = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       from.add(in.readLong());
     }
-    return new ResumePoint(step, params, new Optimizer.State(optSteps, started, opt), lossSum, lossCount, lastAccuracy, seconds, from);
+    return new ResumePoint(step, params, new Optimizer.State(optSteps, started, opt), lossSum, lossCount, lastAccuracy, seconds, recording, from);
   }
 
   private static void writeVector(DataOutputStream out, double[] v) throws IOException {

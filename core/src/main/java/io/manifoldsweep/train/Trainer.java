@@ -76,6 +76,7 @@ public final class Trainer {
     int lossCount = 0;
     double lastAccuracy;
     double earlierSeconds;
+    RecordingClock recording;
     List<Long> resumedFrom = new ArrayList<>();
     if (resumed.isPresent()) {
       ResumePoint p = resumed.get();
@@ -86,19 +87,21 @@ public final class Trainer {
       lossCount = p.lossCount();
       lastAccuracy = p.lastAccuracy();
       earlierSeconds = p.trainingSeconds();
+      recording = new RecordingClock(p.recordingSeconds());
       resumedFrom.addAll(p.resumedFrom());
       resumedFrom.add(first);
     } else {
       first = 0;
       earlierSeconds = 0;
-      EvalResult eval = evaluator.evaluate(params);
+      recording = new RecordingClock(0);
+      EvalResult eval = recording.time(() -> evaluator.evaluate(params));
       lastAccuracy = eval.pooledAccuracy();
-      record(sink, layout, params, 0, Double.NaN, eval, attention.measure(params));
+      recording.time(() -> record(sink, layout, params, 0, Double.NaN, eval, attention.measure(params)));
       if (commutators != null) {
-        sink.commutator(probeCommutators(commutators, task, params, 0, curriculum, layout));
+        recording.time(() -> sink.commutator(probeCommutators(commutators, task, params, 0, curriculum, layout)));
       }
       if (checkpointSteps.length > 0 && checkpointSteps[0] == 0) {
-        sink.checkpoint(new CheckpointRecord(0, params.toFloatArray()));
+        recording.time(() -> sink.checkpoint(new CheckpointRecord(0, params.toFloatArray())));
       }
     }
     progress.onProgress(first, train.steps(), Double.NaN);
@@ -115,36 +118,37 @@ public final class Trainer {
       Batch batch = task.trainBatch(train.dataSeed(), s, train.batchSize(), curriculum.mMin(stage), curriculum.mMax(stage));
       double loss = update.apply(batch);
       if (!Double.isFinite(loss)) {
-        return new RunResult(RunStatus.DIVERGED, s, earlierSeconds + seconds(start), lastAccuracy, "training loss became " + loss + " at step " + s,
-            resumedFrom, s - first);
+        return new RunResult(RunStatus.DIVERGED, s, earlierSeconds + seconds(start), recording.seconds(), lastAccuracy,
+            "training loss became " + loss + " at step " + s, resumedFrom, s - first);
       }
       lossSum += loss;
       lossCount++;
       long step = s + 1;
       boolean last = step == train.steps();
       if (step % rec.snapshotEvery() == 0 || last) {
-        EvalResult stepEval = null;
-        if (step % rec.evalEvery() == 0 || last) {
-          stepEval = evaluator.evaluate(params);
+        EvalResult stepEval = step % rec.evalEvery() == 0 || last ? recording.time(() -> evaluator.evaluate(params)) : null;
+        if (stepEval != null) {
           lastAccuracy = stepEval.pooledAccuracy();
         }
-        record(sink, layout, params, step, lossSum / lossCount, stepEval, attention.measure(params));
+        double trainLoss = lossSum / lossCount;
+        recording.time(() -> record(sink, layout, params, step, trainLoss, stepEval, attention.measure(params)));
         progress.onProgress(step, train.steps(), lossSum / lossCount);
         lossSum = 0;
         lossCount = 0;
       }
       if (commutators != null && step % rec.commutatorEvery() == 0) {
-        sink.commutator(probeCommutators(commutators, task, params, step, curriculum, layout));
+        recording.time(() -> sink.commutator(probeCommutators(commutators, task, params, step, curriculum, layout)));
       }
       if (Arrays.binarySearch(checkpointSteps, step) >= 0) {
-        sink.checkpoint(new CheckpointRecord(step, params.toFloatArray()));
+        recording.time(() -> sink.checkpoint(new CheckpointRecord(step, params.toFloatArray())));
       }
       if (rec.resumeEvery() > 0 && step % rec.resumeEvery() == 0 && !last) {
         store.save(new ResumePoint(step, params.toDoubleArray(), optimizer.state(), lossSum, lossCount, lastAccuracy,
-            earlierSeconds + seconds(start), resumedFrom));
+            earlierSeconds + seconds(start), recording.seconds(), resumedFrom));
       }
     }
-    return new RunResult(RunStatus.OK, train.steps(), earlierSeconds + seconds(start), lastAccuracy, "", resumedFrom, train.steps() - first);
+    return new RunResult(RunStatus.OK, train.steps(), earlierSeconds + seconds(start), recording.seconds(), lastAccuracy, "", resumedFrom,
+        train.steps() - first);
   }
 
   private void record(

@@ -56,6 +56,16 @@ class TrainerTest {
   }
 
   @Test
+  void recordingTimeIsThePartOfTheWallTimeSpentInRecordingPasses() {
+    RunResult everyStep = new Trainer(tiny(20, ADAMW, every(1, 1, 1), Schedule.MIXED, false, 1), ProgressListener.NONE).run(new InMemoryRecordSink());
+    // each step records an eval of 512 examples, a probe of 128 and 3 commutator pairs (12 gradients)
+    assertThat(everyStep.recordingSeconds()).isPositive().isLessThan(everyStep.wallSeconds());
+    assertThat(everyStep.recordingSeconds() / everyStep.wallSeconds()).as("share of the wall time recording every step").isGreaterThan(0.5);
+    RunResult none = new Trainer(tiny(20, ADAMW, every(100, 100, 0), Schedule.MIXED, false, 1), ProgressListener.NONE).run(new InMemoryRecordSink());
+    assertThat(none.recordingSeconds()).as("steps 0 and 20 only").isLessThan(everyStep.recordingSeconds() / 4);
+  }
+
+  @Test
   void recordsFollowTheSchedule() {
     InMemoryRecordSink sink = new InMemoryRecordSink();
     RunResult result = new Trainer(tiny(250, ADAMW, every(100, 200, 120), Schedule.MIXED, false, 2), ProgressListener.NONE).run(sink);
@@ -139,6 +149,9 @@ class TrainerTest {
       assertThat(resumed.finalEvalAccuracy()).isEqualTo(uninterrupted.finalEvalAccuracy());
       assertThat(again.saved).extracting(ResumePoint::step).containsExactly(120L);
       assertThat(again.saved.get(0).resumedFrom()).containsExactly(80L);
+      ResumePoint at80 = again.from;
+      assertThat(at80.recordingSeconds()).as("recording before step 80").isPositive().isLessThan(at80.trainingSeconds());
+      assertThat(resumed.recordingSeconds()).as("recording over both attempts").isGreaterThan(at80.recordingSeconds());
       assertSameSnapshots(rest.snapshots(), whole.snapshots().stream().filter(s -> s.step() > 80).toList());
       assertThat(rest.metrics()).usingRecursiveFieldByFieldElementComparator()
           .isEqualTo(whole.metrics().stream().filter(m -> m.step() > 80).toList());

@@ -71,8 +71,9 @@ public final class TrainCommand implements Callable<Integer> {
       out.printf("step %6d/%d  train_loss %.4f  %.1f steps/s%n", step, total, loss, step / Math.max(secs, 1e-9));
     }).run(sink);
     MetricsRecord last = sink.metrics().get(sink.metrics().size() - 1);
-    out.printf("status=%s steps=%d wall=%.1fs eval_acc=%.4f snapshots=%d%n",
-        result.status().label(), result.stepsDone(), result.wallSeconds(), result.finalEvalAccuracy(), sink.snapshots().size());
+    out.printf("status=%s steps=%d wall=%.1fs recording=%.1fs eval_acc=%.4f snapshots=%d%n",
+        result.status().label(), result.stepsDone(), result.wallSeconds(), result.recordingSeconds(), result.finalEvalAccuracy(),
+        sink.snapshots().size());
     if (last.eval() != null) {
       for (int i = 0; i < last.eval().accuracy().length; i++) {
         out.printf("  m=%d eval_acc=%.4f eval_loss=%.4f%n", last.eval().markersMin() + i, last.eval().accuracy()[i], last.eval().loss()[i]);

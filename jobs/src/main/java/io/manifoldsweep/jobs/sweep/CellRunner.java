@@ -61,8 +61,9 @@ final class CellRunner {
     fs.mkdirs(staging);
     try {
       RunResult result = trainAndCommit(cell, folder, ctx, hooks, staging, runsFile);
-      String summary = String.format("%s %s status=%s steps=%d eval_acc=%.4f wall=%.1fs",
-          cell.cellId(), cell.axes(), result.status().label(), result.stepsDone(), result.finalEvalAccuracy(), result.wallSeconds());
+      String summary = String.format("%s %s status=%s steps=%d eval_acc=%.4f wall=%.1fs recording=%.1fs",
+          cell.cellId(), cell.axes(), result.status().label(), result.stepsDone(), result.finalEvalAccuracy(), result.wallSeconds(),
+          result.recordingSeconds());
       LOG.info("cell {}", summary);
       return new Outcome(cell.cellId(), result.status().label(), summary);
     } finally {

@@ -31,7 +31,8 @@ public final class RunsFile {
         .append("status", result.status().label())
         .append("message", result.message())
         .append("steps_done", result.stepsDone())
-        .append("wall_seconds", result.wallSeconds());
+        .append("wall_seconds", result.wallSeconds())
+        .append("recording_seconds", result.recordingSeconds());
     if (!Double.isNaN(result.finalEvalAccuracy())) {
       row.append("eval_acc", result.finalEvalAccuracy());
     }

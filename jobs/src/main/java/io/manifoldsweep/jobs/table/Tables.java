@@ -115,6 +115,7 @@ public final class Tables {
     b.required(BINARY).as(stringType()).named("message");
     b.required(INT64).named("steps_done");
     b.required(DOUBLE).named("wall_seconds");
+    b.required(DOUBLE).named("recording_seconds");
     b.optional(DOUBLE).named("eval_acc");
     b.required(BINARY).as(stringType()).named("project_version");
     b.required(BINARY).as(stringType()).named("spark_version");

@@ -85,6 +85,8 @@ class SweepJobTest {
     assertThat(run.getString(6)).contains("\"modulus\":" + run.getInt(2));
     assertThat(run.getString(8)).isEqualTo(io.manifoldsweep.model.CpuInfo.current().model());
     assertThat(run.getString(9)).contains("oneDNN", "OpenBLAS 0.3.31");
+    assertThat(spark.sql("SELECT count(*) FROM parquet.`" + tmp.resolve("runs") + "` WHERE recording_seconds > 0 AND recording_seconds < wall_seconds")
+        .first().getLong(0)).as("cells whose recording took part of their wall time").isEqualTo(cells.size());
     assertThat(ResultViews.register(spark, tmp.toString())).contains("runs", "snapshots", "metrics", "commutators");
     assertThat(spark.sql("SELECT count(*) FROM metrics LATERAL VIEW inline(attention) a").first().getLong(0))
         .isEqualTo(cells.size() * snapshotSteps * layers * 2 * 2);
