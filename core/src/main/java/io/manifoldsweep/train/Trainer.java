@@ -132,7 +132,7 @@ public final class Trainer {
         }
         double trainLoss = lossSum / lossCount;
         recording.time(() -> record(sink, layout, params, step, trainLoss, stepEval, attention.measure(params)));
-        progress.onProgress(step, train.steps(), lossSum / lossCount);
+        progress.onProgress(step, train.steps(), trainLoss);
         lossSum = 0;
         lossCount = 0;
       }

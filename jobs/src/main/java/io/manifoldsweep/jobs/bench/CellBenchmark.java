@@ -73,9 +73,9 @@ public final class CellBenchmark implements Callable<Integer> {
     double[] recording = new double[rounds];
     for (int r = 0; r < rounds; r++) {
       bare[r] = bareSeconds(cell.config());
-      long t0 = System.nanoTime();
-      recording[r] = recordingSeconds(cell);
-      recorded[r] = (System.nanoTime() - t0) / 1e9;
+      RecordedCell timed = recordedCell(cell);
+      recorded[r] = timed.seconds();
+      recording[r] = timed.recordingSeconds();
       out.printf(Locale.ROOT, "round %d: bare step %.2f ms, recorded cell %.2f ms per step (+%.1f%%), of which recording %.2f ms%n", r + 1,
           bare[r] / steps * 1e3, recorded[r] / steps * 1e3, 100 * (recorded[r] / bare[r] - 1), recording[r] / steps * 1e3);
     }
@@ -149,17 +149,23 @@ public final class CellBenchmark implements Callable<Integer> {
     return (System.nanoTime() - t0) / 1e9;
   }
 
-  /** Trains the recorded cell; returns its recording time (the sink's last flush at close, tenths of a second, is not in it). */
-  private static double recordingSeconds(CellSpec cell) throws IOException {
+  /**
+   * The recorded cell's wall time, up to its sink's closing flush, and its own recording time (the
+   * closing flush, tenths of a second, is not in that).
+   */
+  private record RecordedCell(double seconds, double recordingSeconds) {}
+
+  private static RecordedCell recordedCell(CellSpec cell) throws IOException {
     Path dir = Files.createTempDirectory("bench-cell");
     try {
       ParquetRecordSink sink = new ParquetRecordSink(new Configuration(), new org.apache.hadoop.fs.Path(dir.toUri()), cell.cellId(), "attention",
           ParquetFiles.Encoding.PLAIN_ZSTD, "bench", Map.of());
+      long t0 = System.nanoTime();
       RunResult result;
       try (sink) {
         result = new Trainer(cell.config(), ProgressListener.NONE).run(sink);
       }
-      return result.recordingSeconds();
+      return new RecordedCell((System.nanoTime() - t0) / 1e9, result.recordingSeconds());
     } finally {
       BenchFolders.delete(dir);
     }
