@@ -310,6 +310,8 @@ final class AttentionFloat64 implements Attention {
     private final double[] dScores;
     private final double[] row;
     private final double[] row2;
+    private final double[] row3;
+    private final double[] row4;
     /** dA^T of the current head, {@code [T, tp]}: dA_ij = dOut_i . v_j at key row j, query lane i. */
     private final double[] dA;
     private final double[] noBias = new double[d];
@@ -329,6 +331,8 @@ final class AttentionFloat64 implements Attention {
       row2 = scratch.doubles(7, hp);
       blk = new Block(in, scratch, 8);
       dA = scratch.doubles(15, rowsPadded() * tp);
+      row3 = scratch.doubles(16, hp);
+      row4 = scratch.doubles(17, hp);
       this.grads = grads;
       attView = HostView.Float64.view(att);
       dOutView = HostView.Float64.view(dOut);
@@ -379,7 +383,15 @@ final class AttentionFloat64 implements Attention {
         weightedRows(dScores, i, tp, blk.k, col, i + 1, row);
         System.arraycopy(row, 0, dqRows, i * d + col, hd);
       }
-      for (int j = 0; j < t; j++) {
+      int j = 0;
+      for (; j + 1 < t; j += 2) {
+        keyGradientPair(col, a, j);
+        System.arraycopy(row, 0, dkRows, j * d + col, hd);
+        System.arraycopy(row2, 0, dvRows, j * d + col, hd);
+        System.arraycopy(row3, 0, dkRows, (j + 1) * d + col, hd);
+        System.arraycopy(row4, 0, dvRows, (j + 1) * d + col, hd);
+      }
+      if (j < t) {
         keyGradients(col, a, j);
         System.arraycopy(row, 0, dkRows, j * d + col, hd);
         System.arraycopy(row2, 0, dvRows, j * d + col, hd);
@@ -423,6 +435,77 @@ final class AttentionFloat64 implements Attention {
         }
         k0.intoArray(row, cb);
         v0.intoArray(row2, cb);
+      }
+    }
+
+    /**
+     * {@link #keyGradients} of key rows j (into {@code row}, {@code row2}) and j + 1 (into
+     * {@code row3}, {@code row4}) at once: from query j + 1 on, the two share each query row's
+     * loads and run eight FMA chains; each sum keeps keyGradients's order.
+     */
+    private void keyGradientPair(int col, int a, int j) {
+      int step = LANES.length();
+      int next = j + 1;
+      int cb = 0;
+      for (; cb + 2 * step <= hp; cb += 2 * step) {
+        int o = j * d + col + cb;
+        DoubleVector ds = splat(dScores[j * tp + j]);
+        DoubleVector p = splat(attBlock[a + j * t + j]);
+        DoubleVector k0 = DoubleVector.fromArray(LANES, blk.q, o).fma(ds, DoubleVector.zero(LANES));
+        DoubleVector k1 = DoubleVector.fromArray(LANES, blk.q, o + step).fma(ds, DoubleVector.zero(LANES));
+        DoubleVector v0 = DoubleVector.fromArray(LANES, dOutRows, o).fma(p, DoubleVector.zero(LANES));
+        DoubleVector v1 = DoubleVector.fromArray(LANES, dOutRows, o + step).fma(p, DoubleVector.zero(LANES));
+        DoubleVector nk0 = DoubleVector.zero(LANES);
+        DoubleVector nk1 = DoubleVector.zero(LANES);
+        DoubleVector nv0 = DoubleVector.zero(LANES);
+        DoubleVector nv1 = DoubleVector.zero(LANES);
+        for (int i = next; i < t; i++) {
+          o = i * d + col + cb;
+          DoubleVector q0 = DoubleVector.fromArray(LANES, blk.q, o);
+          DoubleVector q1 = DoubleVector.fromArray(LANES, blk.q, o + step);
+          DoubleVector g0 = DoubleVector.fromArray(LANES, dOutRows, o);
+          DoubleVector g1 = DoubleVector.fromArray(LANES, dOutRows, o + step);
+          ds = splat(dScores[j * tp + i]);
+          p = splat(attBlock[a + j * t + i]);
+          DoubleVector nds = splat(dScores[next * tp + i]);
+          DoubleVector np = splat(attBlock[a + next * t + i]);
+          k0 = q0.fma(ds, k0);
+          k1 = q1.fma(ds, k1);
+          v0 = g0.fma(p, v0);
+          v1 = g1.fma(p, v1);
+          nk0 = q0.fma(nds, nk0);
+          nk1 = q1.fma(nds, nk1);
+          nv0 = g0.fma(np, nv0);
+          nv1 = g1.fma(np, nv1);
+        }
+        k0.intoArray(row, cb);
+        k1.intoArray(row, cb + step);
+        v0.intoArray(row2, cb);
+        v1.intoArray(row2, cb + step);
+        nk0.intoArray(row3, cb);
+        nk1.intoArray(row3, cb + step);
+        nv0.intoArray(row4, cb);
+        nv1.intoArray(row4, cb + step);
+      }
+      for (; cb < hp; cb += step) {
+        int o = j * d + col + cb;
+        DoubleVector k0 = DoubleVector.fromArray(LANES, blk.q, o).fma(splat(dScores[j * tp + j]), DoubleVector.zero(LANES));
+        DoubleVector v0 = DoubleVector.fromArray(LANES, dOutRows, o).fma(splat(attBlock[a + j * t + j]), DoubleVector.zero(LANES));
+        DoubleVector nk0 = DoubleVector.zero(LANES);
+        DoubleVector nv0 = DoubleVector.zero(LANES);
+        for (int i = next; i < t; i++) {
+          o = i * d + col + cb;
+          DoubleVector q0 = DoubleVector.fromArray(LANES, blk.q, o);
+          DoubleVector g0 = DoubleVector.fromArray(LANES, dOutRows, o);
+          k0 = q0.fma(splat(dScores[j * tp + i]), k0);
+          v0 = g0.fma(splat(attBlock[a + j * t + i]), v0);
+          nk0 = q0.fma(splat(dScores[next * tp + i]), nk0);
+          nv0 = g0.fma(splat(attBlock[a + next * t + i]), nv0);
+        }
+        k0.intoArray(row, cb);
+        v0.intoArray(row2, cb);
+        nk0.intoArray(row3, cb);
+        nv0.intoArray(row4, cb);
       }
     }
 

@@ -8,7 +8,7 @@ package io.manifoldsweep.model;
  * left in them, and may get a longer array than it asked for.
  */
 public final class Scratch {
-  private static final int SLOTS = 16;
+  private static final int SLOTS = 18;
   private static final ThreadLocal<Scratch> LOCAL = ThreadLocal.withInitial(Scratch::new);
 
   private final double[][] doubleSlots = new double[SLOTS][];
