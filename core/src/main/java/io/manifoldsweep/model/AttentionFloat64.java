@@ -243,6 +243,8 @@ final class AttentionFloat64 implements Attention {
     private final double[] outRows;
     private final double[] row;
     private final double[] row2;
+    private final double[] row3;
+    private final double[] row4;
     /** The current head's scores S^T {@code [T, tp]}, turned into probabilities P^T in place. */
     private final double[] scores;
 
@@ -254,6 +256,8 @@ final class AttentionFloat64 implements Attention {
       scores = scratch.doubles(3, rowsPadded() * tp);
       row2 = scratch.doubles(4, hp);
       blk = new Block(in, scratch, 5);
+      row3 = scratch.doubles(12, hp);
+      row4 = scratch.doubles(13, hp);
       attView = HostView.Float64.view(att);
       outView = HostView.Float64.view(out);
     }
@@ -279,16 +283,7 @@ final class AttentionFloat64 implements Attention {
       for (int j = 0; j < t; j++) {
         System.arraycopy(scores, j * tp, attBlock, (h * t + j) * t, t);
       }
-      int i = 0;
-      for (; i + 1 < t; i += 2) {
-        weightedRowPair(scores, i, tp, blk.v, col, i + 1, row, row2);
-        System.arraycopy(row, 0, outRows, i * d + col, hd);
-        System.arraycopy(row2, 0, outRows, (i + 1) * d + col, hd);
-      }
-      if (i < t) {
-        weightedRows(scores, i, tp, blk.v, col, i + 1, row);
-        System.arraycopy(row, 0, outRows, i * d + col, hd);
-      }
+      causalProducts(scores, blk.v, col, outRows, row, row2, row3, row4);
     }
   }
 
@@ -373,16 +368,7 @@ final class AttentionFloat64 implements Attention {
         softmaxBackward(a, ib);
       }
       // dQ_i = sum_{j <= i} dS_ij k_j
-      int i = 0;
-      for (; i + 1 < t; i += 2) {
-        weightedRowPair(dScores, i, tp, blk.k, col, i + 1, row, row2);
-        System.arraycopy(row, 0, dqRows, i * d + col, hd);
-        System.arraycopy(row2, 0, dqRows, (i + 1) * d + col, hd);
-      }
-      if (i < t) {
-        weightedRows(dScores, i, tp, blk.k, col, i + 1, row);
-        System.arraycopy(row, 0, dqRows, i * d + col, hd);
-      }
+      causalProducts(dScores, blk.k, col, dqRows, row, row2, row3, row4);
       int j = 0;
       for (; j + 1 < t; j += 2) {
         keyGradientPair(col, a, j);
@@ -527,6 +513,31 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
+   * Row i of {@code out} at the head's columns gets {@code sum_{j <= i} w[j * tp + i] * rows_j}, for
+   * every query i: the product of a transposed causal matrix (P^T, dS^T) and the head's rows, four
+   * queries at a time, then two, then one; b0 .. b3 are row buffers of hp.
+   */
+  private void causalProducts(double[] w, double[] rows, int col, double[] out, double[] b0, double[] b1, double[] b2, double[] b3) {
+    int i = 0;
+    for (; i + 3 < t; i += 4) {
+      weightedRowQuad(w, i, tp, rows, col, i + 1, b0, b1, b2, b3);
+      System.arraycopy(b0, 0, out, i * d + col, hd);
+      System.arraycopy(b1, 0, out, (i + 1) * d + col, hd);
+      System.arraycopy(b2, 0, out, (i + 2) * d + col, hd);
+      System.arraycopy(b3, 0, out, (i + 3) * d + col, hd);
+    }
+    for (; i + 1 < t; i += 2) {
+      weightedRowPair(w, i, tp, rows, col, i + 1, b0, b1);
+      System.arraycopy(b0, 0, out, i * d + col, hd);
+      System.arraycopy(b1, 0, out, (i + 1) * d + col, hd);
+    }
+    if (i < t) {
+      weightedRows(w, i, tp, rows, col, i + 1, b0);
+      System.arraycopy(b0, 0, out, i * d + col, hd);
+    }
+  }
+
+  /**
    * {@code out[0..hd) = sum_{r < count} w[wOff + r * wStride] * rows[r * d + col ..]}: a weighted sum of
    * one head's rows. Four, two or one vectors of the head's columns (a float head of 32 columns is
    * two) are accumulated per pass over the rows, so each weight is broadcast once per pass and the
@@ -617,6 +628,99 @@ final class AttentionFloat64 implements Attention {
       }
       a0.intoArray(out, cb);
       DoubleVector.fromArray(LANES, rows, count * d + col + cb).fma(splat(w[wOff + 1 + count * wStride]), b0).intoArray(out2, cb);
+    }
+  }
+
+  /**
+   * {@link #weightedRowPair} of four adjacent weight lanes: lane k over {@code count + k} rows into
+   * {@code o0 .. o3}. Eight FMA chains share each row's loads, enough to keep two FMA units busy
+   * (AVX2, Intel's AVX-512), where a pair's four fill one; each sum keeps weightedRows's order.
+   */
+  private void weightedRowQuad(double[] w, int wOff, int wStride, double[] rows, int col, int count, double[] o0, double[] o1,
+      double[] o2, double[] o3) {
+    int step = LANES.length();
+    int cb = 0;
+    for (; cb + 2 * step <= hp; cb += 2 * step) {
+      DoubleVector a0 = DoubleVector.zero(LANES);
+      DoubleVector a1 = DoubleVector.zero(LANES);
+      DoubleVector b0 = DoubleVector.zero(LANES);
+      DoubleVector b1 = DoubleVector.zero(LANES);
+      DoubleVector c0 = DoubleVector.zero(LANES);
+      DoubleVector c1 = DoubleVector.zero(LANES);
+      DoubleVector e0 = DoubleVector.zero(LANES);
+      DoubleVector e1 = DoubleVector.zero(LANES);
+      for (int r = 0; r < count; r++) {
+        int o = r * d + col + cb;
+        int wi = wOff + r * wStride;
+        DoubleVector r0 = DoubleVector.fromArray(LANES, rows, o);
+        DoubleVector r1 = DoubleVector.fromArray(LANES, rows, o + step);
+        DoubleVector x = splat(w[wi]);
+        a0 = r0.fma(x, a0);
+        a1 = r1.fma(x, a1);
+        x = splat(w[wi + 1]);
+        b0 = r0.fma(x, b0);
+        b1 = r1.fma(x, b1);
+        x = splat(w[wi + 2]);
+        c0 = r0.fma(x, c0);
+        c1 = r1.fma(x, c1);
+        x = splat(w[wi + 3]);
+        e0 = r0.fma(x, e0);
+        e1 = r1.fma(x, e1);
+      }
+      int o = count * d + col + cb;
+      int wi = wOff + count * wStride;
+      DoubleVector r0 = DoubleVector.fromArray(LANES, rows, o);
+      DoubleVector r1 = DoubleVector.fromArray(LANES, rows, o + step);
+      b0 = r0.fma(splat(w[wi + 1]), b0);
+      b1 = r1.fma(splat(w[wi + 1]), b1);
+      c0 = r0.fma(splat(w[wi + 2]), c0);
+      c1 = r1.fma(splat(w[wi + 2]), c1);
+      e0 = r0.fma(splat(w[wi + 3]), e0);
+      e1 = r1.fma(splat(w[wi + 3]), e1);
+      o += d;
+      wi += wStride;
+      r0 = DoubleVector.fromArray(LANES, rows, o);
+      r1 = DoubleVector.fromArray(LANES, rows, o + step);
+      c0 = r0.fma(splat(w[wi + 2]), c0);
+      c1 = r1.fma(splat(w[wi + 2]), c1);
+      e0 = r0.fma(splat(w[wi + 3]), e0);
+      e1 = r1.fma(splat(w[wi + 3]), e1);
+      o += d;
+      wi += wStride;
+      e0 = DoubleVector.fromArray(LANES, rows, o).fma(splat(w[wi + 3]), e0);
+      e1 = DoubleVector.fromArray(LANES, rows, o + step).fma(splat(w[wi + 3]), e1);
+      a0.intoArray(o0, cb);
+      a1.intoArray(o0, cb + step);
+      b0.intoArray(o1, cb);
+      b1.intoArray(o1, cb + step);
+      c0.intoArray(o2, cb);
+      c1.intoArray(o2, cb + step);
+      e0.intoArray(o3, cb);
+      e1.intoArray(o3, cb + step);
+    }
+    for (; cb < hp; cb += step) {
+      DoubleVector a0 = DoubleVector.zero(LANES);
+      DoubleVector b0 = DoubleVector.zero(LANES);
+      DoubleVector c0 = DoubleVector.zero(LANES);
+      DoubleVector e0 = DoubleVector.zero(LANES);
+      for (int r = 0; r < count + 3; r++) {
+        DoubleVector r0 = DoubleVector.fromArray(LANES, rows, r * d + col + cb);
+        int wi = wOff + r * wStride;
+        if (r < count) {
+          a0 = r0.fma(splat(w[wi]), a0);
+        }
+        if (r < count + 1) {
+          b0 = r0.fma(splat(w[wi + 1]), b0);
+        }
+        if (r < count + 2) {
+          c0 = r0.fma(splat(w[wi + 2]), c0);
+        }
+        e0 = r0.fma(splat(w[wi + 3]), e0);
+      }
+      a0.intoArray(o0, cb);
+      b0.intoArray(o1, cb);
+      c0.intoArray(o2, cb);
+      e0.intoArray(o3, cb);
     }
   }
 
