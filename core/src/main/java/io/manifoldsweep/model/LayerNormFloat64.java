@@ -38,12 +38,19 @@ final class LayerNormFloat64 {
     double[] buf = scratch.doubles(2, BLOCK_ROWS * d);
     double[] y = scratch.doubles(3, BLOCK_ROWS * d);
     double[] rs = scratch.doubles(4, BLOCK_ROWS);
+    double[] two = scratch.doubles(5, 4);
     HostView.Float64.view(gamma).readAll(g);
     HostView.Float64.view(beta).readAll(bt);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
       int n = Math.min(BLOCK_ROWS, rows - r0);
       xView.read(r0 * d, buf, 0, n * d);
-      for (int r = 0; r < n; r++) {
+      int r = 0;
+      for (; r + 1 < n; r += 2) {
+        normalizeRowPair(buf, r * d, d, g, bt, y, two);
+        rs[r] = two[0];
+        rs[r + 1] = two[1];
+      }
+      if (r < n) {
         rs[r] = normalizeRow(buf, r * d, d, g, bt, y);
       }
       xhatView.write(buf, 0, r0 * d, n * d);
@@ -72,6 +79,8 @@ final class LayerNormFloat64 {
     HostView.Float64.view(gamma).readAll(g);
     double[] sumGamma = scratch.doubles(6, d);
     double[] sumBeta = scratch.doubles(7, d);
+    double[] dxh2 = scratch.doubles(8, d);
+    double[] means = scratch.doubles(9, 4);
     Arrays.fill(sumGamma, 0, d, 0);
     Arrays.fill(sumBeta, 0, d, 0);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
@@ -80,7 +89,11 @@ final class LayerNormFloat64 {
       xhatView.read(r0 * d, xh, 0, n * d);
       dxView.read(r0 * d, acc, 0, n * d);
       rstdView.read(r0, rs, 0, n);
-      for (int r = 0; r < n; r++) {
+      int r = 0;
+      for (; r + 1 < n; r += 2) {
+        backwardRowPair(dyBuf, xh, r * d, d, g, rs[r], rs[r + 1], dxh, dxh2, sumGamma, sumBeta, means, acc);
+      }
+      if (r < n) {
         backwardRow(dyBuf, xh, r * d, d, g, rs[r], dxh, sumGamma, sumBeta, acc);
       }
       dxView.write(acc, 0, r0 * d, n * d);
@@ -120,6 +133,84 @@ final class LayerNormFloat64 {
     return inv;
   }
 
+  /**
+   * {@link #normalizeRow} of rows {@code o} and {@code o + d} at once, their 1/std into
+   * {@code two[0..2)}: a row's sums are chains of dependent adds, and two rows' chains interleave
+   * where one row's waited on add latency. Each row's arithmetic is normalizeRow's.
+   */
+  private static void normalizeRowPair(double[] x, int o, int d, double[] g, double[] bt, double[] y, double[] two) {
+    int o2 = o + d;
+    int bound = LANES.loopBound(d);
+    sumPair(x, o, x, o2, d, two);
+    double mean = two[0] / d;
+    double mean2 = two[1] / d;
+    int c = 0;
+    for (; c < bound; c += LANES.length()) {
+      DoubleVector.fromArray(LANES, x, o + c).sub(mean).intoArray(x, o + c);
+      DoubleVector.fromArray(LANES, x, o2 + c).sub(mean2).intoArray(x, o2 + c);
+    }
+    for (; c < d; c++) {
+      x[o + c] -= mean;
+      x[o2 + c] -= mean2;
+    }
+    dotPair(x, o, x, o, x, o2, x, o2, d, two, 0);
+    double in1 = (double) (1 / Math.sqrt(two[0] / d + LayerNorm.EPS));
+    double in2 = (double) (1 / Math.sqrt(two[1] / d + LayerNorm.EPS));
+    c = 0;
+    for (; c < bound; c += LANES.length()) {
+      DoubleVector gc = DoubleVector.fromArray(LANES, g, c);
+      DoubleVector bc = DoubleVector.fromArray(LANES, bt, c);
+      DoubleVector xh = DoubleVector.fromArray(LANES, x, o + c).mul(in1);
+      xh.intoArray(x, o + c);
+      xh.fma(gc, bc).intoArray(y, o + c);
+      DoubleVector xh2 = DoubleVector.fromArray(LANES, x, o2 + c).mul(in2);
+      xh2.intoArray(x, o2 + c);
+      xh2.fma(gc, bc).intoArray(y, o2 + c);
+    }
+    for (; c < d; c++) {
+      x[o + c] *= in1;
+      y[o + c] = x[o + c] * g[c] + bt[c];
+      x[o2 + c] *= in2;
+      y[o2 + c] = x[o2 + c] * g[c] + bt[c];
+    }
+    two[0] = in1;
+    two[1] = in2;
+  }
+
+  /**
+   * {@link #backwardRow} of rows {@code o} and {@code o + d} at once, in that order into the dgamma
+   * and dbeta sums; their four row sums run as interleaved chains. {@code dxh}, {@code dxh2} and
+   * {@code means} (four) are scratch.
+   */
+  private static void backwardRowPair(double[] dy, double[] xh, int o, int d, double[] g, double inv, double inv2, double[] dxh,
+      double[] dxh2, double[] sumGamma, double[] sumBeta, double[] means, double[] acc) {
+    int o2 = o + d;
+    int bound = LANES.loopBound(d);
+    int c = 0;
+    for (; c < bound; c += LANES.length()) {
+      DoubleVector gc = DoubleVector.fromArray(LANES, g, c);
+      DoubleVector dyc = DoubleVector.fromArray(LANES, dy, o + c);
+      DoubleVector dyc2 = DoubleVector.fromArray(LANES, dy, o2 + c);
+      DoubleVector sg = dyc.fma(DoubleVector.fromArray(LANES, xh, o + c), DoubleVector.fromArray(LANES, sumGamma, c));
+      dyc2.fma(DoubleVector.fromArray(LANES, xh, o2 + c), sg).intoArray(sumGamma, c);
+      dyc.add(DoubleVector.fromArray(LANES, sumBeta, c)).add(dyc2).intoArray(sumBeta, c);
+      dyc.mul(gc).intoArray(dxh, c);
+      dyc2.mul(gc).intoArray(dxh2, c);
+    }
+    for (; c < d; c++) {
+      sumGamma[c] += dy[o + c] * xh[o + c];
+      sumBeta[c] += dy[o + c];
+      dxh[c] = dy[o + c] * g[c];
+      sumGamma[c] += dy[o2 + c] * xh[o2 + c];
+      sumBeta[c] += dy[o2 + c];
+      dxh2[c] = dy[o2 + c] * g[c];
+    }
+    sumPair(dxh, 0, dxh2, 0, d, means);
+    dotPair(dxh, 0, xh, o, dxh2, 0, xh, o2, d, means, 2);
+    addRowGradient(dxh, xh, o, d, means[0] / d, means[2] / d, inv, acc);
+    addRowGradient(dxh2, xh, o2, d, means[1] / d, means[3] / d, inv2, acc);
+  }
+
   /** One row's backward: accumulates dgamma, dbeta and adds dx into {@code acc[o..o+d)}. */
   private static void backwardRow(double[] dy, double[] xh, int o, int d, double[] g, double inv, double[] dxh,
       double[] sumGamma, double[] sumBeta, double[] acc) {
@@ -136,10 +227,14 @@ final class LayerNormFloat64 {
       sumBeta[c] += dy[o + c];
       dxh[c] = dy[o + c] * g[c];
     }
-    double meanD = sum(dxh, 0, d) / d;
-    double meanDX = dot(dxh, 0, xh, o, d) / d;
+    addRowGradient(dxh, xh, o, d, sum(dxh, 0, d) / d, dot(dxh, 0, xh, o, d) / d, inv, acc);
+  }
+
+  /** {@code acc[o..o+d) += (dxh - meanD - xh * meanDX) * inv}: a row's dx from its means. */
+  private static void addRowGradient(double[] dxh, double[] xh, int o, int d, double meanD, double meanDX, double inv, double[] acc) {
+    int bound = LANES.loopBound(d);
     DoubleVector invV = DoubleVector.broadcast(LANES, inv);
-    c = 0;
+    int c = 0;
     for (; c < bound; c += LANES.length()) {
       DoubleVector xhc = DoubleVector.fromArray(LANES, xh, o + c);
       DoubleVector.fromArray(LANES, dxh, c).sub(meanD).sub(xhc.mul(meanDX))
@@ -166,6 +261,45 @@ final class LayerNormFloat64 {
       s += x[off + c];
     }
     return s;
+  }
+
+  /** {@link #sum} of two ranges at once into {@code out[0]}, {@code out[1]}. */
+  private static void sumPair(double[] x, int off, double[] x2, int off2, int len, double[] out) {
+    DoubleVector acc = DoubleVector.zero(LANES);
+    DoubleVector acc2 = DoubleVector.zero(LANES);
+    int c = 0;
+    for (; c < LANES.loopBound(len); c += LANES.length()) {
+      acc = acc.add(DoubleVector.fromArray(LANES, x, off + c));
+      acc2 = acc2.add(DoubleVector.fromArray(LANES, x2, off2 + c));
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s2 = acc2.reduceLanes(VectorOperators.ADD);
+    for (; c < len; c++) {
+      s += x[off + c];
+      s2 += x2[off2 + c];
+    }
+    out[0] = s;
+    out[1] = s2;
+  }
+
+  /** {@link #dot} of x.y and x2.y2 at once into {@code out[at]}, {@code out[at + 1]}. */
+  private static void dotPair(double[] x, int xOff, double[] y, int yOff, double[] x2, int xOff2, double[] y2, int yOff2, int len,
+      double[] out, int at) {
+    DoubleVector acc = DoubleVector.zero(LANES);
+    DoubleVector acc2 = DoubleVector.zero(LANES);
+    int c = 0;
+    for (; c < LANES.loopBound(len); c += LANES.length()) {
+      acc = DoubleVector.fromArray(LANES, x, xOff + c).fma(DoubleVector.fromArray(LANES, y, yOff + c), acc);
+      acc2 = DoubleVector.fromArray(LANES, x2, xOff2 + c).fma(DoubleVector.fromArray(LANES, y2, yOff2 + c), acc2);
+    }
+    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s2 = acc2.reduceLanes(VectorOperators.ADD);
+    for (; c < len; c++) {
+      s += x[xOff + c] * y[yOff + c];
+      s2 += x2[xOff2 + c] * y2[yOff2 + c];
+    }
+    out[at] = s;
+    out[at + 1] = s2;
   }
 
   private static double dot(double[] x, int xOff, double[] y, int yOff, int len) {
