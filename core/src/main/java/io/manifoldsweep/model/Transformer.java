@@ -143,7 +143,8 @@ public final class Transformer {
    * Sequences per forward pass of evaluation and probes. 32 sequences' activations (256 KB per
    * array in float32) stay in L2 from the products into the kernels; at 512, the eval's old chunk,
    * every pass went through memory and the same examples took a tenth longer. Gemm rows come out
-   * the same at any row count, so the chunk changes no result.
+   * the same at any row count, so no logit depends on the chunk (the eval's mean loss, a weighted
+   * mean of chunk means, may move in its last bit).
    */
   public static final int INFERENCE_SEQUENCES = 32;
 
