@@ -336,26 +336,32 @@ public final class Transformer {
     mlpBackward(p, grad, pre, c, dLast);
     INDArray dx = Workspaces.zeros(type, (long) b * t, d);
     addAtLastPositions(dLast, dx, b);
-    // Every layer overwrites these before reading them, so one set serves all layers.
+    /*
+     * Every layer overwrites these before reading them, so one set serves all layers: a fresh array
+     * per layer would be memory no pass has touched since the previous step, and writing it would
+     * first fetch it from DRAM.
+     */
     INDArray dk = Workspaces.array(type, dx.shape());
     INDArray dv = Workspaces.array(type, dx.shape());
+    INDArray dh = Workspaces.array(type, dx.shape());
     Attention attention = Attention.of(spec, type);
     Attention.Projections dProj = gradients(grad, pre, Workspaces.array(type, b, d), dk, dv);
-    attention.backwardLastQuery(c.projections, c.attention, outputBackward(p, grad, pre, c, dLast), dProj, b);
+    attention.backwardLastQuery(c.projections, c.attention, outputBackward(p, grad, pre, c, dLast, Workspaces.array(type, b, d)), dProj, b);
     mmInto(c.hLast, dProj.q(), grad.get(pre + "attn.wq"), true, false);
-    INDArray dh = keyValueBackward(p, grad, pre, c, dProj);
+    keyValueBackward(p, grad, pre, c, dProj, dh);
     addAtLastPositions(mm(dProj.q(), p.get(pre + "attn.wq"), false, true), dh, b);
     LayerNorm.addBackward(dh, c.ln1, p.get(pre + "ln1.gamma"), grad.get(pre + "ln1.gamma"), grad.get(pre + "ln1.beta"), dx);
 
     INDArray dq = Workspaces.array(type, dx.shape());
+    INDArray dHeads = Workspaces.array(type, dx.shape());
     for (int i = top - 1; i >= 0; i--) {
       pre = "layer" + i + ".";
       c = f.layers.get(i);
       mlpBackward(p, grad, pre, c, dx);
       dProj = gradients(grad, pre, dq, dk, dv);
-      attention.backward(c.projections, c.attention, outputBackward(p, grad, pre, c, dx), dProj, b);
+      attention.backward(c.projections, c.attention, outputBackward(p, grad, pre, c, dx, dHeads), dProj, b);
       mmInto(c.h, dq, grad.get(pre + "attn.wq"), true, false);
-      dh = keyValueBackward(p, grad, pre, c, dProj);
+      keyValueBackward(p, grad, pre, c, dProj, dh);
       mmAdd(dq, p.get(pre + "attn.wq"), dh, false, true);
       LayerNorm.addBackward(dh, c.ln1, p.get(pre + "ln1.gamma"), grad.get(pre + "ln1.gamma"), grad.get(pre + "ln1.beta"), dx);
     }
@@ -384,20 +390,23 @@ public final class Transformer {
     }
   }
 
-  /** The output projection's weight gradients from the residual gradient {@code dx}; returns d(loss)/d(heads). */
-  private static INDArray outputBackward(Params p, Params grad, String pre, LayerCache c, INDArray dx) {
+  /**
+   * The output projection's weight gradients from the residual gradient {@code dx}; writes
+   * d(loss)/d(heads) into {@code dHeads} and returns it.
+   */
+  private static INDArray outputBackward(Params p, Params grad, String pre, LayerCache c, INDArray dx, INDArray dHeads) {
     mmInto(c.heads, dx, grad.get(pre + "attn.wo"), true, false);
     columnSumsInto(dx, grad.get(pre + "attn.bo"));
-    return mm(dx, p.get(pre + "attn.wo"), false, true);
+    mmInto(dx, p.get(pre + "attn.wo"), dHeads, false, true);
+    return dHeads;
   }
 
-  /** The key and value weight gradients; returns their part of d(loss)/d(h) at every position. */
-  private static INDArray keyValueBackward(Params p, Params grad, String pre, LayerCache c, Attention.Projections d) {
+  /** The key and value weight gradients; writes their part of d(loss)/d(h) at every position into {@code dh}. */
+  private static void keyValueBackward(Params p, Params grad, String pre, LayerCache c, Attention.Projections d, INDArray dh) {
     mmInto(c.h, d.k(), grad.get(pre + "attn.wk"), true, false);
     mmInto(c.h, d.v(), grad.get(pre + "attn.wv"), true, false);
-    INDArray dh = mm(d.k(), p.get(pre + "attn.wk"), false, true);
+    mmInto(d.k(), p.get(pre + "attn.wk"), dh, false, true);
     mmAdd(d.v(), p.get(pre + "attn.wv"), dh, false, true);
-    return dh;
   }
 
   /** Mean cross-entropy and the number of correct argmax predictions, without gradients. */
