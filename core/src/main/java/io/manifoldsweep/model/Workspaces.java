@@ -87,6 +87,20 @@ public final class Workspaces {
     return pool == null ? Nd4j.createUninitialized(type, shape) : pool.next(type, shape);
   }
 
+  /**
+   * Bytes of the arrays that this thread's passes (every name) hold for reuse: the activation memory
+   * a cell keeps between its steps, which {@code CellMemory} estimates from the config.
+   */
+  public static long pooledBytes() {
+    long bytes = 0;
+    for (Pool pool : POOLS.get().values()) {
+      for (INDArray a : pool.arrays) {
+        bytes += a.length() * a.dataType().width();
+      }
+    }
+    return bytes;
+  }
+
   /** As {@link #array}, filled with zeros. */
   static INDArray zeros(DataType type, long... shape) {
     Pool pool = ACTIVE.get();

@@ -4,6 +4,7 @@ import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.model.ModelSpec;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Precision;
+import io.manifoldsweep.model.Transformer;
 import io.manifoldsweep.optim.OptimizerSpec;
 import java.util.Locale;
 
@@ -15,28 +16,39 @@ import java.util.Locale;
  * leaves out what does not scale with the model (the JVM, Spark, Parquet buffers).
  */
 public final class CellMemory {
-  /** Eval examples per forward pass (as the Evaluator chunks them). */
-  private static final int EVAL_CHUNK = 512;
-
   private CellMemory() {}
 
   /** Estimated bytes of one training cell. */
   public static double bytes(CellConfig c) {
     ModelSpec m = c.model();
     double params = ParamLayout.of(m).size();
-    int scalar = c.train().precision() == Precision.FLOAT64 ? 8 : 4;
     RecordSpec r = c.record();
     OptimizerSpec opt = c.train().optimizer();
     int copies = 2 + (opt.kind() == OptimizerSpec.Kind.ADAMW ? 2 : opt.momentum() > 0 ? 1 : 0) + (r.commutatorEvery() > 0 ? 5 : 0);
     // host-side doubles: the initialisation, a commutator's delta, snapshot and checkpoint copies
-    double vectors = params * (copies * scalar + 24.0);
-    int batch = c.train().batchSize();
-    int markerCounts = c.task().markerCountChoices();
-    double passes = activations(m, batch, true) * (r.commutatorEvery() > 0 ? 2 : 1)
-        + activations(m, Math.min(EVAL_CHUNK, r.evalExamples()), false)
-        + activations(m, r.probeExamples(), false)
-        + 4.0 * (double) m.seqLen() * markerCounts * (r.evalExamples() + r.probeExamples());
-    return vectors + passes * scalar;
+    double vectors = params * (copies * scalarBytes(c) + 24.0);
+    double probeSets = 4.0 * (double) m.seqLen() * c.task().markerCountChoices() * (r.evalExamples() + r.probeExamples());
+    return vectors + activationBytes(c) + probeSets;
+  }
+
+  /**
+   * Bytes of the activations that the cell's passes keep between steps for reuse ({@link
+   * io.manifoldsweep.model.Workspaces#pooledBytes}): the training step's forward and backward, the commutator probe's, and
+   * one forward of {@link Transformer#INFERENCE_SEQUENCES} sequences each for the eval and the
+   * attention probe.
+   */
+  static double activationBytes(CellConfig c) {
+    ModelSpec m = c.model();
+    RecordSpec r = c.record();
+    int chunk = Transformer.INFERENCE_SEQUENCES;
+    double scalars = activations(m, c.train().batchSize(), true) * (r.commutatorEvery() > 0 ? 2 : 1)
+        + activations(m, Math.min(chunk, r.evalExamples()), false)
+        + activations(m, Math.min(chunk, r.probeExamples()), false);
+    return scalars * scalarBytes(c);
+  }
+
+  private static int scalarBytes(CellConfig c) {
+    return c.train().precision() == Precision.FLOAT64 ? 8 : 4;
   }
 
   /** Scalars of the activations one pass over {@code batch} sequences keeps (with its gradients when {@code backward}). */
