@@ -337,9 +337,8 @@ public final class Transformer {
     INDArray dx = Workspaces.zeros(type, (long) b * t, d);
     addAtLastPositions(dLast, dx, b);
     /*
-     * Every layer overwrites these before reading them, so one set serves all layers: a fresh array
-     * per layer would be memory no pass has touched since the previous step, and writing it would
-     * first fetch it from DRAM.
+     * Every layer overwrites these before reading them, so one set serves all layers. A fresh array
+     * per layer is memory last touched a step ago, which the write must first fetch.
      */
     INDArray dk = Workspaces.array(type, dx.shape());
     INDArray dv = Workspaces.array(type, dx.shape());

@@ -32,10 +32,10 @@ public final class CellMemory {
   }
 
   /**
-   * Bytes of the activations that the cell's passes keep between steps for reuse ({@link
-   * io.manifoldsweep.model.Workspaces#pooledBytes}): the training step's forward and backward, the commutator probe's, and
-   * one forward of {@link Transformer#INFERENCE_SEQUENCES} sequences each for the eval and the
-   * attention probe.
+   * Bytes of the activations that the cell's passes keep between steps for reuse (what {@link
+   * io.manifoldsweep.model.Workspaces#pooledBytes} reports): the training step's forward and
+   * backward, the commutator probe's, and one forward of {@link Transformer#INFERENCE_SEQUENCES}
+   * sequences each for the eval and the attention probe.
    */
   static double activationBytes(CellConfig c) {
     ModelSpec m = c.model();
