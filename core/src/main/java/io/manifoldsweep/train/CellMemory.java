@@ -72,7 +72,7 @@ public final class CellMemory {
       throw new ConfigException("model", "layers=" + m.layers() + ", d_model=" + m.dModel() + (m.mlp() ? ", d_mlp=" + m.dMlp() : "")
           + ", train.batch_size=" + c.train().batchSize(),
           cell + " needs about " + human(need) + " to train (" + String.format(Locale.ROOT, "%.3g", (double) ParamLayout.of(m).size())
-              + " parameters), more than the " + human(available) + " of " + where + "; make the model smaller or give executors more memory");
+              + " parameters), more than the " + human(available) + " of " + where + "; make the model smaller or give each cell more memory (a larger executor, or fewer cells on each)");
     }
   }
 
