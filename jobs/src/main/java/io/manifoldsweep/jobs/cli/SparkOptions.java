@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 
 /** The Spark options every Spark command takes, and the session they describe. */
 public final class SparkOptions {
-  /** local, local[k], local[*], each optionally with ",retries"; k in group 1. */
-  private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\s*\\d+)?\\])?");
+  /** local, local[k], local[*], each optionally with ",retries"; k in group 1 (a larger k is Spark's to refuse). */
+  private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d{1,9})(?:,\\s*\\d+)?\\])?");
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
   String master;

@@ -28,6 +28,7 @@ class SparkOptionsTest {
     assertThat(SparkOptions.concurrentCells("local[*]", conf(Map.of()))).isEqualTo(Runtime.getRuntime().availableProcessors());
     assertThat(SparkOptions.concurrentCells("local[4]", conf(Map.of("spark.task.cpus", "2")))).isEqualTo(2);
     assertThat(SparkOptions.concurrentCells("local[1]", conf(Map.of("spark.task.cpus", "2")))).isEqualTo(1);
+    assertThat(SparkOptions.concurrentCells("local[99999999999]", conf(Map.of()))).as("a count Spark itself refuses").isEqualTo(1);
   }
 
   @Test
