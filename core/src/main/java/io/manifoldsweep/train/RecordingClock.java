@@ -25,12 +25,10 @@ final class RecordingClock {
   }
 
   void time(Runnable pass) {
-    long t0 = System.nanoTime();
-    try {
+    time(() -> {
       pass.run();
-    } finally {
-      nanos += System.nanoTime() - t0;
-    }
+      return null;
+    });
   }
 
   double seconds() {
