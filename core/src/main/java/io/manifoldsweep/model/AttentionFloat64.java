@@ -97,39 +97,29 @@ final class AttentionFloat64 implements Attention {
 
   /**
    * One query row per sequence: T dot products and a weighted sum of T rows per head, a few percent
-   * of the full kernel's work. The exponential is StrictMath's, which gives the same bits interpreted
-   * and compiled.
+   * of the full kernel's work. The dot products run with the keys as lanes, on the keys transposed,
+   * and the exponential is {@link #exp}'s, a vector of keys at a time: with a scalar dot product and
+   * a StrictMath.exp per key this kernel took over half the full one's time.
    */
   @Override
   public void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch) {
     Scratch scratch = Scratch.get();
     LastQueryBlock blk = new LastQueryBlock(in, scratch, scale);
-    double[] q = blk.q;
-    double[] k = blk.k;
-    double[] v = blk.v;
     double[] p = scratch.doubles(6, heads * t);
     double[] o = scratch.doubles(7, d);
     double[] row = scratch.doubles(8, hp);
+    double[] keyLanes = scratch.doubles(9, tp);
     HostView.Float64 attView = HostView.Float64.view(att);
     HostView.Float64 outView = HostView.Float64.view(out);
     for (int b = 0; b < batch; b++) {
       blk.load(b);
+      transpose(blk.k, blk.bk, 1, blk.transposed);
+      addBias(blk.v, blk.bv, 1);
       for (int h = 0; h < heads; h++) {
         int col = h * hd;
-        dots(q, k, col, p, h * t);
-        double max = Double.NEGATIVE_INFINITY;
-        for (int j = 0; j < t; j++) {
-          max = Math.max(max, p[h * t + j]);
-        }
-        double sum = 0;
-        for (int j = 0; j < t; j++) {
-          p[h * t + j] = (double) StrictMath.exp(p[h * t + j] - max);
-          sum += p[h * t + j];
-        }
-        for (int j = 0; j < t; j++) {
-          p[h * t + j] = p[h * t + j] / sum;
-        }
-        weightedRows(p, h * t, 1, v, col, t, row);
+        keyDots(blk.q, blk.transposed, col, keyLanes);
+        softmaxLanes(keyLanes, p, h * t);
+        weightedRows(p, h * t, 1, blk.v, col, t, row);
         System.arraycopy(row, 0, o, col, hd);
       }
       attView.write(p, 0, b * heads * t, heads * t);
@@ -147,13 +137,12 @@ final class AttentionFloat64 implements Attention {
     LastQueryBlock blk = new LastQueryBlock(in, scratch, 1);
     double[] q = blk.q;
     double[] k = blk.k;
-    double[] v = blk.v;
     double[] p = scratch.doubles(6, heads * t);
     double[] g = scratch.doubles(7, d);
     double[] dq = scratch.doubles(8, d);
     double[] dk = scratch.doubles(9, t * d);
     double[] dv = scratch.doubles(10, t * d);
-    double[] ds = scratch.doubles(11, t);
+    double[] ds = scratch.doubles(11, tp);
     double[] row = scratch.doubles(12, hp);
     double[] sumQ = new double[d];
     double[] sumK = new double[d];
@@ -165,11 +154,13 @@ final class AttentionFloat64 implements Attention {
     HostView.Float64 dvView = HostView.Float64.view(grads.v());
     for (int b = 0; b < batch; b++) {
       blk.load(b);
+      transpose(blk.v, blk.bv, 1, blk.transposed);
+      addBias(k, blk.bk, 1);
       attView.read(b * heads * t, p, 0, heads * t);
       dOutView.read(b * d, g, 0, d);
       for (int h = 0; h < heads; h++) {
         int col = h * hd;
-        dots(g, v, col, ds, 0);
+        keyDots(g, blk.transposed, col, ds);
         double rowDot = 0;
         for (int j = 0; j < t; j++) {
           rowDot += p[h * t + j] * ds[j];
@@ -198,14 +189,42 @@ final class AttentionFloat64 implements Attention {
     HostView.Float64.view(grads.bv()).writeAll(sumV);
   }
 
-  /** {@code out[outOff + j] = x[col ..] . rows[j * d + col ..]} over one head's columns, for every row j < T. */
-  private void dots(double[] x, double[] rows, int col, double[] out, int outOff) {
+  /** {@code p[pOff + j]} for j < T, the softmax of the scores {@code s[0 .. T)}; s's lanes become their exponentials. */
+  private void softmaxLanes(double[] s, double[] p, int pOff) {
+    double max = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < t; j++) {
-      double s = 0;
-      for (int c = col; c < col + hd; c++) {
-        s += x[c] * rows[j * d + c];
+      max = Math.max(max, s[j]);
+    }
+    for (int jb = 0; jb < tp; jb += LANES.length()) {
+      exp(DoubleVector.fromArray(LANES, s, jb).sub(max)).intoArray(s, jb);
+    }
+    double sum = 0;
+    for (int j = 0; j < t; j++) {
+      sum += s[j];
+    }
+    for (int j = 0; j < t; j++) {
+      p[pOff + j] = s[j] / sum;
+    }
+  }
+
+  /**
+   * {@code out[j] = x[col ..] . row_j[col ..]} over one head's columns for every key j < tp, with
+   * the rows given transposed in {@code rowsT [d, tp]}: a vector of keys per FMA, even and odd
+   * columns in two chains. Lanes past T hold whatever the transposed block's padding gives.
+   */
+  private void keyDots(double[] x, double[] rowsT, int col, double[] out) {
+    for (int jb = 0; jb < tp; jb += LANES.length()) {
+      DoubleVector even = DoubleVector.zero(LANES);
+      DoubleVector odd = DoubleVector.zero(LANES);
+      int c = col;
+      for (; c + 1 < col + hd; c += 2) {
+        even = DoubleVector.fromArray(LANES, rowsT, c * tp + jb).fma(splat(x[c]), even);
+        odd = DoubleVector.fromArray(LANES, rowsT, (c + 1) * tp + jb).fma(splat(x[c + 1]), odd);
       }
-      out[outOff + j] = s;
+      if (c < col + hd) {
+        even = DoubleVector.fromArray(LANES, rowsT, c * tp + jb).fma(splat(x[c]), even);
+      }
+      even.add(odd).intoArray(out, jb);
     }
   }
 
@@ -265,7 +284,7 @@ final class AttentionFloat64 implements Attention {
     void run(int batch) {
       for (int b = 0; b < batch; b++) {
         blk.load(b);
-        blk.transpose(blk.q, blk.bq, scale);
+        transpose(blk.q, blk.bq, scale, blk.transposed);
         addBias(blk.k, blk.bk, 1);
         addBias(blk.v, blk.bv, 1);
         for (int h = 0; h < heads; h++) {
@@ -344,7 +363,7 @@ final class AttentionFloat64 implements Attention {
         addBias(blk.v, blk.bv, 1);
         attView.read(b * heads * t * t, attBlock, 0, heads * t * t);
         dOutView.read(b * t * d, dOutRows, 0, t * d);
-        blk.transpose(dOutRows, noBias, 1);
+        transpose(dOutRows, noBias, 1, blk.transposed);
         for (int h = 0; h < heads; h++) {
           head(h);
         }
@@ -903,14 +922,16 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * One sequence's last-position query and its keys and values at every position, biases added and
-   * the query times {@code queryFactor}: what both last-query kernels read. Rows carry a vector of
-   * slack at the end, as in {@link Block}.
+   * One sequence's last-position query, its bias added and times {@code queryFactor}, and its keys
+   * and values at every position before their biases: each kernel adds those to the one it reads as
+   * rows and transposes the other into {@code transposed [d, tp]} with its bias. Keys and values
+   * have tp rows, as the transpose reads, and a vector of slack, as in {@link Block}.
    */
   private final class LastQueryBlock {
     final double[] q;
     final double[] k;
     final double[] v;
+    final double[] transposed;
     private final double[] bq;
     private final double[] bk;
     private final double[] bv;
@@ -919,14 +940,15 @@ final class AttentionFloat64 implements Attention {
     private final HostView.Float64 kView;
     private final HostView.Float64 vView;
 
-    /** Takes its six buffers from {@code scratch} slots 0 .. 5. */
+    /** Takes its seven buffers from {@code scratch} slots 0 .. 5 and 13. */
     LastQueryBlock(Projections in, Scratch scratch, double queryFactor) {
       q = scratch.doubles(0, d);
-      k = scratch.doubles(1, t * d + LANES.length());
-      v = scratch.doubles(2, t * d + LANES.length());
+      k = scratch.doubles(1, tp * d + LANES.length());
+      v = scratch.doubles(2, tp * d + LANES.length());
       bq = scratch.doubles(3, d);
       bk = scratch.doubles(4, d);
       bv = scratch.doubles(5, d);
+      transposed = scratch.doubles(13, d * tp);
       this.queryFactor = queryFactor;
       HostView.Float64.view(in.bq()).readAll(bq);
       HostView.Float64.view(in.bk()).readAll(bk);
@@ -943,8 +965,6 @@ final class AttentionFloat64 implements Attention {
       for (int c = 0; c < d; c++) {
         q[c] = (q[c] + bq[c]) * queryFactor;
       }
-      addBias(k, bk, 1);
-      addBias(v, bv, 1);
     }
   }
 
@@ -990,109 +1010,109 @@ final class AttentionFloat64 implements Attention {
       kView.read(b * t * d, k, 0, t * d);
       vView.read(b * t * d, v, 0, t * d);
     }
+  }
 
-    /**
-     * {@code transposed[c * tp + r] = (rows[r * d + c] + bias[c]) * factor} for r < tp ({@code rows}
-     * holds tp rows; those past T hold what the scratch held). Whole groups of 16 columns go through
-     * registers ({@link #transposeTiles}); element by element, each store a cache line from the last,
-     * the transposes were an eighth of the kernels' time.
-     */
-    void transpose(double[] rows, double[] bias, double factor) {
-      int tiled = d / TILE_COLUMNS * TILE_COLUMNS;
-      for (int r0 = 0; r0 < tp; r0 += LANES.length()) {
-        for (int c0 = 0; c0 < tiled; c0 += TILE_COLUMNS) {
-          transposeTiles(rows, bias, factor, r0, c0, d, transposed, tp);
-        }
-      }
-      for (int r = 0; r < t; r++) {
-        for (int c = tiled; c < d; c++) {
-          transposed[c * tp + r] = (rows[r * d + c] + bias[c]) * factor;
-        }
+  /**
+   * {@code transposed[c * tp + r] = (rows[r * d + c] + bias[c]) * factor} for r < tp ({@code rows}
+   * holds tp rows; those past T hold what the scratch held), into {@code [d, tp]}. Whole groups of 16 columns go through
+   * registers ({@link #transposeTiles}); element by element, each store a cache line from the last,
+   * the transposes were an eighth of the kernels' time.
+   */
+  private void transpose(double[] rows, double[] bias, double factor, double[] transposed) {
+    int tiled = d / TILE_COLUMNS * TILE_COLUMNS;
+    for (int r0 = 0; r0 < tp; r0 += LANES.length()) {
+      for (int c0 = 0; c0 < tiled; c0 += TILE_COLUMNS) {
+        transposeTiles(rows, bias, factor, r0, c0, d, transposed, tp);
       }
     }
-
-    /**
-     * Columns {@code c0 .. c0+16} of the N rows from {@code r0} (N the vector length), as 16 / N
-     * side-by-side N x N tiles in 16 vectors, transposed by log2(N) butterfly stages: stage s swaps
-     * bit s of each element's row and column index (its lane), so that after all of them element
-     * (r, c) of a tile sits at (c, r). One static method with every vector in a local, so that they
-     * stay in registers and C2 inlines every Vector API call.
-     */
-    private static void transposeTiles(double[] rows, double[] bias, double factor, int r0, int c0, int d, double[] out, int tp) {
-      int n = LANES.length();
-      DoubleVector w;
-      DoubleVector v0 = DoubleVector.fromArray(LANES, rows, (r0 + 0 % n) * d + c0 + 0 / n * n);
-      DoubleVector v1 = DoubleVector.fromArray(LANES, rows, (r0 + 1 % n) * d + c0 + 1 / n * n);
-      DoubleVector v2 = DoubleVector.fromArray(LANES, rows, (r0 + 2 % n) * d + c0 + 2 / n * n);
-      DoubleVector v3 = DoubleVector.fromArray(LANES, rows, (r0 + 3 % n) * d + c0 + 3 / n * n);
-      DoubleVector v4 = DoubleVector.fromArray(LANES, rows, (r0 + 4 % n) * d + c0 + 4 / n * n);
-      DoubleVector v5 = DoubleVector.fromArray(LANES, rows, (r0 + 5 % n) * d + c0 + 5 / n * n);
-      DoubleVector v6 = DoubleVector.fromArray(LANES, rows, (r0 + 6 % n) * d + c0 + 6 / n * n);
-      DoubleVector v7 = DoubleVector.fromArray(LANES, rows, (r0 + 7 % n) * d + c0 + 7 / n * n);
-      DoubleVector v8 = DoubleVector.fromArray(LANES, rows, (r0 + 8 % n) * d + c0 + 8 / n * n);
-      DoubleVector v9 = DoubleVector.fromArray(LANES, rows, (r0 + 9 % n) * d + c0 + 9 / n * n);
-      DoubleVector v10 = DoubleVector.fromArray(LANES, rows, (r0 + 10 % n) * d + c0 + 10 / n * n);
-      DoubleVector v11 = DoubleVector.fromArray(LANES, rows, (r0 + 11 % n) * d + c0 + 11 / n * n);
-      DoubleVector v12 = DoubleVector.fromArray(LANES, rows, (r0 + 12 % n) * d + c0 + 12 / n * n);
-      DoubleVector v13 = DoubleVector.fromArray(LANES, rows, (r0 + 13 % n) * d + c0 + 13 / n * n);
-      DoubleVector v14 = DoubleVector.fromArray(LANES, rows, (r0 + 14 % n) * d + c0 + 14 / n * n);
-      DoubleVector v15 = DoubleVector.fromArray(LANES, rows, (r0 + 15 % n) * d + c0 + 15 / n * n);
-      if (1 < n) {
-        w = v0.blend(v1.rearrange(DOWN1), HIGH1); v1 = v0.rearrange(UP1).blend(v1, HIGH1); v0 = w;
-        w = v2.blend(v3.rearrange(DOWN1), HIGH1); v3 = v2.rearrange(UP1).blend(v3, HIGH1); v2 = w;
-        w = v4.blend(v5.rearrange(DOWN1), HIGH1); v5 = v4.rearrange(UP1).blend(v5, HIGH1); v4 = w;
-        w = v6.blend(v7.rearrange(DOWN1), HIGH1); v7 = v6.rearrange(UP1).blend(v7, HIGH1); v6 = w;
-        w = v8.blend(v9.rearrange(DOWN1), HIGH1); v9 = v8.rearrange(UP1).blend(v9, HIGH1); v8 = w;
-        w = v10.blend(v11.rearrange(DOWN1), HIGH1); v11 = v10.rearrange(UP1).blend(v11, HIGH1); v10 = w;
-        w = v12.blend(v13.rearrange(DOWN1), HIGH1); v13 = v12.rearrange(UP1).blend(v13, HIGH1); v12 = w;
-        w = v14.blend(v15.rearrange(DOWN1), HIGH1); v15 = v14.rearrange(UP1).blend(v15, HIGH1); v14 = w;
+    for (int r = 0; r < t; r++) {
+      for (int c = tiled; c < d; c++) {
+        transposed[c * tp + r] = (rows[r * d + c] + bias[c]) * factor;
       }
-      if (2 < n) {
-        w = v0.blend(v2.rearrange(DOWN2), HIGH2); v2 = v0.rearrange(UP2).blend(v2, HIGH2); v0 = w;
-        w = v1.blend(v3.rearrange(DOWN2), HIGH2); v3 = v1.rearrange(UP2).blend(v3, HIGH2); v1 = w;
-        w = v4.blend(v6.rearrange(DOWN2), HIGH2); v6 = v4.rearrange(UP2).blend(v6, HIGH2); v4 = w;
-        w = v5.blend(v7.rearrange(DOWN2), HIGH2); v7 = v5.rearrange(UP2).blend(v7, HIGH2); v5 = w;
-        w = v8.blend(v10.rearrange(DOWN2), HIGH2); v10 = v8.rearrange(UP2).blend(v10, HIGH2); v8 = w;
-        w = v9.blend(v11.rearrange(DOWN2), HIGH2); v11 = v9.rearrange(UP2).blend(v11, HIGH2); v9 = w;
-        w = v12.blend(v14.rearrange(DOWN2), HIGH2); v14 = v12.rearrange(UP2).blend(v14, HIGH2); v12 = w;
-        w = v13.blend(v15.rearrange(DOWN2), HIGH2); v15 = v13.rearrange(UP2).blend(v15, HIGH2); v13 = w;
-      }
-      if (4 < n) {
-        w = v0.blend(v4.rearrange(DOWN4), HIGH4); v4 = v0.rearrange(UP4).blend(v4, HIGH4); v0 = w;
-        w = v1.blend(v5.rearrange(DOWN4), HIGH4); v5 = v1.rearrange(UP4).blend(v5, HIGH4); v1 = w;
-        w = v2.blend(v6.rearrange(DOWN4), HIGH4); v6 = v2.rearrange(UP4).blend(v6, HIGH4); v2 = w;
-        w = v3.blend(v7.rearrange(DOWN4), HIGH4); v7 = v3.rearrange(UP4).blend(v7, HIGH4); v3 = w;
-        w = v8.blend(v12.rearrange(DOWN4), HIGH4); v12 = v8.rearrange(UP4).blend(v12, HIGH4); v8 = w;
-        w = v9.blend(v13.rearrange(DOWN4), HIGH4); v13 = v9.rearrange(UP4).blend(v13, HIGH4); v9 = w;
-        w = v10.blend(v14.rearrange(DOWN4), HIGH4); v14 = v10.rearrange(UP4).blend(v14, HIGH4); v10 = w;
-        w = v11.blend(v15.rearrange(DOWN4), HIGH4); v15 = v11.rearrange(UP4).blend(v15, HIGH4); v11 = w;
-      }
-      if (8 < n) {
-        w = v0.blend(v8.rearrange(DOWN8), HIGH8); v8 = v0.rearrange(UP8).blend(v8, HIGH8); v0 = w;
-        w = v1.blend(v9.rearrange(DOWN8), HIGH8); v9 = v1.rearrange(UP8).blend(v9, HIGH8); v1 = w;
-        w = v2.blend(v10.rearrange(DOWN8), HIGH8); v10 = v2.rearrange(UP8).blend(v10, HIGH8); v2 = w;
-        w = v3.blend(v11.rearrange(DOWN8), HIGH8); v11 = v3.rearrange(UP8).blend(v11, HIGH8); v3 = w;
-        w = v4.blend(v12.rearrange(DOWN8), HIGH8); v12 = v4.rearrange(UP8).blend(v12, HIGH8); v4 = w;
-        w = v5.blend(v13.rearrange(DOWN8), HIGH8); v13 = v5.rearrange(UP8).blend(v13, HIGH8); v5 = w;
-        w = v6.blend(v14.rearrange(DOWN8), HIGH8); v14 = v6.rearrange(UP8).blend(v14, HIGH8); v6 = w;
-        w = v7.blend(v15.rearrange(DOWN8), HIGH8); v15 = v7.rearrange(UP8).blend(v15, HIGH8); v7 = w;
-      }
-      v0.add(bias[c0 + 0 / n * n + 0 % n]).mul(factor).intoArray(out, (c0 + 0 / n * n + 0 % n) * tp + r0);
-      v1.add(bias[c0 + 1 / n * n + 1 % n]).mul(factor).intoArray(out, (c0 + 1 / n * n + 1 % n) * tp + r0);
-      v2.add(bias[c0 + 2 / n * n + 2 % n]).mul(factor).intoArray(out, (c0 + 2 / n * n + 2 % n) * tp + r0);
-      v3.add(bias[c0 + 3 / n * n + 3 % n]).mul(factor).intoArray(out, (c0 + 3 / n * n + 3 % n) * tp + r0);
-      v4.add(bias[c0 + 4 / n * n + 4 % n]).mul(factor).intoArray(out, (c0 + 4 / n * n + 4 % n) * tp + r0);
-      v5.add(bias[c0 + 5 / n * n + 5 % n]).mul(factor).intoArray(out, (c0 + 5 / n * n + 5 % n) * tp + r0);
-      v6.add(bias[c0 + 6 / n * n + 6 % n]).mul(factor).intoArray(out, (c0 + 6 / n * n + 6 % n) * tp + r0);
-      v7.add(bias[c0 + 7 / n * n + 7 % n]).mul(factor).intoArray(out, (c0 + 7 / n * n + 7 % n) * tp + r0);
-      v8.add(bias[c0 + 8 / n * n + 8 % n]).mul(factor).intoArray(out, (c0 + 8 / n * n + 8 % n) * tp + r0);
-      v9.add(bias[c0 + 9 / n * n + 9 % n]).mul(factor).intoArray(out, (c0 + 9 / n * n + 9 % n) * tp + r0);
-      v10.add(bias[c0 + 10 / n * n + 10 % n]).mul(factor).intoArray(out, (c0 + 10 / n * n + 10 % n) * tp + r0);
-      v11.add(bias[c0 + 11 / n * n + 11 % n]).mul(factor).intoArray(out, (c0 + 11 / n * n + 11 % n) * tp + r0);
-      v12.add(bias[c0 + 12 / n * n + 12 % n]).mul(factor).intoArray(out, (c0 + 12 / n * n + 12 % n) * tp + r0);
-      v13.add(bias[c0 + 13 / n * n + 13 % n]).mul(factor).intoArray(out, (c0 + 13 / n * n + 13 % n) * tp + r0);
-      v14.add(bias[c0 + 14 / n * n + 14 % n]).mul(factor).intoArray(out, (c0 + 14 / n * n + 14 % n) * tp + r0);
-      v15.add(bias[c0 + 15 / n * n + 15 % n]).mul(factor).intoArray(out, (c0 + 15 / n * n + 15 % n) * tp + r0);
     }
+  }
+
+  /**
+   * Columns {@code c0 .. c0+16} of the N rows from {@code r0} (N the vector length), as 16 / N
+   * side-by-side N x N tiles in 16 vectors, transposed by log2(N) butterfly stages: stage s swaps
+   * bit s of each element's row and column index (its lane), so that after all of them element
+   * (r, c) of a tile sits at (c, r). One static method with every vector in a local, so that they
+   * stay in registers and C2 inlines every Vector API call.
+   */
+  private static void transposeTiles(double[] rows, double[] bias, double factor, int r0, int c0, int d, double[] out, int tp) {
+    int n = LANES.length();
+    DoubleVector w;
+    DoubleVector v0 = DoubleVector.fromArray(LANES, rows, (r0 + 0 % n) * d + c0 + 0 / n * n);
+    DoubleVector v1 = DoubleVector.fromArray(LANES, rows, (r0 + 1 % n) * d + c0 + 1 / n * n);
+    DoubleVector v2 = DoubleVector.fromArray(LANES, rows, (r0 + 2 % n) * d + c0 + 2 / n * n);
+    DoubleVector v3 = DoubleVector.fromArray(LANES, rows, (r0 + 3 % n) * d + c0 + 3 / n * n);
+    DoubleVector v4 = DoubleVector.fromArray(LANES, rows, (r0 + 4 % n) * d + c0 + 4 / n * n);
+    DoubleVector v5 = DoubleVector.fromArray(LANES, rows, (r0 + 5 % n) * d + c0 + 5 / n * n);
+    DoubleVector v6 = DoubleVector.fromArray(LANES, rows, (r0 + 6 % n) * d + c0 + 6 / n * n);
+    DoubleVector v7 = DoubleVector.fromArray(LANES, rows, (r0 + 7 % n) * d + c0 + 7 / n * n);
+    DoubleVector v8 = DoubleVector.fromArray(LANES, rows, (r0 + 8 % n) * d + c0 + 8 / n * n);
+    DoubleVector v9 = DoubleVector.fromArray(LANES, rows, (r0 + 9 % n) * d + c0 + 9 / n * n);
+    DoubleVector v10 = DoubleVector.fromArray(LANES, rows, (r0 + 10 % n) * d + c0 + 10 / n * n);
+    DoubleVector v11 = DoubleVector.fromArray(LANES, rows, (r0 + 11 % n) * d + c0 + 11 / n * n);
+    DoubleVector v12 = DoubleVector.fromArray(LANES, rows, (r0 + 12 % n) * d + c0 + 12 / n * n);
+    DoubleVector v13 = DoubleVector.fromArray(LANES, rows, (r0 + 13 % n) * d + c0 + 13 / n * n);
+    DoubleVector v14 = DoubleVector.fromArray(LANES, rows, (r0 + 14 % n) * d + c0 + 14 / n * n);
+    DoubleVector v15 = DoubleVector.fromArray(LANES, rows, (r0 + 15 % n) * d + c0 + 15 / n * n);
+    if (1 < n) {
+      w = v0.blend(v1.rearrange(DOWN1), HIGH1); v1 = v0.rearrange(UP1).blend(v1, HIGH1); v0 = w;
+      w = v2.blend(v3.rearrange(DOWN1), HIGH1); v3 = v2.rearrange(UP1).blend(v3, HIGH1); v2 = w;
+      w = v4.blend(v5.rearrange(DOWN1), HIGH1); v5 = v4.rearrange(UP1).blend(v5, HIGH1); v4 = w;
+      w = v6.blend(v7.rearrange(DOWN1), HIGH1); v7 = v6.rearrange(UP1).blend(v7, HIGH1); v6 = w;
+      w = v8.blend(v9.rearrange(DOWN1), HIGH1); v9 = v8.rearrange(UP1).blend(v9, HIGH1); v8 = w;
+      w = v10.blend(v11.rearrange(DOWN1), HIGH1); v11 = v10.rearrange(UP1).blend(v11, HIGH1); v10 = w;
+      w = v12.blend(v13.rearrange(DOWN1), HIGH1); v13 = v12.rearrange(UP1).blend(v13, HIGH1); v12 = w;
+      w = v14.blend(v15.rearrange(DOWN1), HIGH1); v15 = v14.rearrange(UP1).blend(v15, HIGH1); v14 = w;
+    }
+    if (2 < n) {
+      w = v0.blend(v2.rearrange(DOWN2), HIGH2); v2 = v0.rearrange(UP2).blend(v2, HIGH2); v0 = w;
+      w = v1.blend(v3.rearrange(DOWN2), HIGH2); v3 = v1.rearrange(UP2).blend(v3, HIGH2); v1 = w;
+      w = v4.blend(v6.rearrange(DOWN2), HIGH2); v6 = v4.rearrange(UP2).blend(v6, HIGH2); v4 = w;
+      w = v5.blend(v7.rearrange(DOWN2), HIGH2); v7 = v5.rearrange(UP2).blend(v7, HIGH2); v5 = w;
+      w = v8.blend(v10.rearrange(DOWN2), HIGH2); v10 = v8.rearrange(UP2).blend(v10, HIGH2); v8 = w;
+      w = v9.blend(v11.rearrange(DOWN2), HIGH2); v11 = v9.rearrange(UP2).blend(v11, HIGH2); v9 = w;
+      w = v12.blend(v14.rearrange(DOWN2), HIGH2); v14 = v12.rearrange(UP2).blend(v14, HIGH2); v12 = w;
+      w = v13.blend(v15.rearrange(DOWN2), HIGH2); v15 = v13.rearrange(UP2).blend(v15, HIGH2); v13 = w;
+    }
+    if (4 < n) {
+      w = v0.blend(v4.rearrange(DOWN4), HIGH4); v4 = v0.rearrange(UP4).blend(v4, HIGH4); v0 = w;
+      w = v1.blend(v5.rearrange(DOWN4), HIGH4); v5 = v1.rearrange(UP4).blend(v5, HIGH4); v1 = w;
+      w = v2.blend(v6.rearrange(DOWN4), HIGH4); v6 = v2.rearrange(UP4).blend(v6, HIGH4); v2 = w;
+      w = v3.blend(v7.rearrange(DOWN4), HIGH4); v7 = v3.rearrange(UP4).blend(v7, HIGH4); v3 = w;
+      w = v8.blend(v12.rearrange(DOWN4), HIGH4); v12 = v8.rearrange(UP4).blend(v12, HIGH4); v8 = w;
+      w = v9.blend(v13.rearrange(DOWN4), HIGH4); v13 = v9.rearrange(UP4).blend(v13, HIGH4); v9 = w;
+      w = v10.blend(v14.rearrange(DOWN4), HIGH4); v14 = v10.rearrange(UP4).blend(v14, HIGH4); v10 = w;
+      w = v11.blend(v15.rearrange(DOWN4), HIGH4); v15 = v11.rearrange(UP4).blend(v15, HIGH4); v11 = w;
+    }
+    if (8 < n) {
+      w = v0.blend(v8.rearrange(DOWN8), HIGH8); v8 = v0.rearrange(UP8).blend(v8, HIGH8); v0 = w;
+      w = v1.blend(v9.rearrange(DOWN8), HIGH8); v9 = v1.rearrange(UP8).blend(v9, HIGH8); v1 = w;
+      w = v2.blend(v10.rearrange(DOWN8), HIGH8); v10 = v2.rearrange(UP8).blend(v10, HIGH8); v2 = w;
+      w = v3.blend(v11.rearrange(DOWN8), HIGH8); v11 = v3.rearrange(UP8).blend(v11, HIGH8); v3 = w;
+      w = v4.blend(v12.rearrange(DOWN8), HIGH8); v12 = v4.rearrange(UP8).blend(v12, HIGH8); v4 = w;
+      w = v5.blend(v13.rearrange(DOWN8), HIGH8); v13 = v5.rearrange(UP8).blend(v13, HIGH8); v5 = w;
+      w = v6.blend(v14.rearrange(DOWN8), HIGH8); v14 = v6.rearrange(UP8).blend(v14, HIGH8); v6 = w;
+      w = v7.blend(v15.rearrange(DOWN8), HIGH8); v15 = v7.rearrange(UP8).blend(v15, HIGH8); v7 = w;
+    }
+    v0.add(bias[c0 + 0 / n * n + 0 % n]).mul(factor).intoArray(out, (c0 + 0 / n * n + 0 % n) * tp + r0);
+    v1.add(bias[c0 + 1 / n * n + 1 % n]).mul(factor).intoArray(out, (c0 + 1 / n * n + 1 % n) * tp + r0);
+    v2.add(bias[c0 + 2 / n * n + 2 % n]).mul(factor).intoArray(out, (c0 + 2 / n * n + 2 % n) * tp + r0);
+    v3.add(bias[c0 + 3 / n * n + 3 % n]).mul(factor).intoArray(out, (c0 + 3 / n * n + 3 % n) * tp + r0);
+    v4.add(bias[c0 + 4 / n * n + 4 % n]).mul(factor).intoArray(out, (c0 + 4 / n * n + 4 % n) * tp + r0);
+    v5.add(bias[c0 + 5 / n * n + 5 % n]).mul(factor).intoArray(out, (c0 + 5 / n * n + 5 % n) * tp + r0);
+    v6.add(bias[c0 + 6 / n * n + 6 % n]).mul(factor).intoArray(out, (c0 + 6 / n * n + 6 % n) * tp + r0);
+    v7.add(bias[c0 + 7 / n * n + 7 % n]).mul(factor).intoArray(out, (c0 + 7 / n * n + 7 % n) * tp + r0);
+    v8.add(bias[c0 + 8 / n * n + 8 % n]).mul(factor).intoArray(out, (c0 + 8 / n * n + 8 % n) * tp + r0);
+    v9.add(bias[c0 + 9 / n * n + 9 % n]).mul(factor).intoArray(out, (c0 + 9 / n * n + 9 % n) * tp + r0);
+    v10.add(bias[c0 + 10 / n * n + 10 % n]).mul(factor).intoArray(out, (c0 + 10 / n * n + 10 % n) * tp + r0);
+    v11.add(bias[c0 + 11 / n * n + 11 % n]).mul(factor).intoArray(out, (c0 + 11 / n * n + 11 % n) * tp + r0);
+    v12.add(bias[c0 + 12 / n * n + 12 % n]).mul(factor).intoArray(out, (c0 + 12 / n * n + 12 % n) * tp + r0);
+    v13.add(bias[c0 + 13 / n * n + 13 % n]).mul(factor).intoArray(out, (c0 + 13 / n * n + 13 % n) * tp + r0);
+    v14.add(bias[c0 + 14 / n * n + 14 % n]).mul(factor).intoArray(out, (c0 + 14 / n * n + 14 % n) * tp + r0);
+    v15.add(bias[c0 + 15 / n * n + 15 % n]).mul(factor).intoArray(out, (c0 + 15 / n * n + 15 % n) * tp + r0);
   }
 }
