@@ -1013,10 +1013,10 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * {@code transposed[c * tp + r] = (rows[r * d + c] + bias[c]) * factor} for r < tp ({@code rows}
-   * holds tp rows; those past T hold what the scratch held), into {@code [d, tp]}. Whole groups of 16 columns go through
-   * registers ({@link #transposeTiles}); element by element, each store a cache line from the last,
-   * the transposes were an eighth of the kernels' time.
+   * {@code transposed[c * tp + r] = (rows[r * d + c] + bias[c]) * factor} for r < tp, into
+   * {@code [d, tp]} ({@code rows} holds tp rows; those past T hold what the scratch held). Whole
+   * groups of 16 columns go through registers ({@link #transposeTiles}); element by element, each
+   * store a cache line from the last, the transposes were an eighth of the kernels' time.
    */
   private void transpose(double[] rows, double[] bias, double factor, double[] transposed) {
     int tiled = d / TILE_COLUMNS * TILE_COLUMNS;
