@@ -4,6 +4,7 @@ import io.manifoldsweep.BuildInfo;
 import io.manifoldsweep.jobs.analyze.AnalyzeJob;
 import io.manifoldsweep.jobs.cli.SparkSessions;
 import io.manifoldsweep.jobs.sweep.RunsFile;
+import io.manifoldsweep.jobs.table.ForklessLocalFileSystem;
 import io.manifoldsweep.jobs.table.ParquetFiles;
 import io.manifoldsweep.jobs.table.ParquetRecordSink;
 import io.manifoldsweep.jobs.table.Tables;
@@ -99,7 +100,7 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
         record: {snapshot_every: 100, commutator_every: %d}
         """.formatted(layers, dModel, (snapshots - 1) * 100, runs, (snapshots - 1) * 100 / Math.max(1, commutators - 1));
     List<CellSpec> cells = SweepSpec.parse(yaml, "synthetic").cells();
-    Configuration conf = new Configuration();
+    Configuration conf = ForklessLocalFileSystem.configuration();
     for (CellSpec cell : cells) {
       ParamLayout layout = ParamLayout.of(cell.config().model());
       org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(dir.resolve("_gen").resolve(cell.cellId()).toUri());

@@ -1,5 +1,6 @@
 package io.manifoldsweep.jobs.bench;
 
+import io.manifoldsweep.jobs.table.ForklessLocalFileSystem;
 import io.manifoldsweep.jobs.table.ParquetFiles;
 import io.manifoldsweep.jobs.table.ParquetRecordSink;
 import io.manifoldsweep.model.NativeBlas;
@@ -30,7 +31,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.conf.Configuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -158,7 +158,7 @@ public final class CellBenchmark implements Callable<Integer> {
   private static RecordedCell recordedCell(CellSpec cell) throws IOException {
     Path dir = Files.createTempDirectory("bench-cell");
     try {
-      ParquetRecordSink sink = new ParquetRecordSink(new Configuration(), new org.apache.hadoop.fs.Path(dir.toUri()), cell.cellId(), "attention",
+      ParquetRecordSink sink = new ParquetRecordSink(ForklessLocalFileSystem.configuration(), new org.apache.hadoop.fs.Path(dir.toUri()), cell.cellId(), "attention",
           ParquetFiles.Encoding.PLAIN_ZSTD, "bench", Map.of());
       long t0 = System.nanoTime();
       RunResult result;

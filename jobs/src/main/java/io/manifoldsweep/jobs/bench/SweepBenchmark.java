@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.bench;
 import io.manifoldsweep.jobs.cli.SparkSessions;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
+import io.manifoldsweep.jobs.table.ForklessLocalFileSystem;
 import io.manifoldsweep.jobs.table.ParquetFiles;
 import io.manifoldsweep.jobs.table.ParquetRecordSink;
 import io.manifoldsweep.record.InMemoryRecordSink;
@@ -28,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -194,7 +194,7 @@ public final class SweepBenchmark implements Callable<Integer> {
     long floats = mem.snapshots().stream().mapToLong(s -> s.values().length).sum();
     for (ParquetFiles.Encoding e : ParquetFiles.Encoding.values()) {
       Path folder = dir.resolve(e.name());
-      try (ParquetRecordSink sink = new ParquetRecordSink(new Configuration(), new org.apache.hadoop.fs.Path(folder.toUri()), cell.cellId(),
+      try (ParquetRecordSink sink = new ParquetRecordSink(ForklessLocalFileSystem.configuration(), new org.apache.hadoop.fs.Path(folder.toUri()), cell.cellId(),
           "attention", e, "bench", Map.of())) {
         for (SnapshotRecord s : mem.snapshots()) {
           sink.snapshot(s);

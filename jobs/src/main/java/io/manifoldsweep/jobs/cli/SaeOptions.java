@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.jobs.table.ForklessLocalFileSystem;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SaeSettings;
 import io.manifoldsweep.sweep.SweepSpec;
@@ -15,7 +16,6 @@ import java.nio.file.NoSuchFileException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import picocli.CommandLine.Option;
@@ -103,7 +103,7 @@ public final class SaeOptions {
   private static String storedSweepYaml(String dir) {
     Path manifest = new Path(dir, "_sweep.json");
     try {
-      FileSystem fs = manifest.getFileSystem(new Configuration());
+      FileSystem fs = manifest.getFileSystem(ForklessLocalFileSystem.configuration());
       if (!fs.exists(manifest)) {
         return null;
       }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.analysis.PrincipalAngles;
 import io.manifoldsweep.jobs.TestFiles;
+import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
 import io.manifoldsweep.sweep.SweepSpec;
@@ -36,8 +37,7 @@ class AnalyzeJobTest {
 
   @BeforeAll
   static void sweepOnce() throws IOException {
-    spark = SparkSession.builder().master("local[2]").appName("AnalyzeJobTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = TestSessions.local("local[2]", "AnalyzeJobTest");
     String yaml = TestFiles.tinyYaml()
         .replace("modulus: [5, 7]", "modulus: 5")
         .replace("init_seed: [0, 1]}", "init_seed: [0, 1], data_seed: [0, 1]}")

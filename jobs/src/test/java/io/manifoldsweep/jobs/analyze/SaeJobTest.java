@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.analyze;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.manifoldsweep.jobs.TestFiles;
+import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.report.ReportJob;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
@@ -36,8 +37,7 @@ class SaeJobTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[2]").appName("SaeJobTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = TestSessions.local("local[2]", "SaeJobTest");
   }
 
   @AfterAll

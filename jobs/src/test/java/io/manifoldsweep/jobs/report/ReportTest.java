@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.manifoldsweep.jobs.TestFiles;
+import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.analyze.AnalyzeJob;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
@@ -38,8 +39,7 @@ class ReportTest {
 
   @BeforeAll
   static void render() throws IOException {
-    spark = SparkSession.builder().master("local[2]").appName("ReportTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = TestSessions.local("local[2]", "ReportTest");
     String yaml = TestFiles.tinyYaml().replace("init_seed: [0, 1]}", "init_seed: [0, 1], data_seed: [0, 1]}");
     SweepSpec spec = SweepSpec.parse(yaml, "tiny.yaml");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);

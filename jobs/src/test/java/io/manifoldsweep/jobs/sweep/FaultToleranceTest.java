@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
@@ -38,8 +39,7 @@ class FaultToleranceTest {
   @BeforeAll
   static void start() {
     // two attempts per task, as a cluster retries a lost executor's tasks
-    spark = SparkSession.builder().master("local[2,2]").appName("FaultToleranceTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = TestSessions.local("local[2,2]", "FaultToleranceTest");
   }
 
   @AfterAll

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.TestFiles;
+import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.CellSpec;
@@ -35,8 +36,7 @@ class SweepJobTest {
 
   @BeforeAll
   static void startSpark() {
-    spark = SparkSession.builder().master("local[2,2]").appName("SweepJobTest")
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
+    spark = TestSessions.local("local[2,2]", "SweepJobTest");
   }
 
   @AfterAll
