@@ -158,8 +158,8 @@ public final class CellBenchmark implements Callable<Integer> {
   private static RecordedCell recordedCell(CellSpec cell) throws IOException {
     Path dir = Files.createTempDirectory("bench-cell");
     try {
-      ParquetRecordSink sink = new ParquetRecordSink(ForklessLocalFileSystem.configuration(), new org.apache.hadoop.fs.Path(dir.toUri()), cell.cellId(), "attention",
-          ParquetFiles.Encoding.PLAIN_ZSTD, "bench", Map.of());
+      ParquetRecordSink sink = new ParquetRecordSink(ForklessLocalFileSystem.configuration(), new org.apache.hadoop.fs.Path(dir.toUri()),
+          cell.cellId(), "attention", ParquetFiles.Encoding.PLAIN_ZSTD, "bench", Map.of());
       long t0 = System.nanoTime();
       RunResult result;
       try (sink) {
