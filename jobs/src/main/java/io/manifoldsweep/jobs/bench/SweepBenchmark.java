@@ -194,8 +194,8 @@ public final class SweepBenchmark implements Callable<Integer> {
     long floats = mem.snapshots().stream().mapToLong(s -> s.values().length).sum();
     for (ParquetFiles.Encoding e : ParquetFiles.Encoding.values()) {
       Path folder = dir.resolve(e.name());
-      try (ParquetRecordSink sink = new ParquetRecordSink(ForklessLocalFileSystem.configuration(), new org.apache.hadoop.fs.Path(folder.toUri()), cell.cellId(),
-          "attention", e, "bench", Map.of())) {
+      try (ParquetRecordSink sink = new ParquetRecordSink(ForklessLocalFileSystem.configuration(), new org.apache.hadoop.fs.Path(folder.toUri()),
+          cell.cellId(), "attention", e, "bench", Map.of())) {
         for (SnapshotRecord s : mem.snapshots()) {
           sink.snapshot(s);
         }
