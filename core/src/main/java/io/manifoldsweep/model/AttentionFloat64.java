@@ -722,20 +722,30 @@ final class AttentionFloat64 implements Attention {
       DoubleVector b0 = DoubleVector.zero(LANES);
       DoubleVector c0 = DoubleVector.zero(LANES);
       DoubleVector e0 = DoubleVector.zero(LANES);
-      for (int r = 0; r < count + 3; r++) {
+      for (int r = 0; r < count; r++) {
         DoubleVector r0 = DoubleVector.fromArray(LANES, rows, r * d + col + cb);
         int wi = wOff + r * wStride;
-        if (r < count) {
-          a0 = r0.fma(splat(w[wi]), a0);
-        }
-        if (r < count + 1) {
-          b0 = r0.fma(splat(w[wi + 1]), b0);
-        }
-        if (r < count + 2) {
-          c0 = r0.fma(splat(w[wi + 2]), c0);
-        }
+        a0 = r0.fma(splat(w[wi]), a0);
+        b0 = r0.fma(splat(w[wi + 1]), b0);
+        c0 = r0.fma(splat(w[wi + 2]), c0);
         e0 = r0.fma(splat(w[wi + 3]), e0);
       }
+      /*
+       * The three rows only the later lanes take, peeled as in the loop above: with the lanes'
+       * row conditions inside the loop C2 kept the accumulators as boxed vectors and ran every FMA
+       * through the Vector API's Java fallback, which made a head of one vector (a float head of
+       * 16 columns, d_model 64 with 4 heads) several times slower than one of two.
+       */
+      int o = count * d + col + cb;
+      int wi = wOff + count * wStride;
+      DoubleVector r0 = DoubleVector.fromArray(LANES, rows, o);
+      b0 = r0.fma(splat(w[wi + 1]), b0);
+      c0 = r0.fma(splat(w[wi + 2]), c0);
+      e0 = r0.fma(splat(w[wi + 3]), e0);
+      r0 = DoubleVector.fromArray(LANES, rows, o + d);
+      c0 = r0.fma(splat(w[wi + wStride + 2]), c0);
+      e0 = r0.fma(splat(w[wi + wStride + 3]), e0);
+      e0 = DoubleVector.fromArray(LANES, rows, o + 2 * d).fma(splat(w[wi + 2 * wStride + 3]), e0);
       a0.intoArray(o0, cb);
       b0.intoArray(o1, cb);
       c0.intoArray(o2, cb);
