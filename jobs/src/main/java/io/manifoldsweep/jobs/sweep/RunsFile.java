@@ -7,6 +7,7 @@ import io.manifoldsweep.sweep.CellSpec;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -67,6 +68,11 @@ public final class RunsFile {
     try (ParquetWriter<Group> w = ParquetFiles.writer(conf, path, schema, ParquetFiles.Encoding.DEFAULT_SNAPPY)) {
       w.write(row);
     }
+  }
+
+  /** Whether a runs row is at {@code path} and says ok or diverged: a committed cell, never trained again. */
+  static boolean committed(FileSystem fs, Path path) throws IOException {
+    return fs.exists(path) && !status(fs.getConf(), path).equals("failed");
   }
 
   static String status(Configuration conf, Path path) throws IOException {

@@ -145,7 +145,7 @@ public final class SweepFolder {
         String name = f.getPath().getName();
         if (name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".")) {
           String id = name.substring(0, name.length() - ".parquet".length());
-          if (!RunsFile.status(fs.getConf(), f.getPath()).equals("failed")) {
+          if (RunsFile.committed(fs, f.getPath())) {
             out.add(id);
           }
         }
@@ -167,9 +167,9 @@ public final class SweepFolder {
       fs.delete(new Path(root, PROGRESS), true);
       Path resume = new Path(root, RESUME);
       if (fs.exists(resume)) {
-        Set<String> finished = finishedCells();
+        // only the cells that still have an area: reading every runs row cost a job 15 ms a cell
         for (FileStatus f : fs.listStatus(resume)) {
-          if (finished.contains(f.getPath().getName())) {
+          if (RunsFile.committed(fs, tableFile(Tables.RUNS, f.getPath().getName()))) {
             fs.delete(f.getPath(), true);
           }
         }

@@ -101,8 +101,16 @@ class SweepJobTest {
     Map<String, Long> before = modificationTimes(tmp);
     Files.delete(tmp.resolve("runs").resolve(victim + ".parquet"));
     Files.delete(tmp.resolve("snapshots").resolve(victim + ".parquet"));
+    Path lostRace = tmp.resolve("_resume").resolve(cells.get(0).cellId());
+    Path uncommitted = tmp.resolve("_resume").resolve("cell-of-an-unfinished-attempt");
+    for (Path area : List.of(lostRace, uncommitted)) {
+      Files.createDirectories(area);
+      Files.writeString(area.resolve("snapshots.x.0.parquet"), "written after the winner cleared the area");
+    }
     SweepJob.Outcome again = sweep(spec, tmp, SweepHooks.NONE);
     assertThat(again.statusByCell()).containsOnlyKeys(victim);
+    assertThat(lostRace).as("a committed cell's leftover resume area").doesNotExist();
+    assertThat(uncommitted).as("a cell without a runs row keeps its resume area").exists();
     assertThat(again.skipped()).isEqualTo(cells.size() - 1);
     Map<String, Long> after = modificationTimes(tmp);
     before.forEach((file, time) -> {
