@@ -54,7 +54,7 @@ final class CellRunner {
     FileSystem fs = folder.fs();
     Configuration conf = fs.getConf();
     Path runsFile = folder.tableFile(Tables.RUNS, cell.cellId());
-    if (RunsFile.committed(fs, runsFile)) {
+    if (fs.exists(runsFile) && RunsFile.committed(conf, runsFile)) {
       return new Outcome(cell.cellId(), RunsFile.status(conf, runsFile), cell.cellId() + " already committed by another attempt");
     }
     Path staging = folder.staging(cell.cellId(), UUID.randomUUID().toString().substring(0, 8));
@@ -119,7 +119,7 @@ final class CellRunner {
     }
     Path stagedRuns = new Path(staging, Tables.RUNS + ".parquet");
     RunsFile.write(conf, stagedRuns, cell, result, provenance(ctx), startedAt);
-    if (RunsFile.committed(fs, runsFile)) {
+    if (fs.exists(runsFile) && RunsFile.committed(conf, runsFile)) {
       LOG.info("cell {}: another attempt committed first; discarding this one's runs row", id);
     } else {
       moveInto(fs, stagedRuns, runsFile);

@@ -7,7 +7,6 @@ import io.manifoldsweep.sweep.CellSpec;
 import java.io.IOException;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
@@ -70,9 +69,9 @@ public final class RunsFile {
     }
   }
 
-  /** Whether a runs row is at {@code path} and says ok or diverged: a committed cell, never trained again. */
-  static boolean committed(FileSystem fs, Path path) throws IOException {
-    return fs.exists(path) && !status(fs.getConf(), path).equals("failed");
+  /** Whether the runs row at {@code path} says ok or diverged: a committed cell, never trained again. */
+  static boolean committed(Configuration conf, Path path) throws IOException {
+    return !status(conf, path).equals("failed");
   }
 
   static String status(Configuration conf, Path path) throws IOException {

@@ -145,7 +145,7 @@ public final class SweepFolder {
         String name = f.getPath().getName();
         if (name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".")) {
           String id = name.substring(0, name.length() - ".parquet".length());
-          if (RunsFile.committed(fs, f.getPath())) {
+          if (RunsFile.committed(fs.getConf(), f.getPath())) {
             out.add(id);
           }
         }
@@ -169,7 +169,8 @@ public final class SweepFolder {
       if (fs.exists(resume)) {
         // only the cells that still have an area: reading every runs row cost a job 15 ms a cell
         for (FileStatus f : fs.listStatus(resume)) {
-          if (RunsFile.committed(fs, tableFile(Tables.RUNS, f.getPath().getName()))) {
+          Path runs = tableFile(Tables.RUNS, f.getPath().getName());
+          if (fs.exists(runs) && RunsFile.committed(fs.getConf(), runs)) {
             fs.delete(f.getPath(), true);
           }
         }
