@@ -10,7 +10,7 @@ public final class TestSessions {
   public static SparkSession local(String master, String appName) {
     return SparkSession.builder().master(master).appName(appName)
         .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-        .config("spark.hadoop." + ForklessLocalFileSystem.SETTING, ForklessLocalFileSystem.class.getName())
+        .config(ForklessLocalFileSystem.SPARK_SETTING, ForklessLocalFileSystem.class.getName())
         .getOrCreate();
   }
 }

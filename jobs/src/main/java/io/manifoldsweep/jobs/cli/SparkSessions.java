@@ -2,6 +2,7 @@ package io.manifoldsweep.jobs.cli;
 
 import io.manifoldsweep.jobs.table.ForklessLocalFileSystem;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
@@ -13,16 +14,13 @@ public final class SparkSessions {
   /** Names a properties file holding spark.authenticate.secret; the file, not the secret, travels. */
   static final String SECRET_FILE = "spark.manifoldsweep.authenticate.secretFile";
 
-  /** The Hadoop file:// implementation of the driver and, through Spark, of every executor. */
-  static final String LOCAL_FILE_SYSTEM = "spark.hadoop." + ForklessLocalFileSystem.SETTING;
-
   private SparkSessions() {}
 
   /** {@link ForklessLocalFileSystem}, unless the submission names a file:// implementation itself. */
-  static java.util.Optional<String> localFileSystem(SparkConf conf) {
-    return conf.contains(LOCAL_FILE_SYSTEM)
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(ForklessLocalFileSystem.class.getName());
+  static Optional<String> localFileSystem(SparkConf conf) {
+    return conf.contains(ForklessLocalFileSystem.SPARK_SETTING)
+        ? Optional.empty()
+        : Optional.of(ForklessLocalFileSystem.class.getName());
   }
 
   /**
@@ -63,7 +61,7 @@ public final class SparkSessions {
     }
     // the sweep prints its own per-cell progress; Spark's console bar would interleave with it
     b.config("spark.ui.showConsoleProgress", "false");
-    localFileSystem(conf).ifPresent(impl -> b.config(LOCAL_FILE_SYSTEM, impl));
+    localFileSystem(conf).ifPresent(impl -> b.config(ForklessLocalFileSystem.SPARK_SETTING, impl));
     settings.forEach(b::config);
     authSecretFromFile(conf).ifPresent(secret -> b.config("spark.authenticate.secret", secret));
     SparkSession spark = b.getOrCreate();

@@ -3,7 +3,7 @@ package io.manifoldsweep.jobs.table;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.LocalFileSystem;
@@ -25,6 +25,9 @@ public final class ForklessLocalFileSystem extends LocalFileSystem {
   /** The Hadoop setting that picks the file:// implementation. */
   public static final String SETTING = "fs.file.impl";
 
+  /** {@link #SETTING} as a Spark property, which Spark hands to the driver's and executors' Hadoop. */
+  public static final String SPARK_SETTING = "spark.hadoop." + SETTING;
+
   public ForklessLocalFileSystem() {
     super(new Raw());
   }
@@ -45,7 +48,7 @@ public final class ForklessLocalFileSystem extends LocalFileSystem {
   static final class Raw extends RawLocalFileSystem {
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
-      Set<PosixFilePermission> posix = posix(permission.toShort());
+      Set<PosixFilePermission> posix = posix(permission);
       if (posix == null) {
         super.setPermission(p, permission);
         return;
@@ -58,22 +61,12 @@ public final class ForklessLocalFileSystem extends LocalFileSystem {
     }
 
     /** The nine rwx bits as java.nio's set; null for the sticky, setuid or setgid bits it cannot set. */
-    static Set<PosixFilePermission> posix(short mode) {
-      if ((mode & ~0777) != 0) {
+    static Set<PosixFilePermission> posix(FsPermission permission) {
+      if ((permission.toShort() & ~0777) != 0) {
         return null;
       }
-      PosixFilePermission[] byBit = {
-        PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
-        PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ,
-      };
-      Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-      for (int bit = 0; bit < byBit.length; bit++) {
-        if ((mode & (1 << bit)) != 0) {
-          set.add(byBit[bit]);
-        }
-      }
-      return set;
+      // without those bits Hadoop's symbolic form is exactly the nine-letter "rwxr-x---" java.nio reads
+      return PosixFilePermissions.fromString(permission.toString());
     }
   }
 }
