@@ -39,12 +39,16 @@ import picocli.CommandLine.Option;
  * 100 steps, eval every 500 on 1024 examples per m, attention probes at every snapshot, 9 commutator
  * pairs every 500, checkpoints) against the bare training step, both timed here, in alternating
  * rounds; the cell writes its Parquet parts as a sweep's task does. Then each recording pass alone,
- * in bare steps. Last line: {@code recording_overhead=} recording time over training time, both
+ * in bare steps timed beside it. Last line: {@code recording_overhead=} recording time over training time, both
  * from the trainer's own clock in the fastest recorded round (the run's {@code recording_seconds});
  * a recorded cell against a bare loop timed minutes apart would mostly measure the host's noise.
  */
 @Command(name = "cell", mixinStandardHelpOptions = true, description = "Benchmark a canonical cell's recording against its bare training step.")
 public final class CellBenchmark implements Callable<Integer> {
+  /** Rounds of the recording passes timed alone, and the bare steps timed before and after each. */
+  private static final int PASS_ROUNDS = 5;
+  private static final int BARE_STEPS = 10;
+
   @Option(names = "--steps", defaultValue = "2000", description = "Steps of the cell and of the bare loop (default ${DEFAULT-VALUE}; a paper cell has 20000).")
   int steps;
 
@@ -87,54 +91,77 @@ public final class CellBenchmark implements Callable<Integer> {
     double c = recorded[fastest];
     out.printf(Locale.ROOT, "bare step: %.2f ms; recorded cell: %.2f ms per step, %.2f of them recording (fastest rounds)%n", b / steps * 1e3,
         c / steps * 1e3, recording[fastest] / steps * 1e3);
-    printPassCosts(cell.config(), b / steps * 1e3);
+    printPassCosts(cell.config());
     out.printf(Locale.ROOT, "recording_overhead=%.3f%n", recording[fastest] / (c - recording[fastest]));
     return 0;
   }
 
   /**
-   * Each recording pass timed alone (median of three) against the bare step: their sum is the
-   * recording's share in a long cell, where the step-0 events a short cell counts weigh nothing.
+   * Each recording pass timed alone against bare steps timed just before and after it, the median of
+   * {@link #PASS_ROUNDS} rounds: their sum is the recording's share in a long cell, where the step-0
+   * events a short cell counts weigh nothing. A bare step timed minutes apart, as the cell rounds'
+   * is, let the host's drift into the shares (a 9.2% for the commutators whose steady state is 7.4%).
    */
-  private void printPassCosts(CellConfig config, double stepMs) {
+  private void printPassCosts(CellConfig config) {
     TrainSpec train = config.train();
     RecordSpec rec = config.record();
     MarkerTask task = new MarkerTask(config.task());
     ParamLayout layout = ParamLayout.of(config.model());
     Transformer model = new Transformer(layout);
     Params params = Params.initialise(layout, train.precision(), train.initSeed());
+    Params trained = Params.initialise(layout, train.precision(), train.initSeed());
+    TrainingStep step = new TrainingStep(model, trained, train.optimizer().create(layout, train.precision()));
     Evaluator evaluator = new Evaluator(model, task, train.evalSeed(), rec.evalExamples());
     AttentionProbe probe = new AttentionProbe(model, task, train.evalSeed(), rec.probeExamples());
     CommutatorProbe commutators = new CommutatorProbe(model, params);
-    double evalMs = medianMs(() -> evaluator.evaluate(params));
-    double probeMs = medianMs(() -> probe.measure(params));
-    double pairsMs = medianMs(() -> {
+    Runnable pairs = () -> {
       for (int k = 0; k < rec.commutatorPairs(); k++) {
         commutators.measure(params, commutatorBatch(task, train, k, 0), commutatorBatch(task, train, k, 1), rec.commutatorEta());
       }
-    });
-    double evalShare = evalMs / rec.evalEvery() / stepMs;
-    double probeShare = probeMs / rec.snapshotEvery() / stepMs;
-    double pairsShare = pairsMs / rec.commutatorEvery() / stepMs;
-    out.printf(Locale.ROOT, "recording passes timed alone, in bare steps: eval %.1f every %d steps (%.1f%%), attention probe %.1f every %d (%.1f%%), "
-        + "%d commutator pairs %.1f every %d (%.1f%%); %.1f%% of a long cell's training before the Parquet writes%n",
-        evalMs / stepMs, rec.evalEvery(), 100 * evalShare, probeMs / stepMs, rec.snapshotEvery(), 100 * probeShare,
-        rec.commutatorPairs(), pairsMs / stepMs, rec.commutatorEvery(), 100 * pairsShare, 100 * (evalShare + probeShare + pairsShare));
+    };
+    double[] evalSteps = new double[PASS_ROUNDS];
+    double[] probeSteps = new double[PASS_ROUNDS];
+    double[] pairsSteps = new double[PASS_ROUNDS];
+    long next = 0;
+    for (int r = 0; r < PASS_ROUNDS; r++) {
+      double before = bareStepMs(step, task, config, next);
+      next += BARE_STEPS;
+      double evalMs = ms(() -> evaluator.evaluate(params));
+      double probeMs = ms(() -> probe.measure(params));
+      double pairsMs = ms(pairs);
+      double stepMs = (before + bareStepMs(step, task, config, next)) / 2;
+      next += BARE_STEPS;
+      evalSteps[r] = evalMs / stepMs;
+      probeSteps[r] = probeMs / stepMs;
+      pairsSteps[r] = pairsMs / stepMs;
+    }
+    double evalShare = Median.of(evalSteps) / rec.evalEvery();
+    double probeShare = Median.of(probeSteps) / rec.snapshotEvery();
+    double pairsShare = Median.of(pairsSteps) / rec.commutatorEvery();
+    out.printf(Locale.ROOT, "recording passes timed alone, in bare steps timed beside them: eval %.1f every %d steps (%.1f%%), "
+        + "attention probe %.1f every %d (%.1f%%), %d commutator pairs %.1f every %d (%.1f%%); "
+        + "%.1f%% of a long cell's training before the Parquet writes%n",
+        Median.of(evalSteps), rec.evalEvery(), 100 * evalShare, Median.of(probeSteps), rec.snapshotEvery(), 100 * probeShare,
+        rec.commutatorPairs(), Median.of(pairsSteps), rec.commutatorEvery(), 100 * pairsShare, 100 * (evalShare + probeShare + pairsShare));
+  }
+
+  private static double bareStepMs(TrainingStep step, MarkerTask task, CellConfig config, long first) {
+    TrainSpec train = config.train();
+    return ms(() -> {
+      for (long s = first; s < first + BARE_STEPS; s++) {
+        step.apply(task.trainBatch(train.dataSeed(), s, train.batchSize(), config.task().markersMin(), config.task().markersMax()));
+      }
+    }) / BARE_STEPS;
   }
 
   private static Batch commutatorBatch(MarkerTask task, TrainSpec train, int pair, int side) {
     return task.commutatorBatch(train.dataSeed(), 0, pair, side, train.batchSize(), task.spec().markersMin(), task.spec().markersMax());
   }
 
-  private static double medianMs(Runnable pass) {
-    double[] ms = new double[3];
-    for (int i = 0; i < ms.length; i++) {
-      long t0 = System.nanoTime();
-      pass.run();
-      ms[i] = (System.nanoTime() - t0) / 1e6;
-    }
-    Arrays.sort(ms);
-    return ms[1];
+  private static double ms(Runnable pass) {
+    long t0 = System.nanoTime();
+    pass.run();
+    return (System.nanoTime() - t0) / 1e6;
   }
 
   private double bareSeconds(CellConfig config) {

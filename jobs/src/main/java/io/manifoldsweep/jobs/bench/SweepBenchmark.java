@@ -19,7 +19,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,7 +97,7 @@ public final class SweepBenchmark implements Callable<Integer> {
         out.printf("round %d: %d cells on local[1] %.2f s (%.2f s a cell); on local[%d] %.2f s (ideal N/k x single = %.2f s,"
             + " target <= %.2f s): %.3f%n", r + 1, cells, serial, serial / cells, cores, parallel, ideal, 1.1 * ideal, efficiency[r]);
       }
-      double median = median(efficiency);
+      double median = Median.of(efficiency);
       Probe probe = concurrencyCeiling();
       out.printf("one cell alone: %.2f s; two cells at once in two threads: %.2f s (medians of 3)%n", probe.alone(), probe.both());
       out.printf("this machine's ceiling for this work (no Spark): %.3f; the sweep reaches %.2f of it%n",
@@ -134,13 +133,6 @@ public final class SweepBenchmark implements Callable<Integer> {
     }
   }
 
-  private static double median(double[] values) {
-    double[] sorted = values.clone();
-    Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-  }
-
   /** Medians of one cell trained alone and of two trained at once, in seconds. */
   private record Probe(double alone, double both) {
     double ceiling() {
@@ -173,9 +165,7 @@ public final class SweepBenchmark implements Callable<Integer> {
         }
         both[r] = (System.nanoTime() - t1) / 1e9;
       }
-      Arrays.sort(alone);
-      Arrays.sort(both);
-      return new Probe(alone[1], both[1]);
+      return new Probe(Median.of(alone), Median.of(both));
     } catch (InterruptedException | ExecutionException e) {
       throw new IllegalStateException("concurrency probe failed", e);
     } finally {

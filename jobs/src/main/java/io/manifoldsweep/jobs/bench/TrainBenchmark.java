@@ -99,9 +99,7 @@ public final class TrainBenchmark implements Callable<Integer> {
     }
     double gemmMs = (GemmClock.nanos() - gemmStart) / 1e6 / steps;
     double meanMs = Arrays.stream(ms).average().orElseThrow();
-    double[] sorted = ms.clone();
-    Arrays.sort(sorted);
-    double median = sorted[steps / 2];
+    double median = Median.of(ms);
     String library = precision == Precision.FLOAT32 ? "oneDNN" : "OpenBLAS";
     out.printf("gemm on the step's shapes, %d thread(s), GFLOP/s through the model's call (%s) and OpenBLAS's:%n", threads, library);
     List<GemmProbe.Speed> speeds = new ArrayList<>();
@@ -112,7 +110,8 @@ public final class TrainBenchmark implements Callable<Integer> {
           shape.role(), shape.perStep(), sp.modelGflops(), sp.openblasGflops());
     }
     double floor = GemmProbe.floorMs(speeds);
-    out.printf(Locale.ROOT, "step time: median %.2f ms, min %.2f ms, max %.2f ms over %d steps%n", median, sorted[0], sorted[steps - 1], steps);
+    out.printf(Locale.ROOT, "step time: median %.2f ms, min %.2f ms, max %.2f ms over %d steps%n", median,
+        Arrays.stream(ms).min().orElseThrow(), Arrays.stream(ms).max().orElseThrow(), steps);
     out.printf(Locale.ROOT, "gemm floor: %.2f ms per step at these speeds; step / floor = %.2f%n", floor, median / floor);
     out.printf(Locale.ROOT, "gemm inside the step: %.2f ms of a mean %.2f ms step, the rest (Java kernels, batch, loss) %.2f ms;"
         + " step / its gemm time = %.2f%n", gemmMs, meanMs, meanMs - gemmMs, meanMs / gemmMs);
