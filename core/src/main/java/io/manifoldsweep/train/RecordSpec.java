@@ -11,7 +11,8 @@ import io.manifoldsweep.ConfigException;
  * @param snapshotEvery steps between weight snapshots; step 0 and the last step are always taken
  *     (default 100)
  * @param evalEvery steps between evaluations on the fixed eval sets; step 0 and the last step are
- *     always evaluated (default 500)
+ *     always evaluated, and an eval step that is no snapshot step gets a metrics row (train loss,
+ *     eval, attention probe) without weights (default 500)
  * @param evalExamples examples per marker count in each eval set (default 1024)
  * @param probeExamples examples per marker count in the attention probe batches (default 256)
  * @param commutatorEvery steps between commutator probes, 0 for none (default 500)

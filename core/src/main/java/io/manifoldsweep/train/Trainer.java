@@ -4,7 +4,6 @@ import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Transformer;
 import io.manifoldsweep.optim.Optimizer;
-import io.manifoldsweep.record.AttentionStats;
 import io.manifoldsweep.record.CheckpointRecord;
 import io.manifoldsweep.record.CommutatorRecord;
 import io.manifoldsweep.record.EvalResult;
@@ -96,7 +95,8 @@ public final class Trainer {
       recording = new RecordingClock(0);
       EvalResult eval = recording.time(() -> evaluator.evaluate(params));
       lastAccuracy = eval.pooledAccuracy();
-      recording.time(() -> record(sink, layout, params, 0, Double.NaN, eval, attention.measure(params)));
+      recording.time(() -> snapshot(sink, layout, params, 0));
+      recording.time(() -> sink.metrics(new MetricsRecord(0, Double.NaN, eval, attention.measure(params))));
       if (commutators != null) {
         recording.time(() -> sink.commutator(probeCommutators(commutators, task, params, 0, curriculum, layout)));
       }
@@ -125,13 +125,20 @@ public final class Trainer {
       lossCount++;
       long step = s + 1;
       boolean last = step == train.steps();
-      if (step % rec.snapshotEvery() == 0 || last) {
-        EvalResult stepEval = step % rec.evalEvery() == 0 || last ? recording.time(() -> evaluator.evaluate(params)) : null;
+      boolean snapshot = step % rec.snapshotEvery() == 0 || last;
+      boolean evaluate = step % rec.evalEvery() == 0 || last;
+      // an eval step between snapshots gets a metrics row of its own, so that an eval_every that is
+      // no multiple of snapshot_every is honoured rather than thinned to their common multiples
+      if (snapshot || evaluate) {
+        EvalResult stepEval = evaluate ? recording.time(() -> evaluator.evaluate(params)) : null;
         if (stepEval != null) {
           lastAccuracy = stepEval.pooledAccuracy();
         }
         double trainLoss = lossSum / lossCount;
-        recording.time(() -> record(sink, layout, params, step, trainLoss, stepEval, attention.measure(params)));
+        if (snapshot) {
+          recording.time(() -> snapshot(sink, layout, params, step));
+        }
+        recording.time(() -> sink.metrics(new MetricsRecord(step, trainLoss, stepEval, attention.measure(params))));
         progress.onProgress(step, train.steps(), trainLoss);
         lossSum = 0;
         lossCount = 0;
@@ -151,15 +158,13 @@ public final class Trainer {
         train.steps() - first);
   }
 
-  private void record(
-      RecordSink sink, ParamLayout layout, Params params, long step, double trainLoss, EvalResult eval, AttentionStats attention) {
+  private void snapshot(RecordSink sink, ParamLayout layout, Params params, long step) {
     for (String block : layout.blockNames()) {
       sink.snapshot(new SnapshotRecord(step, block, params.tensorAsFloats(layout.blockEntry(block).name())));
     }
     if (config.record().fullParams()) {
       sink.snapshot(new SnapshotRecord(step, "params", params.toFloatArray()));
     }
-    sink.metrics(new MetricsRecord(step, trainLoss, eval, attention));
   }
 
   /** Commutator pairs use the m range training uses at this step, from their own random stream. */

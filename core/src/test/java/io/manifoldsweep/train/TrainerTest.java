@@ -91,6 +91,24 @@ class TrainerTest {
   }
 
   @Test
+  void evalStepsBetweenSnapshotsGetMetricsRowsOfTheirOwn() {
+    InMemoryRecordSink sink = new InMemoryRecordSink();
+    new Trainer(tiny(300, ADAMW, every(100, 150, 0), Schedule.MIXED, false, 3), ProgressListener.NONE).run(sink);
+    assertThat(sink.metrics()).extracting(MetricsRecord::step).containsExactly(0L, 100L, 150L, 200L, 300L);
+    assertThat(sink.metrics()).extracting(m -> m.eval() != null).containsExactly(true, false, true, false, true);
+    assertThat(sink.metrics()).allSatisfy(m -> assertThat(m.attention()).isNotNull());
+    assertThat(sink.snapshots()).extracting(SnapshotRecord::step).containsOnly(0L, 100L, 200L, 300L);
+    // each row's train loss is the mean since the row before: at 150 and 200 over 50 steps, as
+    // snapshots every 50 steps give them (recording never changes training)
+    InMemoryRecordSink every50 = new InMemoryRecordSink();
+    new Trainer(tiny(300, ADAMW, every(50, 150, 0), Schedule.MIXED, false, 3), ProgressListener.NONE).run(every50);
+    assertThat(every50.metrics()).extracting(MetricsRecord::step).containsExactly(0L, 50L, 100L, 150L, 200L, 250L, 300L);
+    assertThat(sink.metrics().get(2).trainLoss()).isEqualTo(every50.metrics().get(3).trainLoss());
+    assertThat(sink.metrics().get(3).trainLoss()).isEqualTo(every50.metrics().get(4).trainLoss());
+    assertThat(sink.metrics().get(2).eval()).usingRecursiveComparison().isEqualTo(every50.metrics().get(3).eval());
+  }
+
+  @Test
   void checkpointsHoldTheWholeParameterVectorAtTheirSteps() {
     RecordSpec rec = new RecordSpec(40, 120, 64, 16, 0, 3, 1e-3, CommutatorVectors.ATTENTION, false,
         new Checkpoints(List.of(0, 0.25, 80, 1.0)), 0);
