@@ -8,8 +8,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link AttentionFloat64} computes in double, {@code AttentionFloat32} (generated from it) in float.
  */
 interface Attention {
-  /** The projections of one layer, before their biases are added. */
-  record Projections(INDArray q, INDArray k, INDArray v, INDArray bq, INDArray bk, INDArray bv) {}
+  /** The queries, keys and values of one layer, their biases added. */
+  record Projections(INDArray q, INDArray k, INDArray v) {}
+
+  /** Where a backward pass writes d(loss)/d(q, k, v) and the gradients of their biases. */
+  record Gradients(INDArray q, INDArray k, INDArray v, INDArray bq, INDArray bk, INDArray bv) {}
 
   /** The instantiation that computes in {@code type}, the type of the arrays it is given. */
   static Attention of(ModelSpec spec, DataType type) {
@@ -27,23 +30,23 @@ interface Attention {
   void forward(Projections in, INDArray att, INDArray out, int batch);
 
   /**
-   * Given d(loss)/d(out) in {@code [B*T, d]}, writes d(loss)/d(q, k, v) before the biases (equal to
-   * after) into {@code grads.q(), k(), v()} and the bias gradients into {@code grads.bq(), bk(), bv()}.
+   * Given d(loss)/d(out) in {@code [B*T, d]}, writes d(loss)/d(q, k, v) into {@code grads.q(), k(),
+   * v()} and the bias gradients (their column sums) into {@code grads.bq(), bk(), bv()}.
    */
-  void backward(Projections in, INDArray att, INDArray dOut, Projections grads, int batch);
+  void backward(Projections in, INDArray att, INDArray dOut, Gradients grads, int batch);
 
   /**
    * The attention of each sequence's last position alone, for passes that only read the readout:
    * {@code in.q()} holds the B last-position queries {@code [B, d]}, {@code in.k()} and {@code in.v()}
-   * every position {@code [B*T, d]} (all before their biases). Writes the last query's probabilities
-   * {@code att [B*H, T]} and its concatenated head outputs {@code out [B, d]}.
+   * every position {@code [B*T, d]}. Writes the last query's probabilities {@code att [B*H, T]} and
+   * its concatenated head outputs {@code out [B, d]}.
    */
   void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch);
 
   /**
    * The backward pass of {@link #forwardLastQuery}: given d(loss)/d(out) {@code [B, d]}, writes
-   * d(loss)/d(q) {@code [B, d]} and d(loss)/d(k, v) {@code [B*T, d]} (before the biases, equal to
-   * after) into {@code grads.q(), k(), v()} and the bias gradients into {@code grads.bq(), bk(), bv()}.
+   * d(loss)/d(q) {@code [B, d]} and d(loss)/d(k, v) {@code [B*T, d]} into {@code grads.q(), k(),
+   * v()} and the bias gradients into {@code grads.bq(), bk(), bv()}.
    */
-  void backwardLastQuery(Projections in, INDArray att, INDArray dOut, Projections grads, int batch);
+  void backwardLastQuery(Projections in, INDArray att, INDArray dOut, Gradients grads, int batch);
 }

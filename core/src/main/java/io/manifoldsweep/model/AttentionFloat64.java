@@ -17,10 +17,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * literals where a float would be needed, casts spelled {@code (double)}.
  *
  * <p>Reads the projections in their {@code [B*T, d]} layout (head h owns columns h*d/H ..), so no
- * head split or merge copies are made, skips the masked upper triangle, and adds the projection
- * biases to a batch element's block as it loads it. As a chain of ND4J ops (split, batched matmul,
- * mask, softmax, matmul, merge) this was 40% of a training step: the batched products of 16x32
- * blocks ran at a tenth of BLAS speed and each elementwise op was its own pass over memory.
+ * head split or merge copies are made, and skips the masked upper triangle. The projections come
+ * with their biases added, by one rank-one update per projection and layer in {@link Transformer}:
+ * added here, to each batch element's block as it was loaded, they took five extra passes over it
+ * (the backward pass added them again), about 1.2 ms of a canonical step on a Zen 4 EPYC. As a
+ * chain of ND4J ops (split, batched matmul, mask, softmax, matmul, merge) this was 40% of a
+ * training step: the batched products of 16x32 blocks ran at a tenth of BLAS speed and each
+ * elementwise op was its own pass over memory.
  *
  * <p>Vectors run along a head's columns (d/H) or along key positions (T, rounded up to whole
  * vectors in the transposed block); lanes past the end are computed and never read back.
@@ -91,7 +94,7 @@ final class AttentionFloat64 implements Attention {
   }
 
   @Override
-  public void backward(Projections in, INDArray att, INDArray dOut, Projections grads, int batch) {
+  public void backward(Projections in, INDArray att, INDArray dOut, Gradients grads, int batch) {
     new BackwardPass(in, att, dOut, grads).run(batch);
   }
 
@@ -113,8 +116,7 @@ final class AttentionFloat64 implements Attention {
     HostView.Float64 outView = HostView.Float64.view(out);
     for (int b = 0; b < batch; b++) {
       blk.load(b);
-      transpose(blk.k, blk.bk, 1, blk.transposed);
-      addBias(blk.v, blk.bv, 1);
+      transpose(blk.k, 1, blk.transposed);
       for (int h = 0; h < heads; h++) {
         int col = h * hd;
         keyDots(blk.q, blk.transposed, col, keyLanes);
@@ -132,7 +134,7 @@ final class AttentionFloat64 implements Attention {
    * sum_i P_i dA_i) scale, dq = sum_j dS_j k_j, dk_j = dS_j q, dv_j = P_j dOut.
    */
   @Override
-  public void backwardLastQuery(Projections in, INDArray att, INDArray dOut, Projections grads, int batch) {
+  public void backwardLastQuery(Projections in, INDArray att, INDArray dOut, Gradients grads, int batch) {
     Scratch scratch = Scratch.get();
     LastQueryBlock blk = new LastQueryBlock(in, scratch, 1);
     double[] q = blk.q;
@@ -154,8 +156,7 @@ final class AttentionFloat64 implements Attention {
     HostView.Float64 dvView = HostView.Float64.view(grads.v());
     for (int b = 0; b < batch; b++) {
       blk.load(b);
-      transpose(blk.v, blk.bv, 1, blk.transposed);
-      addBias(k, blk.bk, 1);
+      transpose(blk.v, 1, blk.transposed);
       attView.read(b * heads * t, p, 0, heads * t);
       dOutView.read(b * d, g, 0, d);
       for (int h = 0; h < heads; h++) {
@@ -284,9 +285,7 @@ final class AttentionFloat64 implements Attention {
     void run(int batch) {
       for (int b = 0; b < batch; b++) {
         blk.load(b);
-        transpose(blk.q, blk.bq, scale, blk.transposed);
-        addBias(blk.k, blk.bk, 1);
-        addBias(blk.v, blk.bv, 1);
+        transpose(blk.q, scale, blk.transposed);
         for (int h = 0; h < heads; h++) {
           head(h);
         }
@@ -308,7 +307,7 @@ final class AttentionFloat64 implements Attention {
 
   private final class BackwardPass {
     private final Block blk;
-    private final Projections grads;
+    private final Gradients grads;
     private final HostView.Float64 attView;
     private final HostView.Float64 dOutView;
     private final HostView.Float64 dqView;
@@ -328,12 +327,11 @@ final class AttentionFloat64 implements Attention {
     private final double[] row4;
     /** dA^T of the current head, {@code [T, tp]}: dA_ij = dOut_i . v_j at key row j, query lane i. */
     private final double[] dA;
-    private final double[] noBias = new double[d];
     private final double[] sumQ = new double[d];
     private final double[] sumK = new double[d];
     private final double[] sumV = new double[d];
 
-    BackwardPass(Projections in, INDArray att, INDArray dOut, Projections grads) {
+    BackwardPass(Projections in, INDArray att, INDArray dOut, Gradients grads) {
       Scratch scratch = Scratch.get();
       attBlock = scratch.doubles(0, heads * t * t + LANES.length());
       dOutRows = scratch.doubles(1, tp * d + LANES.length());
@@ -358,12 +356,9 @@ final class AttentionFloat64 implements Attention {
     void run(int batch) {
       for (int b = 0; b < batch; b++) {
         blk.load(b);
-        addBias(blk.q, blk.bq, 1);
-        addBias(blk.k, blk.bk, 1);
-        addBias(blk.v, blk.bv, 1);
         attView.read(b * heads * t * t, attBlock, 0, heads * t * t);
         dOutView.read(b * t * d, dOutRows, 0, t * d);
-        transpose(dOutRows, noBias, 1, blk.transposed);
+        transpose(dOutRows, 1, blk.transposed);
         for (int h = 0; h < heads; h++) {
           head(h);
         }
@@ -903,21 +898,6 @@ final class AttentionFloat64 implements Attention {
     return c;
   }
 
-  /** {@code rows = (rows + bias) * factor} on each of a block's T rows. */
-  private void addBias(double[] rows, double[] bias, double factor) {
-    int bound = LANES.loopBound(d);
-    for (int r = 0; r < t; r++) {
-      int o = r * d;
-      int c = 0;
-      for (; c < bound; c += LANES.length()) {
-        DoubleVector.fromArray(LANES, rows, o + c).add(DoubleVector.fromArray(LANES, bias, c)).mul(factor).intoArray(rows, o + c);
-      }
-      for (; c < d; c++) {
-        rows[o + c] = (rows[o + c] + bias[c]) * factor;
-      }
-    }
-  }
-
   private void addColumnSums(double[] rows, double[] sums) {
     int bound = LANES.loopBound(d);
     for (int r = 0; r < t; r++) {
@@ -932,37 +912,28 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * One sequence's last-position query, its bias added and times {@code queryFactor}, and its keys
-   * and values at every position before their biases: each kernel adds those to the one it reads as
-   * rows and transposes the other into {@code transposed [d, tp]} with its bias. Keys and values
-   * have tp rows, as the transpose reads, and a vector of slack, as in {@link Block}.
+   * One sequence's last-position query times {@code queryFactor}, and its keys and values at every
+   * position: each kernel reads one of those as rows and transposes the other into
+   * {@code transposed [d, tp]}. Keys and values have tp rows, as the transpose reads, and a vector
+   * of slack, as in {@link Block}.
    */
   private final class LastQueryBlock {
     final double[] q;
     final double[] k;
     final double[] v;
     final double[] transposed;
-    private final double[] bq;
-    private final double[] bk;
-    private final double[] bv;
     private final double queryFactor;
     private final HostView.Float64 qView;
     private final HostView.Float64 kView;
     private final HostView.Float64 vView;
 
-    /** Takes its seven buffers from {@code scratch} slots 0 .. 5 and 13. */
+    /** Takes its four buffers from {@code scratch} slots 0 .. 2 and 13. */
     LastQueryBlock(Projections in, Scratch scratch, double queryFactor) {
       q = scratch.doubles(0, d);
       k = scratch.doubles(1, tp * d + LANES.length());
       v = scratch.doubles(2, tp * d + LANES.length());
-      bq = scratch.doubles(3, d);
-      bk = scratch.doubles(4, d);
-      bv = scratch.doubles(5, d);
       transposed = scratch.doubles(13, d * tp);
       this.queryFactor = queryFactor;
-      HostView.Float64.view(in.bq()).readAll(bq);
-      HostView.Float64.view(in.bk()).readAll(bk);
-      HostView.Float64.view(in.bv()).readAll(bv);
       qView = HostView.Float64.view(in.q());
       kView = HostView.Float64.view(in.k());
       vView = HostView.Float64.view(in.v());
@@ -973,32 +944,29 @@ final class AttentionFloat64 implements Attention {
       kView.read(b * t * d, k, 0, t * d);
       vView.read(b * t * d, v, 0, t * d);
       for (int c = 0; c < d; c++) {
-        q[c] = (q[c] + bq[c]) * queryFactor;
+        q[c] *= queryFactor;
       }
     }
   }
 
   /**
-   * One batch element's q, k, v rows, biases added in place, and a block transposed to
-   * {@code [d, tp]} (the queries in the forward pass, the output gradient in the backward). Rows
-   * carry a vector of slack at the end so a head's last vector load may run past column d when d/H
-   * is not a whole number of vectors; k and v (read by allScores) are padded to whole groups of four
-   * rows, q to tp rows (read by the transpose). Those lanes, like the transposed block's lanes past
-   * T, hold whatever the scratch held, are computed and dropped.
+   * One batch element's q, k, v rows and a block transposed to {@code [d, tp]} (the queries in the
+   * forward pass, the output gradient in the backward). Rows carry a vector of slack at the end so a
+   * head's last vector load may run past column d when d/H is not a whole number of vectors; k and v
+   * (read by allScores) are padded to whole groups of four rows, q to tp rows (read by the
+   * transpose). Those lanes, like the transposed block's lanes past T, hold whatever the scratch
+   * held, are computed and dropped.
    */
   private final class Block {
     final double[] q;
     final double[] k;
     final double[] v;
     final double[] transposed;
-    final double[] bq;
-    final double[] bk;
-    final double[] bv;
     private final HostView.Float64 qView;
     private final HostView.Float64 kView;
     private final HostView.Float64 vView;
 
-    /** Takes its seven buffers from {@code scratch} slots {@code firstSlot ..}. */
+    /** Takes its four buffers from {@code scratch} slots {@code firstSlot ..}. */
     Block(Projections in, Scratch scratch, int firstSlot) {
       q = scratch.doubles(firstSlot, tp * d + LANES.length());
       k = scratch.doubles(firstSlot + 1, rowsPadded() * d + LANES.length());
@@ -1007,12 +975,6 @@ final class AttentionFloat64 implements Attention {
       qView = HostView.Float64.view(in.q());
       kView = HostView.Float64.view(in.k());
       vView = HostView.Float64.view(in.v());
-      bq = scratch.doubles(firstSlot + 4, d);
-      bk = scratch.doubles(firstSlot + 5, d);
-      bv = scratch.doubles(firstSlot + 6, d);
-      HostView.Float64.view(in.bq()).readAll(bq);
-      HostView.Float64.view(in.bk()).readAll(bk);
-      HostView.Float64.view(in.bv()).readAll(bv);
     }
 
     void load(int b) {
@@ -1023,21 +985,21 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * {@code transposed[c * tp + r] = (rows[r * d + c] + bias[c]) * factor} for r < tp, into
+   * {@code transposed[c * tp + r] = rows[r * d + c] * factor} for r < tp, into
    * {@code [d, tp]} ({@code rows} holds tp rows; those past T hold what the scratch held). Whole
    * groups of 16 columns go through registers ({@link #transposeTiles}); element by element, each
    * store a cache line from the last, the transposes were an eighth of the kernels' time.
    */
-  private void transpose(double[] rows, double[] bias, double factor, double[] transposed) {
+  private void transpose(double[] rows, double factor, double[] transposed) {
     int tiled = d / TILE_COLUMNS * TILE_COLUMNS;
     for (int r0 = 0; r0 < tp; r0 += LANES.length()) {
       for (int c0 = 0; c0 < tiled; c0 += TILE_COLUMNS) {
-        transposeTiles(rows, bias, factor, r0, c0, d, transposed, tp);
+        transposeTiles(rows, factor, r0, c0, d, transposed, tp);
       }
     }
     for (int r = 0; r < t; r++) {
       for (int c = tiled; c < d; c++) {
-        transposed[c * tp + r] = (rows[r * d + c] + bias[c]) * factor;
+        transposed[c * tp + r] = rows[r * d + c] * factor;
       }
     }
   }
@@ -1049,7 +1011,7 @@ final class AttentionFloat64 implements Attention {
    * (r, c) of a tile sits at (c, r). One static method with every vector in a local, so that they
    * stay in registers and C2 inlines every Vector API call.
    */
-  private static void transposeTiles(double[] rows, double[] bias, double factor, int r0, int c0, int d, double[] out, int tp) {
+  private static void transposeTiles(double[] rows, double factor, int r0, int c0, int d, double[] out, int tp) {
     int n = LANES.length();
     DoubleVector w;
     DoubleVector v0 = DoubleVector.fromArray(LANES, rows, (r0 + 0 % n) * d + c0 + 0 / n * n);
@@ -1108,21 +1070,21 @@ final class AttentionFloat64 implements Attention {
       w = v6.blend(v14.rearrange(DOWN8), HIGH8); v14 = v6.rearrange(UP8).blend(v14, HIGH8); v6 = w;
       w = v7.blend(v15.rearrange(DOWN8), HIGH8); v15 = v7.rearrange(UP8).blend(v15, HIGH8); v7 = w;
     }
-    v0.add(bias[c0 + 0 / n * n + 0 % n]).mul(factor).intoArray(out, (c0 + 0 / n * n + 0 % n) * tp + r0);
-    v1.add(bias[c0 + 1 / n * n + 1 % n]).mul(factor).intoArray(out, (c0 + 1 / n * n + 1 % n) * tp + r0);
-    v2.add(bias[c0 + 2 / n * n + 2 % n]).mul(factor).intoArray(out, (c0 + 2 / n * n + 2 % n) * tp + r0);
-    v3.add(bias[c0 + 3 / n * n + 3 % n]).mul(factor).intoArray(out, (c0 + 3 / n * n + 3 % n) * tp + r0);
-    v4.add(bias[c0 + 4 / n * n + 4 % n]).mul(factor).intoArray(out, (c0 + 4 / n * n + 4 % n) * tp + r0);
-    v5.add(bias[c0 + 5 / n * n + 5 % n]).mul(factor).intoArray(out, (c0 + 5 / n * n + 5 % n) * tp + r0);
-    v6.add(bias[c0 + 6 / n * n + 6 % n]).mul(factor).intoArray(out, (c0 + 6 / n * n + 6 % n) * tp + r0);
-    v7.add(bias[c0 + 7 / n * n + 7 % n]).mul(factor).intoArray(out, (c0 + 7 / n * n + 7 % n) * tp + r0);
-    v8.add(bias[c0 + 8 / n * n + 8 % n]).mul(factor).intoArray(out, (c0 + 8 / n * n + 8 % n) * tp + r0);
-    v9.add(bias[c0 + 9 / n * n + 9 % n]).mul(factor).intoArray(out, (c0 + 9 / n * n + 9 % n) * tp + r0);
-    v10.add(bias[c0 + 10 / n * n + 10 % n]).mul(factor).intoArray(out, (c0 + 10 / n * n + 10 % n) * tp + r0);
-    v11.add(bias[c0 + 11 / n * n + 11 % n]).mul(factor).intoArray(out, (c0 + 11 / n * n + 11 % n) * tp + r0);
-    v12.add(bias[c0 + 12 / n * n + 12 % n]).mul(factor).intoArray(out, (c0 + 12 / n * n + 12 % n) * tp + r0);
-    v13.add(bias[c0 + 13 / n * n + 13 % n]).mul(factor).intoArray(out, (c0 + 13 / n * n + 13 % n) * tp + r0);
-    v14.add(bias[c0 + 14 / n * n + 14 % n]).mul(factor).intoArray(out, (c0 + 14 / n * n + 14 % n) * tp + r0);
-    v15.add(bias[c0 + 15 / n * n + 15 % n]).mul(factor).intoArray(out, (c0 + 15 / n * n + 15 % n) * tp + r0);
+    v0.mul(factor).intoArray(out, (c0 + 0 / n * n + 0 % n) * tp + r0);
+    v1.mul(factor).intoArray(out, (c0 + 1 / n * n + 1 % n) * tp + r0);
+    v2.mul(factor).intoArray(out, (c0 + 2 / n * n + 2 % n) * tp + r0);
+    v3.mul(factor).intoArray(out, (c0 + 3 / n * n + 3 % n) * tp + r0);
+    v4.mul(factor).intoArray(out, (c0 + 4 / n * n + 4 % n) * tp + r0);
+    v5.mul(factor).intoArray(out, (c0 + 5 / n * n + 5 % n) * tp + r0);
+    v6.mul(factor).intoArray(out, (c0 + 6 / n * n + 6 % n) * tp + r0);
+    v7.mul(factor).intoArray(out, (c0 + 7 / n * n + 7 % n) * tp + r0);
+    v8.mul(factor).intoArray(out, (c0 + 8 / n * n + 8 % n) * tp + r0);
+    v9.mul(factor).intoArray(out, (c0 + 9 / n * n + 9 % n) * tp + r0);
+    v10.mul(factor).intoArray(out, (c0 + 10 / n * n + 10 % n) * tp + r0);
+    v11.mul(factor).intoArray(out, (c0 + 11 / n * n + 11 % n) * tp + r0);
+    v12.mul(factor).intoArray(out, (c0 + 12 / n * n + 12 % n) * tp + r0);
+    v13.mul(factor).intoArray(out, (c0 + 13 / n * n + 13 % n) * tp + r0);
+    v14.mul(factor).intoArray(out, (c0 + 14 / n * n + 14 % n) * tp + r0);
+    v15.mul(factor).intoArray(out, (c0 + 15 / n * n + 15 % n) * tp + r0);
   }
 }

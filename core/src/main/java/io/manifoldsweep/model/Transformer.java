@@ -236,10 +236,8 @@ public final class Transformer {
     c.h = LayerNorm.forward(x, p.get(pre + "ln1.gamma"), p.get(pre + "ln1.beta"), ln);
     c.ln1 = ln[0];
     c.projections = new Attention.Projections(
-        mm(c.h, p.get(pre + "attn.wq"), false, false),
-        mm(c.h, p.get(pre + "attn.wk"), false, false),
-        mm(c.h, p.get(pre + "attn.wv"), false, false),
-        p.get(pre + "attn.bq"), p.get(pre + "attn.bk"), p.get(pre + "attn.bv"));
+        linear(c.h, p, pre + "attn.wq", pre + "attn.bq"), linear(c.h, p, pre + "attn.wk", pre + "attn.bk"),
+        linear(c.h, p, pre + "attn.wv", pre + "attn.bv"));
     c.attention = Workspaces.array(type, (long) b * spec.heads(), t, t);
     c.heads = Workspaces.array(type, n, d);
     Attention.of(spec, type).forward(c.projections, c.attention, c.heads, b);
@@ -278,10 +276,8 @@ public final class Transformer {
     c.ln1 = ln[0];
     c.hLast = lastPositions(c.h, b);
     c.projections = new Attention.Projections(
-        mm(c.hLast, p.get(pre + "attn.wq"), false, false),
-        mm(c.h, p.get(pre + "attn.wk"), false, false),
-        mm(c.h, p.get(pre + "attn.wv"), false, false),
-        p.get(pre + "attn.bq"), p.get(pre + "attn.bk"), p.get(pre + "attn.bv"));
+        linear(c.hLast, p, pre + "attn.wq", pre + "attn.bq"), linear(c.h, p, pre + "attn.wk", pre + "attn.bk"),
+        linear(c.h, p, pre + "attn.wv", pre + "attn.bv"));
     c.attention = Workspaces.array(type, (long) b * spec.heads(), t);
     c.heads = Workspaces.array(type, b, d);
     Attention.of(spec, type).forwardLastQuery(c.projections, c.attention, c.heads, b);
@@ -344,7 +340,7 @@ public final class Transformer {
     INDArray dv = Workspaces.array(type, dx.shape());
     INDArray dh = Workspaces.array(type, dx.shape());
     Attention attention = Attention.of(spec, type);
-    Attention.Projections dProj = gradients(grad, pre, Workspaces.array(type, b, d), dk, dv);
+    Attention.Gradients dProj = gradients(grad, pre, Workspaces.array(type, b, d), dk, dv);
     attention.backwardLastQuery(c.projections, c.attention, outputBackward(p, grad, pre, c, dLast, Workspaces.array(type, b, d)), dProj, b);
     mmInto(c.hLast, dProj.q(), grad.get(pre + "attn.wq"), true, false);
     keyValueBackward(p, grad, pre, c, dProj, dh);
@@ -369,8 +365,8 @@ public final class Transformer {
   }
 
   /** The q, k, v gradient arrays of a block and its bias gradients in {@code grad}. */
-  private static Attention.Projections gradients(Params grad, String pre, INDArray dq, INDArray dk, INDArray dv) {
-    return new Attention.Projections(dq, dk, dv, grad.get(pre + "attn.bq"), grad.get(pre + "attn.bk"), grad.get(pre + "attn.bv"));
+  private static Attention.Gradients gradients(Params grad, String pre, INDArray dq, INDArray dk, INDArray dv) {
+    return new Attention.Gradients(dq, dk, dv, grad.get(pre + "attn.bq"), grad.get(pre + "attn.bk"), grad.get(pre + "attn.bv"));
   }
 
   /** The MLP's backward, if the model has one, from and into the residual gradient rows {@code dx}. */
@@ -401,7 +397,7 @@ public final class Transformer {
   }
 
   /** The key and value weight gradients; writes their part of d(loss)/d(h) at every position into {@code dh}. */
-  private static void keyValueBackward(Params p, Params grad, String pre, LayerCache c, Attention.Projections d, INDArray dh) {
+  private static void keyValueBackward(Params p, Params grad, String pre, LayerCache c, Attention.Gradients d, INDArray dh) {
     mmInto(c.h, d.k(), grad.get(pre + "attn.wk"), true, false);
     mmInto(c.h, d.v(), grad.get(pre + "attn.wv"), true, false);
     mmInto(d.k(), p.get(pre + "attn.wk"), dh, false, true);
