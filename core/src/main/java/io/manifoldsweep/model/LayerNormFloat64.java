@@ -2,7 +2,6 @@ package io.manifoldsweep.model;
 
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -39,6 +38,7 @@ final class LayerNormFloat64 {
     double[] y = scratch.doubles(3, BLOCK_ROWS * d);
     double[] rs = scratch.doubles(4, BLOCK_ROWS);
     double[] two = scratch.doubles(5, 4);
+    double[] lanes = scratch.doubles(6, 2 * LANES.length());
     HostView.Float64.view(gamma).readAll(g);
     HostView.Float64.view(beta).readAll(bt);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
@@ -46,12 +46,12 @@ final class LayerNormFloat64 {
       xView.read(r0 * d, buf, 0, n * d);
       int r = 0;
       for (; r + 1 < n; r += 2) {
-        normalizeRowPair(buf, r * d, d, g, bt, y, two);
+        normalizeRowPair(buf, r * d, d, g, bt, y, two, lanes);
         rs[r] = two[0];
         rs[r + 1] = two[1];
       }
       if (r < n) {
-        rs[r] = normalizeRow(buf, r * d, d, g, bt, y);
+        rs[r] = normalizeRow(buf, r * d, d, g, bt, y, lanes);
       }
       xhatView.write(buf, 0, r0 * d, n * d);
       outView.write(y, 0, r0 * d, n * d);
@@ -81,6 +81,7 @@ final class LayerNormFloat64 {
     double[] sumBeta = scratch.doubles(7, d);
     double[] dxh2 = scratch.doubles(8, d);
     double[] means = scratch.doubles(9, 4);
+    double[] lanes = scratch.doubles(10, 2 * LANES.length());
     Arrays.fill(sumGamma, 0, d, 0);
     Arrays.fill(sumBeta, 0, d, 0);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
@@ -91,10 +92,10 @@ final class LayerNormFloat64 {
       rstdView.read(r0, rs, 0, n);
       int r = 0;
       for (; r + 1 < n; r += 2) {
-        backwardRowPair(dyBuf, xh, r * d, d, g, rs[r], rs[r + 1], dxh, dxh2, sumGamma, sumBeta, means, acc);
+        backwardRowPair(dyBuf, xh, r * d, d, g, rs[r], rs[r + 1], dxh, dxh2, sumGamma, sumBeta, means, acc, lanes);
       }
       if (r < n) {
-        backwardRow(dyBuf, xh, r * d, d, g, rs[r], dxh, sumGamma, sumBeta, acc);
+        backwardRow(dyBuf, xh, r * d, d, g, rs[r], dxh, sumGamma, sumBeta, acc, lanes);
       }
       dxView.write(acc, 0, r0 * d, n * d);
     }
@@ -109,9 +110,9 @@ final class LayerNormFloat64 {
    */
 
   /** Normalises {@code x[o..o+d)} in place to xhat, writes gamma*xhat+beta to y, returns 1/std. */
-  private static double normalizeRow(double[] x, int o, int d, double[] g, double[] bt, double[] y) {
+  private static double normalizeRow(double[] x, int o, int d, double[] g, double[] bt, double[] y, double[] lanes) {
     int bound = LANES.loopBound(d);
-    double mean = sum(x, o, d) / d;
+    double mean = sum(x, o, d, lanes) / d;
     int c = 0;
     for (; c < bound; c += LANES.length()) {
       DoubleVector.fromArray(LANES, x, o + c).sub(mean).intoArray(x, o + c);
@@ -119,7 +120,7 @@ final class LayerNormFloat64 {
     for (; c < d; c++) {
       x[o + c] -= mean;
     }
-    double inv = (double) (1 / Math.sqrt(dot(x, o, x, o, d) / d + LayerNorm.EPS));
+    double inv = (double) (1 / Math.sqrt(dot(x, o, x, o, d, lanes) / d + LayerNorm.EPS));
     c = 0;
     for (; c < bound; c += LANES.length()) {
       DoubleVector xh = DoubleVector.fromArray(LANES, x, o + c).mul(inv);
@@ -138,10 +139,10 @@ final class LayerNormFloat64 {
    * {@code two[0..2)}: a row's sums are chains of dependent adds, and two rows' chains interleave
    * where one row's waited on add latency. Each row's arithmetic is normalizeRow's.
    */
-  private static void normalizeRowPair(double[] x, int o, int d, double[] g, double[] bt, double[] y, double[] two) {
+  private static void normalizeRowPair(double[] x, int o, int d, double[] g, double[] bt, double[] y, double[] two, double[] lanes) {
     int o2 = o + d;
     int bound = LANES.loopBound(d);
-    sumPair(x, o, x, o2, d, two);
+    sumPair(x, o, x, o2, d, two, lanes);
     double mean = two[0] / d;
     double mean2 = two[1] / d;
     int c = 0;
@@ -153,7 +154,7 @@ final class LayerNormFloat64 {
       x[o + c] -= mean;
       x[o2 + c] -= mean2;
     }
-    dotPair(x, o, x, o, x, o2, x, o2, d, two, 0);
+    dotPair(x, o, x, o, x, o2, x, o2, d, two, 0, lanes);
     double in1 = (double) (1 / Math.sqrt(two[0] / d + LayerNorm.EPS));
     double in2 = (double) (1 / Math.sqrt(two[1] / d + LayerNorm.EPS));
     c = 0;
@@ -183,7 +184,7 @@ final class LayerNormFloat64 {
    * {@code means} (four) are scratch.
    */
   private static void backwardRowPair(double[] dy, double[] xh, int o, int d, double[] g, double inv, double inv2, double[] dxh,
-      double[] dxh2, double[] sumGamma, double[] sumBeta, double[] means, double[] acc) {
+      double[] dxh2, double[] sumGamma, double[] sumBeta, double[] means, double[] acc, double[] lanes) {
     int o2 = o + d;
     int bound = LANES.loopBound(d);
     int c = 0;
@@ -205,15 +206,15 @@ final class LayerNormFloat64 {
       sumBeta[c] += dy[o2 + c];
       dxh2[c] = dy[o2 + c] * g[c];
     }
-    sumPair(dxh, 0, dxh2, 0, d, means);
-    dotPair(dxh, 0, xh, o, dxh2, 0, xh, o2, d, means, 2);
+    sumPair(dxh, 0, dxh2, 0, d, means, lanes);
+    dotPair(dxh, 0, xh, o, dxh2, 0, xh, o2, d, means, 2, lanes);
     addRowGradient(dxh, xh, o, d, means[0] / d, means[2] / d, inv, acc);
     addRowGradient(dxh2, xh, o2, d, means[1] / d, means[3] / d, inv2, acc);
   }
 
   /** One row's backward: accumulates dgamma, dbeta and adds dx into {@code acc[o..o+d)}. */
   private static void backwardRow(double[] dy, double[] xh, int o, int d, double[] g, double inv, double[] dxh,
-      double[] sumGamma, double[] sumBeta, double[] acc) {
+      double[] sumGamma, double[] sumBeta, double[] acc, double[] lanes) {
     int bound = LANES.loopBound(d);
     int c = 0;
     for (; c < bound; c += LANES.length()) {
@@ -227,7 +228,7 @@ final class LayerNormFloat64 {
       sumBeta[c] += dy[o + c];
       dxh[c] = dy[o + c] * g[c];
     }
-    addRowGradient(dxh, xh, o, d, sum(dxh, 0, d) / d, dot(dxh, 0, xh, o, d) / d, inv, acc);
+    addRowGradient(dxh, xh, o, d, sum(dxh, 0, d, lanes) / d, dot(dxh, 0, xh, o, d, lanes) / d, inv, acc);
   }
 
   /** {@code acc[o..o+d) += (dxh - meanD - xh * meanDX) * inv}: a row's dx from its means. */
@@ -250,13 +251,13 @@ final class LayerNormFloat64 {
    * add latency, and C2 does not vectorize it (it would reorder the additions); it made LayerNorm
    * cost as much as a projection gemm.
    */
-  private static double sum(double[] x, int off, int len) {
+  private static double sum(double[] x, int off, int len, double[] lanes) {
     DoubleVector acc = DoubleVector.zero(LANES);
     int c = 0;
     for (; c < LANES.loopBound(len); c += LANES.length()) {
       acc = acc.add(DoubleVector.fromArray(LANES, x, off + c));
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s = sumLanes(acc, lanes);
     for (; c < len; c++) {
       s += x[off + c];
     }
@@ -264,7 +265,7 @@ final class LayerNormFloat64 {
   }
 
   /** {@link #sum} of two ranges at once into {@code out[0]}, {@code out[1]}. */
-  private static void sumPair(double[] x, int off, double[] x2, int off2, int len, double[] out) {
+  private static void sumPair(double[] x, int off, double[] x2, int off2, int len, double[] out, double[] lanes) {
     DoubleVector acc = DoubleVector.zero(LANES);
     DoubleVector acc2 = DoubleVector.zero(LANES);
     int c = 0;
@@ -272,19 +273,16 @@ final class LayerNormFloat64 {
       acc = acc.add(DoubleVector.fromArray(LANES, x, off + c));
       acc2 = acc2.add(DoubleVector.fromArray(LANES, x2, off2 + c));
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
-    double s2 = acc2.reduceLanes(VectorOperators.ADD);
+    sumLanes(acc, acc2, lanes, out, 0);
     for (; c < len; c++) {
-      s += x[off + c];
-      s2 += x2[off2 + c];
+      out[0] += x[off + c];
+      out[1] += x2[off2 + c];
     }
-    out[0] = s;
-    out[1] = s2;
   }
 
   /** {@link #dot} of x.y and x2.y2 at once into {@code out[at]}, {@code out[at + 1]}. */
   private static void dotPair(double[] x, int xOff, double[] y, int yOff, double[] x2, int xOff2, double[] y2, int yOff2, int len,
-      double[] out, int at) {
+      double[] out, int at, double[] lanes) {
     DoubleVector acc = DoubleVector.zero(LANES);
     DoubleVector acc2 = DoubleVector.zero(LANES);
     int c = 0;
@@ -292,26 +290,58 @@ final class LayerNormFloat64 {
       acc = DoubleVector.fromArray(LANES, x, xOff + c).fma(DoubleVector.fromArray(LANES, y, yOff + c), acc);
       acc2 = DoubleVector.fromArray(LANES, x2, xOff2 + c).fma(DoubleVector.fromArray(LANES, y2, yOff2 + c), acc2);
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
-    double s2 = acc2.reduceLanes(VectorOperators.ADD);
+    sumLanes(acc, acc2, lanes, out, at);
     for (; c < len; c++) {
-      s += x[xOff + c] * y[yOff + c];
-      s2 += x2[xOff2 + c] * y2[yOff2 + c];
+      out[at] += x[xOff + c] * y[yOff + c];
+      out[at + 1] += x2[xOff2 + c] * y2[yOff2 + c];
     }
-    out[at] = s;
-    out[at + 1] = s2;
   }
 
-  private static double dot(double[] x, int xOff, double[] y, int yOff, int len) {
+  private static double dot(double[] x, int xOff, double[] y, int yOff, int len, double[] lanes) {
     DoubleVector acc = DoubleVector.zero(LANES);
     int c = 0;
     for (; c < LANES.loopBound(len); c += LANES.length()) {
       acc = DoubleVector.fromArray(LANES, x, xOff + c).fma(DoubleVector.fromArray(LANES, y, yOff + c), acc);
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    double s = sumLanes(acc, lanes);
     for (; c < len; c++) {
       s += x[xOff + c] * y[yOff + c];
     }
     return s;
+  }
+
+  /**
+   * The lanes of {@code v} added from lane 0 up, through {@code lanes} (a vector long or more). Not
+   * {@code reduceLanes(ADD)}: the Vector API leaves that order open, and while JDK 17 compiles it in
+   * lane order, as the interpreter adds, JDK 25 compiles a double sum as a tree, so the steps a run
+   * took before C2 reached this code rounded differently from those after and a seed's losses
+   * changed from run to run.
+   */
+  private static double sumLanes(DoubleVector v, double[] lanes) {
+    v.intoArray(lanes, 0);
+    double s = 0;
+    for (int l = 0; l < LANES.length(); l++) {
+      s += lanes[l];
+    }
+    return s;
+  }
+
+  /**
+   * {@link #sumLanes} of {@code v} into {@code out[at]} and of {@code v2} into {@code out[at + 1]},
+   * through {@code lanes} (two vectors long): the two chains of adds interleave, where one after the
+   * other each waited on add latency (a sixth more LayerNorm time than the JDK 17 reduction took).
+   */
+  private static void sumLanes(DoubleVector v, DoubleVector v2, double[] lanes, double[] out, int at) {
+    int n = LANES.length();
+    v.intoArray(lanes, 0);
+    v2.intoArray(lanes, n);
+    double s = 0;
+    double s2 = 0;
+    for (int l = 0; l < n; l++) {
+      s += lanes[l];
+      s2 += lanes[n + l];
+    }
+    out[at] = s;
+    out[at + 1] = s2;
   }
 }

@@ -1,7 +1,6 @@
 package io.manifoldsweep.analysis.sae;
 
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -33,7 +32,12 @@ final class Vec {
     for (; c < LANES.loopBound(len); c += LANES.length()) {
       acc = DoubleVector.fromArray(LANES, a, ao + c).fma(DoubleVector.fromArray(LANES, b, bo + c), acc);
     }
-    double s = acc.reduceLanes(VectorOperators.ADD);
+    // lane by lane from lane 0, not reduceLanes(ADD): JDK 25 compiles that as a tree and interprets
+    // it in lane order, so an SAE's first steps would round differently from its later ones
+    double s = 0;
+    for (int l = 0; l < LANES.length(); l++) {
+      s += acc.lane(l);
+    }
     for (; c < len; c++) {
       s += a[ao + c] * b[bo + c];
     }
