@@ -7,6 +7,7 @@ import io.manifoldsweep.jobs.bench.CellBenchmark;
 import io.manifoldsweep.jobs.bench.SaeBenchmark;
 import io.manifoldsweep.jobs.bench.SweepBenchmark;
 import io.manifoldsweep.jobs.bench.TrainBenchmark;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -32,6 +33,11 @@ public final class Main {
   }
 
   public static int run(String... args) {
+    Optional<String> java = SupportedJava.problem();
+    if (java.isPresent()) {
+      System.err.println("error: " + java.get());
+      return 1;
+    }
     CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
     cli.addSubcommand("run", new RunCommand(System.out));
     cli.addSubcommand("train", new TrainCommand(System.out));
