@@ -31,7 +31,9 @@ import org.apache.hadoop.fs.Path;
  * </pre>
  *
  * Files are named by cell id, never by attempt, so two attempts of a cell can only ever leave one
- * copy. Names starting with '_' are skipped by Spark, DuckDB and pyarrow dataset readers.
+ * copy. Spark and pyarrow skip names starting with '_' or '.', which is why the bookkeeping lives
+ * under such names; DuckDB's globs do not skip them, so its readers name one table's files,
+ * {@code DIR/TABLE/*.parquet}, never {@code DIR/**}.
  */
 public final class SweepFolder {
   static final String MANIFEST = "_sweep.json";
