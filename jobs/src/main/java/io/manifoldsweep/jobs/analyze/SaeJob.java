@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.analyze;
 import io.manifoldsweep.analysis.sae.ManifoldAblation;
 import io.manifoldsweep.analysis.sae.SaeAnalysis;
 import io.manifoldsweep.jobs.table.Tables;
+import io.manifoldsweep.model.NativePlatform;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SaeSettings;
@@ -110,6 +111,8 @@ final class SaeJob {
   }
 
   static Result compute(Work w, SaeSettings settings, String settingsJson, CellTables tables) throws IOException {
+    // runs on an executor, whose platform may not be the driver's
+    NativePlatform.require();
     CellSpec cell = SweepSpec.cellFromJson(w.sweep(), w.configJson(), Map.of());
     int markersMin = cell.config().task().markersMin();
     List<Long> steps = java.util.Arrays.stream(w.steps()).boxed().toList();

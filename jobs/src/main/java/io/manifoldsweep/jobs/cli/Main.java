@@ -7,6 +7,8 @@ import io.manifoldsweep.jobs.bench.CellBenchmark;
 import io.manifoldsweep.jobs.bench.SaeBenchmark;
 import io.manifoldsweep.jobs.bench.SweepBenchmark;
 import io.manifoldsweep.jobs.bench.TrainBenchmark;
+import io.manifoldsweep.model.NativePlatform;
+import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,10 +34,27 @@ public final class Main {
     return message;
   }
 
+  /**
+   * Whether a command line trains or runs the SAE analysis, the parts that load the native libraries.
+   * query, report, {@code analyze --skip-sae} and every --help read Parquet and draw only, so they
+   * also run on a laptop of another platform, over results copied from a cluster.
+   */
+  static boolean loadsNatives(String... args) {
+    List<String> words = List.of(args);
+    if (words.isEmpty() || words.contains("--help") || words.contains("-h") || words.contains("--version") || words.contains("-V")) {
+      return false;
+    }
+    return switch (words.get(0)) {
+      case "run", "train", "sweep", "bench" -> true;
+      case "analyze" -> !words.contains("--skip-sae");
+      default -> false;
+    };
+  }
+
   public static int run(String... args) {
-    Optional<String> java = SupportedJava.problem();
-    if (java.isPresent()) {
-      System.err.println("error: " + java.get());
+    Optional<String> unsupported = SupportedJava.problem().or(() -> loadsNatives(args) ? NativePlatform.problem() : Optional.empty());
+    if (unsupported.isPresent()) {
+      System.err.println("error: " + unsupported.get());
       return 1;
     }
     CommandLine cli = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);

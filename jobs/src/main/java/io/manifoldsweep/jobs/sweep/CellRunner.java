@@ -5,6 +5,7 @@ import io.manifoldsweep.jobs.table.ParquetFiles;
 import io.manifoldsweep.jobs.table.ParquetRecordSink;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.model.NativeBlas;
+import io.manifoldsweep.model.NativePlatform;
 import io.manifoldsweep.record.RunResult;
 import io.manifoldsweep.record.RunStatus;
 import io.manifoldsweep.sweep.CellSpec;
@@ -50,6 +51,8 @@ final class CellRunner {
 
   /** Trains and commits the cell; throws to let Spark retry a failed attempt that has retries left. */
   static Outcome run(CellSpec cell, SweepFolder folder, Context ctx, SweepHooks hooks) throws IOException {
+    // an executor of another platform than the driver's: a retry may land on one that can train
+    NativePlatform.require();
     NativeThreads.set(ctx.threads());
     FileSystem fs = folder.fs();
     Configuration conf = fs.getConf();

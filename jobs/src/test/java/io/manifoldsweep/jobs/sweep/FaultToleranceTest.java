@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.jobs.CliProcess;
 import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.CellSpec;
@@ -14,8 +15,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -144,22 +143,6 @@ class FaultToleranceTest {
     assertThat(log2.toString(StandardCharsets.UTF_8)).contains("taking over the lease", "no longer running");
   }
 
-  /** The command line in a JVM of its own, as a user starts it. */
-  static Process cli(Path log, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx1g");
-    cmd.addAll(Arrays.asList(System.getProperty("spark.jvm.options").trim().split("\\s+")));
-    cmd.add("--add-modules=jdk.incubator.vector");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add("io.manifoldsweep.jobs.cli.Main");
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    return pb.start();
-  }
-
   static void waitFor(Path what, Process p, Path log) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (!Files.exists(what) && p.isAlive() && System.nanoTime() < deadline) {
@@ -174,7 +157,7 @@ class FaultToleranceTest {
     Files.writeString(config, yaml("two", 600, 3));
     Path dir = tmp.resolve("two");
     Path log = tmp.resolve("first.log");
-    Process first = cli(log, "sweep", config.toString(), "--out", dir.toString(), "--master", "local[1]", "--progress-seconds", "1");
+    Process first = CliProcess.start(log, List.of(), "sweep", config.toString(), "--out", dir.toString(), "--master", "local[1]", "--progress-seconds", "1");
     waitFor(dir.resolve("_progress"), first, log);
     SweepSpec spec = SweepSpec.parse(Files.readString(config), config.toString());
     assertThatThrownBy(() -> new SweepJob(spark, quiet(), 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE))
@@ -194,7 +177,7 @@ class FaultToleranceTest {
     Files.writeString(config, yaml("term", 600, 3));
     Path dir = tmp.resolve("term");
     Path log = tmp.resolve("term.log");
-    Process driver = cli(log, "sweep", config.toString(), "--out", dir.toString(), "--master", "local[1]", "--progress-seconds", "1");
+    Process driver = CliProcess.start(log, List.of(), "sweep", config.toString(), "--out", dir.toString(), "--master", "local[1]", "--progress-seconds", "1");
     // wait for a cell's resume point, then stop the driver as a batch system or a user would
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (!hasResumePoint(dir) && driver.isAlive() && System.nanoTime() < deadline) {
