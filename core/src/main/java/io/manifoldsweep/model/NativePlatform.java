@@ -33,7 +33,11 @@ public final class NativePlatform {
 
   /** Throws, before any native library loads, where {@link #problem()} names one. */
   public static void require() {
-    problem().ifPresent(p -> {
+    require(Loader.getPlatform());
+  }
+
+  static void require(String platform) {
+    problem(platform).ifPresent(p -> {
       throw new IllegalStateException(p);
     });
   }

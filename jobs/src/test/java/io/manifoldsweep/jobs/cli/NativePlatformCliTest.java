@@ -3,7 +3,6 @@ package io.manifoldsweep.jobs.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.manifoldsweep.jobs.CliProcess;
-import io.manifoldsweep.model.NativePlatform;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,12 +26,6 @@ class NativePlatformCliTest {
     Process p = CliProcess.start(log, APPLE_SILICON, args);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", List.of(args)).isTrue();
     return new Exit(p.exitValue(), Files.readString(log));
-  }
-
-  @Test
-  void onlyThePackagedPlatformTrains() {
-    assertThat(NativePlatform.problem(NativePlatform.PACKAGED)).isEmpty();
-    assertThat(NativePlatform.problem("linux-arm64")).hasValueSatisfying(p -> assertThat(p).contains("runs on linux-arm64", "for linux-x86_64 only"));
   }
 
   @Test
