@@ -84,9 +84,9 @@ class DuckDbReaderTest {
       for (String table : tables) {
         Dataset<Row> sparkRows = spark.read().option("mergeSchema", "true").parquet(folder.resolve(table).toString());
         List<String> columns = List.of(sparkRows.columns());
-        assertThat(duckColumns(duck, glob(table))).as("columns of %s", table).containsExactlyInAnyOrderElementsOf(columns);
+        assertThat(duckColumns(duck, glob(folder.resolve(table)))).as("columns of %s", table).containsExactlyInAnyOrderElementsOf(columns);
         List<String> fromSpark = sparkRows.collectAsList().stream().map(DuckDbReaderTest::canonical).sorted().toList();
-        List<String> fromDuck = duckRows(duck, "SELECT " + quoted(columns) + " FROM " + glob(table));
+        List<String> fromDuck = duckRows(duck, "SELECT " + quoted(columns) + " FROM " + glob(folder.resolve(table)));
         assertThat(fromSpark).as("rows of %s", table).isNotEmpty();
         assertThat(fromDuck).as("rows of %s", table).containsExactlyElementsOf(fromSpark);
       }
@@ -94,9 +94,9 @@ class DuckDbReaderTest {
   }
 
   /**
-   * A driver that died between moving a cell's data files into place and writing its runs row
-   * leaves data of a cell that does not exist yet (the next sweep rewrites it): the recipe's filter
-   * on runs hides it, as the query views do.
+   * An attempt that died between moving a cell's data files into place and writing its runs row
+   * leaves data of a cell that is not committed yet (its retry or the next sweep rewrites it): the
+   * recipe's filter on runs hides it, as the query views do.
    */
   @Test
   void cellDataFilteredOnRunsIsWhatTheQueryViewsShow(@TempDir Path tmp) throws Exception {
@@ -109,10 +109,10 @@ class DuckDbReaderTest {
     Files.delete(dir.resolve(Tables.RUNS).resolve(orphan + ".parquet"));
     Files.deleteIfExists(dir.resolve(Tables.RUNS).resolve("." + orphan + ".parquet.crc"));
     ResultViews.register(spark, dir.toString());
-    String runs = "read_parquet('" + dir.resolve(Tables.RUNS) + "/*.parquet', union_by_name = true)";
+    String runs = glob(dir.resolve(Tables.RUNS));
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       for (String table : Tables.CELL_DATA) {
-        String data = "read_parquet('" + dir.resolve(table) + "/*.parquet', union_by_name = true)";
+        String data = glob(dir.resolve(table));
         Dataset<Row> view = spark.sql("SELECT * FROM " + table);
         List<String> columns = List.of(view.columns());
         List<String> committed = duckRows(duck, "SELECT " + quoted(columns) + " FROM " + data + " WHERE cell_id IN (SELECT cell_id FROM " + runs + ")");
@@ -124,8 +124,9 @@ class DuckDbReaderTest {
     }
   }
 
-  private static String glob(String table) {
-    return "read_parquet('" + folder.resolve(table) + "/*.parquet', union_by_name = true)";
+  /** The README's read of one table folder. */
+  private static String glob(Path table) {
+    return "read_parquet('" + table + "/*.parquet', union_by_name = true)";
   }
 
   private static String quoted(List<String> columns) {
