@@ -12,8 +12,10 @@ import io.manifoldsweep.sweep.SweepSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -210,6 +212,12 @@ class FaultToleranceTest {
     }
     try (Stream<Path> s = Files.walk(resume)) {
       return s.anyMatch(p -> p.getFileName().toString().startsWith("state-") && !p.toString().endsWith(".tmp"));
+    } catch (UncheckedIOException e) {
+      // the running driver renames and deletes files under the walk; the caller polls again
+      if (e.getCause() instanceof NoSuchFileException) {
+        return false;
+      }
+      throw e;
     }
   }
 }
