@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.analysis.PrincipalAngles;
 import io.manifoldsweep.jobs.TestFiles;
+import io.manifoldsweep.jobs.TestOutput;
 import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
 import io.manifoldsweep.sweep.SweepSpec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -44,16 +42,12 @@ class AnalyzeJobTest {
         .replace("steps: 60", "steps: 100");
     SweepSpec spec = SweepSpec.parse(yaml, "tiny.yaml");
     swept = shared.resolve("swept");
-    new SweepJob(spark, quiet(), 60_000).run(spec, spec.cells(), swept.toString(), SweepHooks.NONE);
+    new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, spec.cells(), swept.toString(), SweepHooks.NONE);
   }
 
   @AfterAll
   static void stop() {
     spark.stop();
-  }
-
-  private static PrintStream quiet() {
-    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
 
   private static Path copyOfSweep(Path target) throws IOException {
@@ -63,7 +57,7 @@ class AnalyzeJobTest {
   @Test
   void analysisTablesExistAndAreConsistent(@TempDir Path tmp) throws IOException {
     Path dir = copyOfSweep(tmp.resolve("r"));
-    AnalyzeJob.Outcome outcome = new AnalyzeJob(spark, quiet()).run(dir.toString(), 3, java.util.Optional.empty());
+    AnalyzeJob.Outcome outcome = new AnalyzeJob(spark, TestOutput.discarded()).run(dir.toString(), 3, java.util.Optional.empty());
     assertThat(outcome.analysed()).isEqualTo(4);
     assertThat(outcome.pairs()).isEqualTo(6);
     Row dims = spark.sql("SELECT count(*), sum(CASE WHEN r90 <= n_snapshots - 1 AND r90 <= r95 AND r95 <= r99 THEN 1 ELSE 0 END), "
@@ -93,7 +87,7 @@ class AnalyzeJobTest {
     assertThat(PrincipalAngles.cosines(q, q)).containsExactly(new double[] {1, 1, 1}, org.assertj.core.api.Assertions.within(1e-6));
 
     long before = spark.sql("SELECT count(*) FROM dimensions").first().getLong(0);
-    new AnalyzeJob(spark, quiet()).run(dir.toString(), 3, java.util.Optional.empty());
+    new AnalyzeJob(spark, TestOutput.discarded()).run(dir.toString(), 3, java.util.Optional.empty());
     assertThat(spark.read().parquet(dir.resolve("dimensions").toString()).count()).as("re-running replaces, never appends").isEqualTo(before);
   }
 
@@ -105,7 +99,7 @@ class AnalyzeJobTest {
       victim = files.filter(p -> p.toString().endsWith(".parquet")).min(Comparator.naturalOrder()).orElseThrow();
     }
     Files.delete(victim);
-    assertThatThrownBy(() -> new AnalyzeJob(spark, quiet()).run(dir.toString(), 3, java.util.Optional.empty()))
+    assertThatThrownBy(() -> new AnalyzeJob(spark, TestOutput.discarded()).run(dir.toString(), 3, java.util.Optional.empty()))
         .hasStackTraceContaining("missing Parquet file").hasStackTraceContaining(victim.getFileName().toString());
   }
 
@@ -118,14 +112,14 @@ class AnalyzeJobTest {
     }
     byte[] bytes = Files.readAllBytes(victim);
     Files.write(victim, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-    assertThatThrownBy(() -> new AnalyzeJob(spark, quiet()).run(dir.toString(), 3, java.util.Optional.empty()))
+    assertThatThrownBy(() -> new AnalyzeJob(spark, TestOutput.discarded()).run(dir.toString(), 3, java.util.Optional.empty()))
         .hasStackTraceContaining(victim.getFileName().toString());
     assertThat(dir.resolve("dimensions")).doesNotExist();
   }
 
   @Test
   void anEmptyFolderIsRefused(@TempDir Path tmp) {
-    assertThatThrownBy(() -> new AnalyzeJob(spark, quiet()).run(tmp.toString(), 3, java.util.Optional.empty()))
+    assertThatThrownBy(() -> new AnalyzeJob(spark, TestOutput.discarded()).run(tmp.toString(), 3, java.util.Optional.empty()))
         .isInstanceOf(ConfigException.class).hasMessageContaining("holds no results");
   }
 }

@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.analyze;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.manifoldsweep.jobs.TestFiles;
+import io.manifoldsweep.jobs.TestOutput;
 import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.report.ReportJob;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
@@ -45,10 +46,6 @@ class SaeJobTest {
     spark.stop();
   }
 
-  private static PrintStream quiet() {
-    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-  }
-
   private static long count(String sql) {
     return spark.sql(sql).first().getLong(0);
   }
@@ -60,8 +57,8 @@ class SaeJobTest {
     List<CellSpec> cells = spec.cells();
     SaeSettings sae = spec.sae();
     Path dir = tmp.resolve("quick");
-    new SweepJob(spark, quiet(), 60_000).run(spec, cells, dir.toString(), SweepHooks.NONE);
-    AnalyzeJob.Outcome outcome = new AnalyzeJob(spark, quiet()).run(dir.toString(), 3, Optional.of(sae));
+    new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, cells, dir.toString(), SweepHooks.NONE);
+    AnalyzeJob.Outcome outcome = new AnalyzeJob(spark, TestOutput.discarded()).run(dir.toString(), 3, Optional.of(sae));
     int layers = cells.get(0).config().model().layers();
     int checkpoints = 3;
     long saes = (long) cells.size() * checkpoints * layers * sae.widths().size() * sae.ks().size();
@@ -98,7 +95,7 @@ class SaeJobTest {
         + " FROM manifold_ablation WHERE k = 3 AND step = (SELECT max(step) FROM manifold_ablation)").first();
     assertThat(late.getDouble(0)).as("removing the top-3 trajectory directions costs accuracy").isGreaterThan(late.getDouble(1) + 0.1);
 
-    Path index = new ReportJob(spark, quiet()).run(dir.toString());
+    Path index = new ReportJob(spark, TestOutput.discarded()).run(dir.toString());
     for (String figure : List.of("sae-fve", "sae-ce-score", "sae-l0", "sae-associations", "sae-ablation", "manifold-ablation")) {
       Path png = index.resolveSibling("g1-" + figure + ".png");
       assertThat(png).exists();
@@ -130,7 +127,7 @@ class SaeJobTest {
     assertThat(old).hasSize(2);
     SweepSpec spec = SweepSpec.parse(TestFiles.tinyYaml(), "tiny.yaml");
     assertThat(spec.cells()).extracting(CellSpec::cellId).containsAll(old);
-    SweepJob.Outcome sweep = new SweepJob(spark, quiet(), 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE);
+    SweepJob.Outcome sweep = new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE);
     assertThat(sweep.skipped()).isEqualTo(2);
     assertThat(sweep.statusByCell().keySet()).hasSize(2).doesNotContainAnyElementsOf(old);
 

@@ -3,13 +3,13 @@ package io.manifoldsweep.jobs.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.manifoldsweep.jobs.TestFiles;
+import io.manifoldsweep.jobs.TestOutput;
 import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.analyze.AnalyzeJob;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
 import io.manifoldsweep.sweep.SweepSpec;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ class ReportTest {
     spark = TestSessions.local("local[2]", "ReportTest");
     String yaml = TestFiles.tinyYaml().replace("init_seed: [0, 1]}", "init_seed: [0, 1], data_seed: [0, 1]}");
     SweepSpec spec = SweepSpec.parse(yaml, "tiny.yaml");
-    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    PrintStream quiet = TestOutput.discarded();
     Path dir = tmp.resolve("results");
     new SweepJob(spark, quiet, 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE);
     new AnalyzeJob(spark, quiet).run(dir.toString(), 3, java.util.Optional.empty());

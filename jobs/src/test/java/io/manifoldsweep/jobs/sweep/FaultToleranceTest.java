@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.CliProcess;
+import io.manifoldsweep.jobs.TestOutput;
 import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.CellSpec;
@@ -59,10 +60,6 @@ class FaultToleranceTest {
         """.formatted(name, steps, seeds);
   }
 
-  private static PrintStream quiet() {
-    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-  }
-
   private static long parquetFiles(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return 0;
@@ -83,8 +80,8 @@ class FaultToleranceTest {
     String killed = cells.get(0).cellId();
     Path whole = tmp.resolve("whole");
     Path interrupted = tmp.resolve("interrupted");
-    new SweepJob(spark, quiet(), 60_000).run(spec, cells, whole.toString(), SweepHooks.NONE);
-    SweepJob.Outcome o = new SweepJob(spark, quiet(), 60_000).run(spec, cells, interrupted.toString(),
+    new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, cells, whole.toString(), SweepHooks.NONE);
+    SweepJob.Outcome o = new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, cells, interrupted.toString(),
         new SweepHooks(Set.of(), Map.of(killed, 130L)));
     assertThat(o.count("ok")).isEqualTo(2);
 
@@ -129,7 +126,7 @@ class FaultToleranceTest {
     String host = java.net.InetAddress.getLocalHost().getHostName();
     Files.writeString(live.resolve("_lease.json"), "{\"id\":\"y\",\"host\":\"" + host + "\",\"pid\":" + me + ",\"started_at_ms\":" + now
         + ",\"heartbeat_ms\":" + now + ",\"command\":\"sweep other\"}");
-    assertThatThrownBy(() -> new SweepJob(spark, quiet(), 60_000).run(spec, spec.cells(), live.toString(), SweepHooks.NONE))
+    assertThatThrownBy(() -> new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, spec.cells(), live.toString(), SweepHooks.NONE))
         .isInstanceOf(ConfigException.class).hasMessageContaining("is in use by sweep other on " + host + " (pid " + me).hasMessageContaining("last seen 0 s ago");
     assertThat(live.resolve("runs")).as("nothing written by the refused driver").doesNotExist();
     assertThat(live.resolve("_sweep.json")).doesNotExist();
@@ -162,7 +159,7 @@ class FaultToleranceTest {
     Process first = CliProcess.start(log, List.of(), "sweep", config.toString(), "--out", dir.toString(), "--master", "local[1]", "--progress-seconds", "1");
     waitFor(dir.resolve("_progress"), first, log);
     SweepSpec spec = SweepSpec.parse(Files.readString(config), config.toString());
-    assertThatThrownBy(() -> new SweepJob(spark, quiet(), 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE))
+    assertThatThrownBy(() -> new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE))
         .isInstanceOf(ConfigException.class).hasMessageContaining("is in use by sweep two on").hasMessageContaining("(pid " + first.pid())
         .hasMessageContaining("last seen");
     assertThat(first.waitFor(300, TimeUnit.SECONDS)).as("first driver finished").isTrue();
@@ -196,7 +193,7 @@ class FaultToleranceTest {
     assertThat(before).as("cells left for the next run").isLessThan(3);
 
     SweepSpec spec = SweepSpec.parse(Files.readString(config), config.toString());
-    SweepJob.Outcome again = new SweepJob(spark, quiet(), 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE);
+    SweepJob.Outcome again = new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE);
     assertThat(again.count("ok") + again.skipped()).isEqualTo(3);
     for (String t : List.of(Tables.RUNS, Tables.SNAPSHOTS, Tables.METRICS, Tables.COMMUTATORS, Tables.CHECKPOINTS)) {
       assertThat(parquetFiles(dir.resolve(t))).as("%s files", t).isEqualTo(3);

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.TestFiles;
+import io.manifoldsweep.jobs.TestOutput;
 import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -47,7 +45,7 @@ class SweepJobTest {
   static final String TINY = TestFiles.tinyYaml();
 
   private SweepJob.Outcome sweep(SweepSpec spec, Path out, SweepHooks hooks) {
-    return new SweepJob(spark, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), 60_000)
+    return new SweepJob(spark, TestOutput.discarded(), 60_000)
         .run(spec, spec.cells(), out.toUri().toString(), hooks);
   }
 

@@ -3,16 +3,14 @@ package io.manifoldsweep.jobs.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.manifoldsweep.jobs.TestFiles;
+import io.manifoldsweep.jobs.TestOutput;
 import io.manifoldsweep.jobs.TestSessions;
 import io.manifoldsweep.jobs.analyze.AnalyzeJob;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
 import io.manifoldsweep.sweep.SaeSettings;
 import io.manifoldsweep.sweep.SweepSpec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -55,18 +53,14 @@ class DuckDbReaderTest {
     spark = TestSessions.local("local[2]", "DuckDbReaderTest");
     folder = TestFiles.copyTree(Path.of("src/test/resources/results-b6fe6ed"), shared.resolve("results"), p -> true);
     SweepSpec spec = SweepSpec.parse(TestFiles.tinyYaml(), "tiny.yaml");
-    new SweepJob(spark, quiet(), 60_000).run(spec, spec.cells(), folder.toString(), SweepHooks.NONE);
+    new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, spec.cells(), folder.toString(), SweepHooks.NONE);
     SaeSettings small = new SaeSettings(List.of(32), List.of(4), 50, 1e-3, 128, List.of(), 64, 16, 0, 0.3, 0);
-    new AnalyzeJob(spark, quiet()).run(folder.toString(), 3, Optional.of(small));
+    new AnalyzeJob(spark, TestOutput.discarded()).run(folder.toString(), 3, Optional.of(small));
   }
 
   @AfterAll
   static void stop() {
     spark.stop();
-  }
-
-  private static PrintStream quiet() {
-    return new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
   }
 
   @Test
