@@ -104,7 +104,7 @@ public final class Trainer {
         recording.time(() -> sink.checkpoint(new CheckpointRecord(0, params.toFloatArray())));
       }
     }
-    progress.onProgress(first, train.steps(), Double.NaN);
+    progress.onStart(first, train.steps());
 
     for (long s = first; s < train.steps(); s++) {
       if (Thread.currentThread().isInterrupted()) {

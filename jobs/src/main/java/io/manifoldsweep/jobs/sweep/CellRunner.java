@@ -12,12 +12,9 @@ import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.train.NativeThreads;
 import io.manifoldsweep.train.ResumePoint;
 import io.manifoldsweep.train.ResumeStore;
-import io.manifoldsweep.train.ProgressListener;
 import io.manifoldsweep.train.Trainer;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +35,6 @@ import org.slf4j.LoggerFactory;
  */
 final class CellRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CellRunner.class);
-  private static final long PROGRESS_INTERVAL_MS = 5_000;
   private static final ParquetFiles.Encoding ENCODING = ParquetFiles.Encoding.PLAIN_ZSTD;
 
   /** Where the cell ran and how, for the runs row. */
@@ -101,7 +97,7 @@ final class CellRunner {
           resume.save(point, sink.parts());
         }
       };
-      result = new Trainer(cell.config(), progress(folder, cell, hooks, ctx)).run(sink, store);
+      result = new Trainer(cell.config(), new CellProgressWriter(folder, id, killAt(cell, hooks, ctx), System::nanoTime)).run(sink, store);
     } catch (RuntimeException | IOException e) {
       if (!ctx.lastAttempt()) {
         throw e;
@@ -133,6 +129,12 @@ final class CellRunner {
     return result;
   }
 
+  /** The step from which the tests' hook makes this attempt die; never on retries or without the hook. */
+  private static long killAt(CellSpec cell, SweepHooks hooks, Context ctx) {
+    Long at = hooks.killFirstAttemptAt().get(cell.cellId());
+    return at != null && ctx.attempt() == 0 ? at : Long.MAX_VALUE;
+  }
+
   /** Rename with replace: the destination, if any, is an identical copy from an earlier attempt. */
   private static void moveInto(FileSystem fs, Path from, Path to) throws IOException {
     fs.mkdirs(to.getParent());
@@ -152,32 +154,5 @@ final class CellRunner {
     NativeBlas blas = NativeBlas.get();
     return new RunsFile.Provenance(BuildInfo.projectVersion(), ctx.sparkVersion(), BuildInfo.nd4jVersion(),
         System.getProperty("java.version"), host, blas.cpu().model(), blas.describe(), ctx.attempt());
-  }
-
-  /**
-   * Writes "step total steps_per_second" to the cell's progress file, at most every few seconds; the
-   * kill hook of the tests fires here, between resume points.
-   */
-  private static ProgressListener progress(SweepFolder folder, CellSpec cell, SweepHooks hooks, Context ctx) {
-    long start = System.nanoTime();
-    long[] lastWrite = {0};
-    Long killAt = hooks.killFirstAttemptAt().get(cell.cellId());
-    return (step, total, loss) -> {
-      if (killAt != null && ctx.attempt() == 0 && step >= killAt) {
-        throw new IllegalStateException("test hook: first attempt of cell " + cell.cellId() + " dies at step " + step);
-      }
-      long now = System.currentTimeMillis();
-      if (now - lastWrite[0] < PROGRESS_INTERVAL_MS && step != 0) {
-        return;
-      }
-      lastWrite[0] = now;
-      double rate = step / Math.max(1e-9, (System.nanoTime() - start) / 1e9);
-      LOG.info("cell {}: step {}/{} train_loss {} ({} steps/s)", cell.cellId(), step, total, String.format("%.4f", loss), String.format("%.1f", rate));
-      try (OutputStream out = folder.fs().create(folder.progressFile(cell.cellId()), true)) {
-        out.write((step + " " + total + " " + rate).getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        LOG.warn("cell {}: cannot write progress: {}", cell.cellId(), e.getMessage());
-      }
-    };
   }
 }

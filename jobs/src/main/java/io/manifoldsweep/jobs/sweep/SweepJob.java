@@ -81,7 +81,7 @@ public final class SweepJob {
     jsc.setJobGroup("sweep-" + spec.name(), "sweep " + spec.name() + ": " + pending.size() + " cells", true);
     List<CellRunner.Outcome> outcomes;
     Set<String> finishedIds = Set.copyOf(finished);
-    try (SweepProgress progress = new SweepProgress(spec.name(), folder, byId, finishedIds, cells.size(), out, progressIntervalMs)) {
+    try (SweepProgress progress = new SweepProgress(spec.name(), folder, byId, finishedIds, cells.size(), out, progressIntervalMs, System::nanoTime)) {
       // one partition per cell: Spark schedules partitions in order, so the longest cells start first
       outcomes = jsc.parallelize(payloads, payloads.size()).map(task).collect();
       progress.report();

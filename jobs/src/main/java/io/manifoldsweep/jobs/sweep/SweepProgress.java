@@ -7,17 +7,24 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Prints, every interval, cells done out of total, each running cell with its step and speed, and an
  * ETA from the cost-weighted rate so far. It reads only the folder, so it works for any cluster.
+ * The rate counts only work done since this driver started: steps a resumed cell had trained in an
+ * earlier attempt or sweep are work left undone by nobody, not speed.
  */
 public final class SweepProgress implements AutoCloseable {
   private final SweepFolder folder;
@@ -26,15 +33,21 @@ public final class SweepProgress implements AutoCloseable {
   private final int total;
   private final PrintStream out;
   private final String sweep;
-  private final long start = System.nanoTime();
+  private final LongSupplier nanoClock;
+  private final long start;
+  /** Per cell seen running: the share of its steps earlier attempts had trained, still known once it commits. */
+  private final Map<String, Double> earlierShare = new HashMap<>();
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
     Thread t = new Thread(r, "sweep-progress");
     t.setDaemon(true);
     return t;
   });
 
-  SweepProgress(String sweep, SweepFolder folder, Map<String, CellSpec> pending, Set<String> finishedBefore, int total, PrintStream out, long intervalMs) {
+  SweepProgress(String sweep, SweepFolder folder, Map<String, CellSpec> pending, Set<String> finishedBefore, int total, PrintStream out, long intervalMs,
+      LongSupplier nanoClock) {
     this.sweep = sweep;
+    this.nanoClock = nanoClock;
+    this.start = nanoClock.getAsLong();
     this.folder = folder;
     this.pending = pending;
     this.finishedBefore = finishedBefore;
@@ -46,39 +59,47 @@ public final class SweepProgress implements AutoCloseable {
   void report() {
     try {
       double totalCost = pending.values().stream().mapToDouble(CellSpec::cost).sum();
-      double doneCost = 0;
+      double settledCost = 0;
+      double costDoneHere = 0;
       int done = finishedBefore.size();
+      Set<String> committed = new HashSet<>();
       if (folder.fs().exists(folder.table(Tables.RUNS))) {
         for (FileStatus f : folder.fs().listStatus(folder.table(Tables.RUNS))) {
           String id = f.getPath().getName().replace(".parquet", "");
-          if (pending.containsKey(id)) {
+          CellSpec cell = pending.get(id);
+          if (cell != null) {
             done++;
-            doneCost += pending.get(id).cost();
+            committed.add(id);
+            settledCost += cell.cost();
+            costDoneHere += cell.cost() * (1 - earlierShare.getOrDefault(id, 0.0));
           }
         }
       }
       List<String> running = new ArrayList<>();
-      if (folder.fs().exists(new org.apache.hadoop.fs.Path(folder.root(), SweepFolder.PROGRESS))) {
-        for (FileStatus f : folder.fs().listStatus(new org.apache.hadoop.fs.Path(folder.root(), SweepFolder.PROGRESS))) {
+      Path progressDir = new Path(folder.root(), SweepFolder.PROGRESS);
+      if (folder.fs().exists(progressDir)) {
+        for (FileStatus f : folder.fs().listStatus(progressDir)) {
           String id = f.getPath().getName();
           CellSpec cell = pending.get(id);
-          if (cell == null) {
+          if (cell == null || committed.contains(id)) {
             continue;
           }
-          String[] parts;
+          Optional<CellProgress> read;
           try (InputStream in = folder.fs().open(f.getPath())) {
-            parts = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(" ");
+            read = CellProgress.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
           }
-          if (parts.length == 3) {
-            long step = Long.parseLong(parts[0]);
-            long steps = Long.parseLong(parts[1]);
-            doneCost += cell.cost() * step / Math.max(1, steps);
-            running.add(String.format("%s %s step %d/%d (%.1f steps/s)", id, cell.axes(), step, steps, Double.parseDouble(parts[2])));
+          if (read.isPresent()) {
+            CellProgress p = read.get();
+            earlierShare.put(id, p.earlierFraction());
+            settledCost += cell.cost() * p.doneFraction();
+            costDoneHere += cell.cost() * (p.doneFraction() - p.earlierFraction());
+            String resumed = p.firstStep() > 0 ? ", resumed at step " + p.firstStep() : "";
+            running.add(String.format("%s %s step %d/%d (%.1f steps/s%s)", id, cell.axes(), p.step(), p.totalSteps(), p.stepsPerSecond(), resumed));
           }
         }
       }
-      double elapsed = (System.nanoTime() - start) / 1e9;
-      String eta = doneCost > 0 ? formatSeconds(elapsed * (totalCost - doneCost) / doneCost) : "unknown";
+      double elapsed = (nanoClock.getAsLong() - start) / 1e9;
+      String eta = costDoneHere > 0 ? formatSeconds(elapsed * (totalCost - settledCost) / costDoneHere) : "unknown";
       out.printf("[%s] %d/%d cells done, %d running, elapsed %s, ETA %s%n", sweep, done, total, running.size(), formatSeconds(elapsed), eta);
       running.forEach(r -> out.println("    " + r));
     } catch (IOException | RuntimeException e) {
