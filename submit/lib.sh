@@ -75,12 +75,16 @@ ms_app_jar() {
   ls "$MS_TARGET"/manifold-sweep-jobs-*-app.jar | head -1
 }
 
+# OpenMP workers that spin between gemms take the cores from the Java kernels when a JVM runs more
+# than one native thread (see NativeThreads.java); a policy the environment names is kept.
+MS_OMP_WAIT_POLICY="${OMP_WAIT_POLICY:-PASSIVE}"
+
 # ms_java THREADS ARGS...: runs the CLI in this JVM (embedded local Spark) with THREADS native threads.
 ms_java() {
   local threads="$1"
   shift
   ms_build
-  OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" exec java ${MS_JAVA_OPTS:--Xmx8g} $(ms_jvm_options) "$(ms_log_config "$@")" \
+  OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" OMP_WAIT_POLICY="$MS_OMP_WAIT_POLICY" exec java ${MS_JAVA_OPTS:--Xmx8g} $(ms_jvm_options) "$(ms_log_config "$@")" \
     -cp "$MS_TARGET/classes:$(cat "$MS_CP_FILE")" "$MS_MAIN" "$@"
 }
 
@@ -121,6 +125,7 @@ ms_submit() {
   [ -n "$on_this_machine" ] && opts="$opts $log"
   local submit=(--class "$MS_MAIN" --master "$master" --deploy-mode "$deploy"
     --conf "spark.executorEnv.OMP_NUM_THREADS=$cpus" --conf "spark.executorEnv.OPENBLAS_NUM_THREADS=$cpus"
+    --conf "spark.executorEnv.OMP_WAIT_POLICY=$MS_OMP_WAIT_POLICY"
     --conf "spark.executor.extraJavaOptions=$opts" --conf "spark.driver.extraJavaOptions=$opts")
   [ -n "$on_this_machine" ] && submit+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
   ms_check_local_cluster_secret "$master"
@@ -128,7 +133,7 @@ ms_submit() {
     submit+=(--properties-file "$MS_SPARK_PROPERTIES")
   fi
   submit+=("${confs[@]}")
-  export OMP_NUM_THREADS="$cpus" OPENBLAS_NUM_THREADS="$cpus"
+  export OMP_NUM_THREADS="$cpus" OPENBLAS_NUM_THREADS="$cpus" OMP_WAIT_POLICY="$MS_OMP_WAIT_POLICY"
   # Spark binds the driver's UI to SPARK_LOCAL_IP, else to every interface: keep one-machine runs local
   [ -n "$on_this_machine" ] && export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   if [ -n "${SPARK_HOME:-}" ]; then

@@ -11,9 +11,16 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * setter that reaches it afterwards; left unset it takes every core, which made a small model's
  * step 35% slower alone and halved throughput with two tasks. The submit scripts and the tests set
  * it, and {@link #set} warns when it differs from the requested count.
+ *
+ * <p>With more than one thread, OpenMP's workers spin between parallel regions by default, and the
+ * step alternates gemms with single-threaded Java kernels: on 2 cores with 2 threads the spinning
+ * workers of oneDNN, ND4J and OpenBLAS took the cores from the kernels and the step ran 5 times
+ * slower (218-262 ms against 51 with {@code OMP_WAIT_POLICY=PASSIVE}). The policy is read when the
+ * libraries load, so the scripts and the tests set it, and {@link #set} warns when it is unset.
  */
 public final class NativeThreads {
   private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final java.util.concurrent.atomic.AtomicBoolean WAIT_POLICY_WARNED = new java.util.concurrent.atomic.AtomicBoolean();
 
   private NativeThreads() {}
 
@@ -30,5 +37,20 @@ public final class NativeThreads {
       System.err.println("manifold-sweep: OPENBLAS_NUM_THREADS=" + blas + " but " + threads
           + " native thread(s) were requested; set OPENBLAS_NUM_THREADS=" + threads + " in the environment of this JVM");
     }
+    waitPolicyProblem(threads, System.getenv("OMP_WAIT_POLICY")).ifPresent(problem -> {
+      if (WAIT_POLICY_WARNED.compareAndSet(false, true)) {
+        System.err.println("manifold-sweep: WARNING: " + problem);
+      }
+    });
+  }
+
+  /** What is wrong with an OpenMP wait policy (the environment's value, null when unset) for this many threads. */
+  static java.util.Optional<String> waitPolicyProblem(int threads, String policy) {
+    if (threads == 1 || policy != null) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(threads + " native threads with OMP_WAIT_POLICY unset: OpenMP's idle workers spin and take the cores"
+        + " from the Java kernels between gemms (a step 5x slower on 2 cores); set OMP_WAIT_POLICY=PASSIVE in the environment of this JVM"
+        + " (spark.executorEnv.OMP_WAIT_POLICY=PASSIVE for executors)");
   }
 }
