@@ -24,7 +24,7 @@ import org.apache.hadoop.fs.Path;
  * Prints, every interval, cells done out of total, each running cell with its step and speed, and an
  * ETA from the cost-weighted rate so far. It reads only the folder, so it works for any cluster.
  * The rate counts only work done since this driver started: steps a resumed cell had trained in an
- * earlier attempt or sweep are work left undone by nobody, not speed.
+ * earlier attempt or sweep shorten what is left but are not this driver's speed.
  */
 public final class SweepProgress implements AutoCloseable {
   private final SweepFolder folder;
@@ -56,7 +56,8 @@ public final class SweepProgress implements AutoCloseable {
     timer.scheduleAtFixedRate(this::report, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
   }
 
-  void report() {
+  /** Synchronized: the timer and the driver's last call may overlap. */
+  synchronized void report() {
     try {
       double totalCost = pending.values().stream().mapToDouble(CellSpec::cost).sum();
       double settledCost = 0;
