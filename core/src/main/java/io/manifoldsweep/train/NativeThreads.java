@@ -1,5 +1,7 @@
 package io.manifoldsweep.train;
 
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -19,8 +21,8 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * libraries load, so the scripts and the tests set it, and {@link #set} warns when it is unset.
  */
 public final class NativeThreads {
-  private static final java.util.concurrent.atomic.AtomicBoolean WARNED = new java.util.concurrent.atomic.AtomicBoolean();
-  private static final java.util.concurrent.atomic.AtomicBoolean WAIT_POLICY_WARNED = new java.util.concurrent.atomic.AtomicBoolean();
+  private static final AtomicBoolean WARNED = new AtomicBoolean();
+  private static final AtomicBoolean WAIT_POLICY_WARNED = new AtomicBoolean();
 
   private NativeThreads() {}
 
@@ -45,11 +47,11 @@ public final class NativeThreads {
   }
 
   /** What is wrong with an OpenMP wait policy (the environment's value, null when unset) for this many threads. */
-  static java.util.Optional<String> waitPolicyProblem(int threads, String policy) {
+  static Optional<String> waitPolicyProblem(int threads, String policy) {
     if (threads == 1 || policy != null) {
-      return java.util.Optional.empty();
+      return Optional.empty();
     }
-    return java.util.Optional.of(threads + " native threads with OMP_WAIT_POLICY unset: OpenMP's idle workers spin and take the cores"
+    return Optional.of(threads + " native threads with OMP_WAIT_POLICY unset: OpenMP's idle workers spin and take the cores"
         + " from the Java kernels between gemms (a step 5x slower on 2 cores); set OMP_WAIT_POLICY=PASSIVE in the environment of this JVM"
         + " (spark.executorEnv.OMP_WAIT_POLICY=PASSIVE for executors)");
   }

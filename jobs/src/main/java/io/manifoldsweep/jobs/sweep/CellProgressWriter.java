@@ -30,7 +30,6 @@ final class CellProgressWriter implements ProgressListener {
     this.cellId = cellId;
     this.killAt = killAt;
     this.nanoClock = nanoClock;
-    this.startNanos = nanoClock.getAsLong();
   }
 
   @Override

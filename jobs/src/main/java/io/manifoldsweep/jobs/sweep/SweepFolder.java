@@ -82,8 +82,13 @@ public final class SweepFolder {
     return new Path(new Path(root, RESUME), cellId);
   }
 
+  /** Where running cells keep their {@link CellProgress} lines, one file per cell. */
+  Path progressDir() {
+    return new Path(root, PROGRESS);
+  }
+
   Path progressFile(String cellId) {
-    return new Path(new Path(root, PROGRESS), cellId);
+    return new Path(progressDir(), cellId);
   }
 
   /** Fails naming the path when it is a file: no lease or folder can be made there. */
@@ -166,7 +171,7 @@ public final class SweepFolder {
   void tidy() {
     try {
       fs.delete(new Path(root, TEMPORARY), true);
-      fs.delete(new Path(root, PROGRESS), true);
+      fs.delete(progressDir(), true);
       Path resume = new Path(root, RESUME);
       if (fs.exists(resume)) {
         // only the cells that still have an area: reading every runs row cost a job 15 ms a cell

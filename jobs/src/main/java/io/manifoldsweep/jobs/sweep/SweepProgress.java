@@ -77,7 +77,7 @@ public final class SweepProgress implements AutoCloseable {
         }
       }
       List<String> running = new ArrayList<>();
-      Path progressDir = new Path(folder.root(), SweepFolder.PROGRESS);
+      Path progressDir = folder.progressDir();
       if (folder.fs().exists(progressDir)) {
         for (FileStatus f : folder.fs().listStatus(progressDir)) {
           String id = f.getPath().getName();
