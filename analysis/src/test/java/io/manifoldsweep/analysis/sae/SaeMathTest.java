@@ -36,6 +36,37 @@ class SaeMathTest {
     assertThat(Arrays.copyOf(val, 2)).as("negative pre-activations pass ReLU as silent slots").containsExactly(0, 0);
   }
 
+  /**
+   * The bounded search of wide rows (the SAE's widths) against a full sort by value, then index, on
+   * rows drawn from a few values, so that ties straddle the k-th place and many entries are negative.
+   */
+  @Test
+  void topKOfWideRowsMatchesAFullSort() {
+    SplitMix64 rng = new SplitMix64(11);
+    for (int n : new int[] {48, 64, 256, 1024}) {
+      for (int k : new int[] {1, 4, 16, 32}) {
+        int rows = 50;
+        double[] zPre = new double[rows * n];
+        for (int i = 0; i < zPre.length; i++) {
+          zPre[i] = rng.nextInt(9) - 6 + (rng.nextInt(4) == 0 ? 0.5 : 0);
+        }
+        int[] idx = new int[rows * k];
+        double[] val = new double[rows * k];
+        TopKSae.topK(zPre, rows, n, k, null, idx, val);
+        for (int r = 0; r < rows; r++) {
+          int row = r;
+          Integer[] order = new Integer[n];
+          Arrays.setAll(order, j -> j);
+          Arrays.sort(order, (a, b) -> zPre[row * n + a] != zPre[row * n + b] ? Double.compare(zPre[row * n + b], zPre[row * n + a]) : a - b);
+          for (int s = 0; s < k; s++) {
+            assertThat(idx[r * k + s]).as("n=%d k=%d row %d slot %d", n, k, r, s).isEqualTo(order[s]);
+            assertThat(val[r * k + s]).isEqualTo(Math.max(0, zPre[r * n + order[s]]));
+          }
+        }
+      }
+    }
+  }
+
   /** Activations that lie on 6 sparse directions plus noise: a TopK SAE should find them. */
   @Test
   void trainingReconstructsSparseStructure() {
