@@ -15,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class HookedModel {
   /**
    * Examples per forward pass: evaluation's, whose activations stay in L2 from the products into the
-   * kernels. At 256 the latent and manifold ablations of a canonical cell took a sixth longer.
+   * kernels. At 256, the earlier chunk, a canonical cell's latent ablations took a fifth longer.
    */
   static final int CHUNK = Transformer.INFERENCE_SEQUENCES;
 
