@@ -98,6 +98,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     @Override
     public void read(int index, double[] dst, int dstOff, int len) {
       checkRange(index, len);
+      KernelTraffic.add(Float.BYTES * (long) len, 0);
       float[] s = scratch(len);
       buffer.get(base + index, s, 0, len);
       int i = 0;
@@ -114,6 +115,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     @Override
     public void write(double[] src, int srcOff, int index, int len) {
       checkRange(index, len);
+      KernelTraffic.add(0, Float.BYTES * (long) len);
       float[] s = scratch(len);
       int i = 0;
       for (; i < FLOATS.loopBound(len); i += FLOATS.length()) {
@@ -136,12 +138,14 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     /** As {@link #read(int, double[], int, int)}, into floats: a plain copy. */
     public void read(int index, float[] dst, int dstOff, int len) {
       checkRange(index, len);
+      KernelTraffic.add(Float.BYTES * (long) len, 0);
       buffer.get(base + index, dst, dstOff, len);
     }
 
     /** As {@link #write(double[], int, int, int)}, from floats. */
     public void write(float[] src, int srcOff, int index, int len) {
       checkRange(index, len);
+      KernelTraffic.add(0, Float.BYTES * (long) len);
       buffer.put(base + index, src, srcOff, len);
     }
 
@@ -179,12 +183,14 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     @Override
     public void read(int index, double[] dst, int dstOff, int len) {
       checkRange(index, len);
+      KernelTraffic.add(Double.BYTES * (long) len, 0);
       buffer.get(base + index, dst, dstOff, len);
     }
 
     @Override
     public void write(double[] src, int srcOff, int index, int len) {
       checkRange(index, len);
+      KernelTraffic.add(0, Double.BYTES * (long) len);
       buffer.put(base + index, src, srcOff, len);
     }
   }

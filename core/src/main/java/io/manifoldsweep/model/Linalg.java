@@ -115,6 +115,7 @@ public final class Linalg {
     int rows = Math.toIntExact(x.size(0));
     int cols = Math.toIntExact(x.size(1));
     requireVector(out, cols);
+    KernelTraffic.add((long) rows * cols * x.dataType().width(), (long) cols * out.dataType().width());
     if (x.dataType() == DataType.FLOAT) {
       cblas_sgemv(CblasRowMajor, CblasTrans, rows, cols, 1f, floats(x), cols, Ones.floats(rows), 1, 0f, floatVector(out), 1);
     } else {
@@ -127,6 +128,8 @@ public final class Linalg {
     int rows = Math.toIntExact(x.size(0));
     int cols = Math.toIntExact(x.size(1));
     requireVector(bias, cols);
+    long bytes = (long) rows * cols * x.dataType().width();
+    KernelTraffic.add(bytes, bytes);
     if (x.dataType() == DataType.FLOAT) {
       cblas_sger(CblasRowMajor, rows, cols, 1f, Ones.floats(rows), 1, floatVector(bias), 1, floats(x), cols);
     } else {

@@ -1,12 +1,14 @@
 package io.manifoldsweep.jobs.bench;
 
 import io.manifoldsweep.model.GemmClock;
+import io.manifoldsweep.model.KernelTraffic;
 import io.manifoldsweep.model.ModelSpec;
 import io.manifoldsweep.model.NativeBlas;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Precision;
 import io.manifoldsweep.model.Transformer;
+import io.manifoldsweep.model.Workspaces;
 import io.manifoldsweep.optim.OptimizerSpec;
 import io.manifoldsweep.task.MarkerTask;
 import io.manifoldsweep.task.Operation;
@@ -28,8 +30,9 @@ import picocli.CommandLine.Option;
  * Time per full training step (batch generation, forward, backward, AdamW) against the gemm floor of
  * the same step: each of its projection shapes timed alone, in the same process, so the ratio
  * survives a noisy machine; and against the time the step's own products took ({@link GemmClock}),
- * which is what the Java kernels are measured by. Prints the CPU and which BLAS library and kernels
- * computed it.
+ * which is what the Java kernels are measured by; and the bytes the rest moves ({@link
+ * KernelTraffic}) against this thread's copy rate, which tells how much of the rest memory bounds.
+ * Prints the CPU and which BLAS library and kernels computed it.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Benchmark one training step of the canonical model.")
 public final class TrainBenchmark implements Callable<Integer> {
@@ -92,12 +95,19 @@ public final class TrainBenchmark implements Callable<Integer> {
     }
     double[] ms = new double[steps];
     long gemmStart = GemmClock.nanos();
+    long readStart = KernelTraffic.bytesRead();
+    long writtenStart = KernelTraffic.bytesWritten();
     for (int s = 0; s < steps; s++) {
       long t0 = System.nanoTime();
       step.apply(gen.trainBatch(1, warmup + s, batch, task.markersMin(), task.markersMax()));
       ms[s] = (System.nanoTime() - t0) / 1e6;
     }
     double gemmMs = (GemmClock.nanos() - gemmStart) / 1e6 / steps;
+    double readMb = (KernelTraffic.bytesRead() - readStart) / 1e6 / steps;
+    double writtenMb = (KernelTraffic.bytesWritten() - writtenStart) / 1e6 / steps;
+    // activations, and parameters, gradients and AdamW's two moments
+    long workingSet = Workspaces.pooledBytes() + 4L * layout.size() * precision.dataType().width();
+    double copyRate = CopyProbe.bytesPerSecond(workingSet, 5);
     double meanMs = Arrays.stream(ms).average().orElseThrow();
     double median = Median.of(ms);
     String library = precision == Precision.FLOAT32 ? "oneDNN" : "OpenBLAS";
@@ -115,6 +125,10 @@ public final class TrainBenchmark implements Callable<Integer> {
     out.printf(Locale.ROOT, "gemm floor: %.2f ms per step at these speeds; step / floor = %.2f%n", floor, median / floor);
     out.printf(Locale.ROOT, "gemm inside the step: %.2f ms of a mean %.2f ms step, the rest (Java kernels, batch, loss) %.2f ms;"
         + " step / its gemm time = %.2f%n", gemmMs, meanMs, meanMs - gemmMs, meanMs / gemmMs);
+    double memoryMs = (readMb + writtenMb) * 1e6 / copyRate * 1e3;
+    out.printf(Locale.ROOT, "memory the rest moves: %.1f MB read and %.1f MB written per step (kernels, bias adds, column sums, AdamW);"
+        + " this thread copies native memory to the heap and back at %.1f GB/s over a %.0f MB working set (the step's),"
+        + " at which rate the bytes take %.2f ms of the rest's %.2f ms%n", readMb, writtenMb, copyRate / 1e9, workingSet / 1e6, memoryMs, meanMs - gemmMs);
     out.printf(Locale.ROOT, "ms_per_step=%.2f%n", median);
     return 0;
   }

@@ -228,6 +228,7 @@ class CliTest {
     assertThat(lines[lines.length - 1]).matches("ms_per_step=\\d+\\.\\d{2}");
     assertThat(Double.parseDouble(lines[lines.length - 1].substring("ms_per_step=".length()))).isPositive();
     assertThat(r.out()).contains("step / floor");
+    assertThat(r.out()).containsPattern("memory the rest moves: \\d+\\.\\d MB read and \\d+\\.\\d MB written per step");
   }
 
   @Test
