@@ -16,6 +16,17 @@ class KernelTrafficTest {
   private static final int ROWS = 40;
   private static final int D = 24;
 
+  /** This thread's counts at one moment. */
+  private record Counts(long read, long written) {
+    static Counts now() {
+      return new Counts(KernelTraffic.bytesRead(), KernelTraffic.bytesWritten());
+    }
+
+    Counts minus(Counts earlier) {
+      return new Counts(read - earlier.read, written - earlier.written);
+    }
+  }
+
   @ParameterizedTest
   @EnumSource(Precision.class)
   void layerNormReadsItsInputsOnceAndWritesItsOutputsOnce(Precision precision) {
@@ -23,14 +34,14 @@ class KernelTrafficTest {
     INDArray x = Nd4j.rand(type, ROWS, D);
     INDArray gamma = Nd4j.rand(type, D);
     INDArray beta = Nd4j.rand(type, D);
-    long read = KernelTraffic.bytesRead();
-    long written = KernelTraffic.bytesWritten();
+    Counts before = Counts.now();
 
     LayerNorm.forward(x, gamma, beta, new LayerNorm.Cache[1]);
 
+    Counts moved = Counts.now().minus(before);
     int width = type.width();
-    assertThat(KernelTraffic.bytesRead() - read).as("x, gamma and beta").isEqualTo((long) (ROWS * D + 2 * D) * width);
-    assertThat(KernelTraffic.bytesWritten() - written).as("the output, xhat and 1/std").isEqualTo((long) (2 * ROWS * D + ROWS) * width);
+    assertThat(moved.read()).as("x, gamma and beta").isEqualTo((long) (ROWS * D + 2 * D) * width);
+    assertThat(moved.written()).as("the output, xhat and 1/std").isEqualTo((long) (2 * ROWS * D + ROWS) * width);
   }
 
   @ParameterizedTest
@@ -39,15 +50,15 @@ class KernelTrafficTest {
     DataType type = precision.dataType();
     INDArray x = Nd4j.rand(type, ROWS, D);
     INDArray bias = Nd4j.rand(type, D);
-    long read = KernelTraffic.bytesRead();
-    long written = KernelTraffic.bytesWritten();
+    Counts before = Counts.now();
 
     Linalg.addRowVector(x, bias);
     Linalg.columnSumsInto(x, bias);
 
+    Counts moved = Counts.now().minus(before);
     long matrix = (long) ROWS * D * type.width();
-    assertThat(KernelTraffic.bytesRead() - read).isEqualTo(2 * matrix);
-    assertThat(KernelTraffic.bytesWritten() - written).isEqualTo(matrix + (long) D * type.width());
+    assertThat(moved.read()).isEqualTo(2 * matrix);
+    assertThat(moved.written()).isEqualTo(matrix + (long) D * type.width());
   }
 
   @ParameterizedTest
