@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
  * 100 steps, eval every 500 on 1024 examples per m, attention probes at every snapshot, 9 commutator
  * pairs every 500, checkpoints) against the bare training step, both timed here, in alternating
  * rounds; the cell writes its Parquet parts as a sweep's task does. Then each recording pass alone,
- * in bare steps timed beside it. Last line: {@code recording_overhead=} recording time over training time, both
+ * in bare steps timed beside it, and the share its projection FLOPs are of training's
+ * ({@link RecordingWork}), which faster kernels cannot take it below. Last line: {@code recording_overhead=} recording time over training time, both
  * from the trainer's own clock in the fastest recorded round (the run's {@code recording_seconds});
  * a recorded cell against a bare loop timed minutes apart would mostly measure the host's noise.
  */
@@ -143,6 +144,10 @@ public final class CellBenchmark implements Callable<Integer> {
         + "%.1f%% of a long cell's training before the Parquet writes%n",
         Median.of(evalSteps), rec.evalEvery(), 100 * evalShare, Median.of(probeSteps), rec.snapshotEvery(), 100 * probeShare,
         rec.commutatorPairs(), Median.of(pairsSteps), rec.commutatorEvery(), 100 * pairsShare, 100 * (evalShare + probeShare + pairsShare));
+    RecordingWork work = RecordingWork.of(rec, task.spec().markerCountChoices(), train.batchSize(), GemmProbe.stepShapes(config.model(), train.batchSize()));
+    out.printf(Locale.ROOT, "their projection FLOPs against training's: eval %.1f%%, attention probe %.1f%%, commutators %.1f%%, %.1f%% in all: "
+        + "the share recording keeps at the step's own speed per FLOP, however fast the kernels get%n",
+        100 * work.eval(), 100 * work.probe(), 100 * work.commutators(), 100 * work.total());
   }
 
   private static double bareStepMs(TrainingStep step, MarkerTask task, CellConfig config, long first) {

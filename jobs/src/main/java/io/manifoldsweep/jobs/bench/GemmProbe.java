@@ -26,6 +26,11 @@ final class GemmProbe {
     double flops() {
       return 2.0 * m * n * k;
     }
+
+    /** The forward pass's products are the untransposed ones; both backward kinds transpose an operand. */
+    boolean forward() {
+      return !transA && !transB;
+    }
   }
 
   /** A shape's measured speeds. */
