@@ -19,7 +19,7 @@ class RecordingWorkTest {
    * 36 gradients 36 steps in 500.
    */
   @Test
-  void theDefaultRecordingAsksForAnEighthOfTrainingsProducts() {
+  void theDefaultRecordingAsksForTwelvePercentOfTrainingsProducts() {
     RecordingWork work = RecordingWork.of(RecordSpec.DEFAULT, 4, 128, GemmProbe.stepShapes(CANONICAL, 128));
 
     assertThat(work.eval()).isCloseTo(32.0 / 3 / 500, within(1e-12));
