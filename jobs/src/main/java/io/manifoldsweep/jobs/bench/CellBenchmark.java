@@ -40,9 +40,10 @@ import picocli.CommandLine.Option;
  * pairs every 500, checkpoints) against the bare training step, both timed here, in alternating
  * rounds; the cell writes its Parquet parts as a sweep's task does. Then each recording pass alone,
  * in bare steps timed beside it, and the share its projection FLOPs are of training's
- * ({@link RecordingWork}), which faster kernels cannot take it below. Last line: {@code recording_overhead=} recording time over training time, both
- * from the trainer's own clock in the fastest recorded round (the run's {@code recording_seconds});
- * a recorded cell against a bare loop timed minutes apart would mostly measure the host's noise.
+ * ({@link RecordingWork}), which faster kernels cannot take it below. Last line:
+ * {@code recording_overhead=} recording time over training time, both from the trainer's own clock
+ * in the fastest recorded round (the run's {@code recording_seconds}); a recorded cell against a
+ * bare loop timed minutes apart would mostly measure the host's noise.
  */
 @Command(name = "cell", mixinStandardHelpOptions = true, description = "Benchmark a canonical cell's recording against its bare training step.")
 public final class CellBenchmark implements Callable<Integer> {
