@@ -3,12 +3,14 @@ package io.manifoldsweep.model;
 import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Token plus position embedding of {@code [B*T]} tokens, and its gradient as a scatter-add. Gathering
- * and scattering rows in Java avoids the one-hot {@code [B*T, vocab]} matrix (and its gemm) the
- * gradient would otherwise need. Rows go through a block of {@link #BLOCK_ROWS} at a time.
+ * Token plus position embedding of {@code [B*T]} tokens ({@link EmbeddingFloat64}), and its
+ * gradient as a scatter-add, summed in double for both precisions. Gathering and scattering rows in
+ * Java avoids the one-hot {@code [B*T, vocab]} matrix (and its gemm) the gradient would otherwise
+ * need. The gradient's rows go through a block of {@link #BLOCK_ROWS} at a time.
  */
 final class Embedding {
   private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
@@ -16,24 +18,12 @@ final class Embedding {
 
   private Embedding() {}
 
-  /** {@code x[r] = tokEmb[tokens[r]] + posEmb[r mod T]}. */
+  /** {@code x[r] = tokEmb[tokens[r]] + posEmb[r mod T]}, in the arrays' precision. */
   static void forward(int[] tokens, INDArray tokEmb, INDArray posEmb, INDArray x) {
-    int d = Math.toIntExact(tokEmb.size(1));
-    int t = Math.toIntExact(posEmb.size(0));
-    Scratch scratch = Scratch.get();
-    double[] tok = scratch.doubles(0, Math.toIntExact(tokEmb.length()));
-    double[] pos = scratch.doubles(1, Math.toIntExact(posEmb.length()));
-    double[] rows = scratch.doubles(2, BLOCK_ROWS * d);
-    HostView.of(tokEmb).readAll(tok);
-    HostView.of(posEmb).readAll(pos);
-    HostView xView = HostView.of(x);
-    for (int r0 = 0; r0 < tokens.length; r0 += BLOCK_ROWS) {
-      int n = Math.min(BLOCK_ROWS, tokens.length - r0);
-      for (int r = 0; r < n; r++) {
-        System.arraycopy(tok, tokens[r0 + r] * d, rows, r * d, d);
-        addRow(pos, ((r0 + r) % t) * d, rows, r * d, d);
-      }
-      xView.write(rows, 0, r0 * d, n * d);
+    if (x.dataType() == DataType.FLOAT) {
+      EmbeddingFloat32.forward(tokens, tokEmb, posEmb, x);
+    } else {
+      EmbeddingFloat64.forward(tokens, tokEmb, posEmb, x);
     }
   }
 

@@ -35,26 +35,25 @@ final class LayerNormFloat64 {
     double[] g = scratch.doubles(0, d);
     double[] bt = scratch.doubles(1, d);
     double[] buf = scratch.doubles(2, BLOCK_ROWS * d);
-    double[] y = scratch.doubles(3, BLOCK_ROWS * d);
-    double[] rs = scratch.doubles(4, BLOCK_ROWS);
-    double[] two = scratch.doubles(5, 4);
-    double[] lanes = scratch.doubles(6, 2 * LANES.length());
+    double[] rs = scratch.doubles(3, BLOCK_ROWS);
+    double[] two = scratch.doubles(4, 4);
+    double[] lanes = scratch.doubles(5, 2 * LANES.length());
     HostView.Float64.view(gamma).readAll(g);
     HostView.Float64.view(beta).readAll(bt);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
       int n = Math.min(BLOCK_ROWS, rows - r0);
       xView.read(r0 * d, buf, 0, n * d);
+      xhatView.writing(r0 * d, n * d);
+      outView.writing(r0 * d, n * d);
       int r = 0;
       for (; r + 1 < n; r += 2) {
-        normalizeRowPair(buf, r * d, d, g, bt, y, two, lanes);
+        normalizeRowPair(buf, r * d, d, g, bt, xhatView, outView, (r0 + r) * d, two, lanes);
         rs[r] = two[0];
         rs[r + 1] = two[1];
       }
       if (r < n) {
-        rs[r] = normalizeRow(buf, r * d, d, g, bt, y, lanes);
+        rs[r] = normalizeRow(buf, r * d, d, g, bt, xhatView, outView, (r0 + r) * d, lanes);
       }
-      xhatView.write(buf, 0, r0 * d, n * d);
-      outView.write(y, 0, r0 * d, n * d);
       rstdView.write(rs, 0, r0, n);
     }
     cacheOut[0] = new LayerNorm.Cache(xhat, rstd);
@@ -72,30 +71,29 @@ final class LayerNormFloat64 {
     Scratch scratch = Scratch.get();
     double[] g = scratch.doubles(0, d);
     double[] rs = scratch.doubles(1, BLOCK_ROWS);
-    double[] dyBuf = scratch.doubles(2, BLOCK_ROWS * d);
-    double[] xh = scratch.doubles(3, BLOCK_ROWS * d);
-    double[] acc = scratch.doubles(4, BLOCK_ROWS * d);
-    double[] dxh = scratch.doubles(5, d);
+    double[] xh = scratch.doubles(2, 2 * d);
+    double[] dxh = scratch.doubles(3, d);
     HostView.Float64.view(gamma).readAll(g);
-    double[] sumGamma = scratch.doubles(6, d);
-    double[] sumBeta = scratch.doubles(7, d);
-    double[] dxh2 = scratch.doubles(8, d);
-    double[] means = scratch.doubles(9, 4);
-    double[] lanes = scratch.doubles(10, 2 * LANES.length());
+    double[] sumGamma = scratch.doubles(4, d);
+    double[] sumBeta = scratch.doubles(5, d);
+    double[] dxh2 = scratch.doubles(6, d);
+    double[] means = scratch.doubles(7, 4);
+    double[] lanes = scratch.doubles(8, 2 * LANES.length());
+    double[] acc = scratch.doubles(9, BLOCK_ROWS * d);
     Arrays.fill(sumGamma, 0, d, 0);
     Arrays.fill(sumBeta, 0, d, 0);
     for (int r0 = 0; r0 < rows; r0 += BLOCK_ROWS) {
       int n = Math.min(BLOCK_ROWS, rows - r0);
-      dyView.read(r0 * d, dyBuf, 0, n * d);
-      xhatView.read(r0 * d, xh, 0, n * d);
+      dyView.reading(r0 * d, n * d);
+      xhatView.reading(r0 * d, n * d);
       dxView.read(r0 * d, acc, 0, n * d);
       rstdView.read(r0, rs, 0, n);
       int r = 0;
       for (; r + 1 < n; r += 2) {
-        backwardRowPair(dyBuf, xh, r * d, d, g, rs[r], rs[r + 1], dxh, dxh2, sumGamma, sumBeta, means, acc, lanes);
+        backwardRowPair(dyView, xhatView, (r0 + r) * d, d, g, rs[r], rs[r + 1], xh, dxh, dxh2, sumGamma, sumBeta, means, acc, r * d, lanes);
       }
       if (r < n) {
-        backwardRow(dyBuf, xh, r * d, d, g, rs[r], dxh, sumGamma, sumBeta, acc, lanes);
+        backwardRow(dyView, xhatView, (r0 + r) * d, d, g, rs[r], xh, dxh, sumGamma, sumBeta, acc, r * d, lanes);
       }
       dxView.write(acc, 0, r0 * d, n * d);
     }
@@ -109,8 +107,13 @@ final class LayerNormFloat64 {
    * boxed Java implementation.
    */
 
-  /** Normalises {@code x[o..o+d)} in place to xhat, writes gamma*xhat+beta to y, returns 1/std. */
-  private static double normalizeRow(double[] x, int o, int d, double[] g, double[] bt, double[] y, double[] lanes) {
+  /**
+   * Normalises {@code x[o..o+d)}, centring it in place, and stores xhat and gamma*xhat+beta at
+   * element {@code at} of {@code xhat} and {@code y}; returns 1/std. The two go straight to ND4J's
+   * memory: through a heap block and a bulk copy they cost a pass more each.
+   */
+  private static double normalizeRow(double[] x, int o, int d, double[] g, double[] bt, HostView.Float64 xhat, HostView.Float64 y,
+      int at, double[] lanes) {
     int bound = LANES.loopBound(d);
     double mean = sum(x, o, d, lanes) / d;
     int c = 0;
@@ -124,12 +127,13 @@ final class LayerNormFloat64 {
     c = 0;
     for (; c < bound; c += LANES.length()) {
       DoubleVector xh = DoubleVector.fromArray(LANES, x, o + c).mul(inv);
-      xh.intoArray(x, o + c);
-      xh.fma(DoubleVector.fromArray(LANES, g, c), DoubleVector.fromArray(LANES, bt, c)).intoArray(y, o + c);
+      xhat.store(xh, at + c);
+      y.store(xh.fma(DoubleVector.fromArray(LANES, g, c), DoubleVector.fromArray(LANES, bt, c)), at + c);
     }
     for (; c < d; c++) {
-      x[o + c] *= inv;
-      y[o + c] = x[o + c] * g[c] + bt[c];
+      double xh = x[o + c] * inv;
+      xhat.set(at + c, xh);
+      y.set(at + c, xh * g[c] + bt[c]);
     }
     return inv;
   }
@@ -139,7 +143,8 @@ final class LayerNormFloat64 {
    * {@code two[0..2)}: a row's sums are chains of dependent adds, and two rows' chains interleave
    * where one row's waited on add latency. Each row's arithmetic is normalizeRow's.
    */
-  private static void normalizeRowPair(double[] x, int o, int d, double[] g, double[] bt, double[] y, double[] two, double[] lanes) {
+  private static void normalizeRowPair(double[] x, int o, int d, double[] g, double[] bt, HostView.Float64 xhat, HostView.Float64 y,
+      int at, double[] two, double[] lanes) {
     int o2 = o + d;
     int bound = LANES.loopBound(d);
     sumPair(x, o, x, o2, d, two, lanes);
@@ -162,87 +167,105 @@ final class LayerNormFloat64 {
       DoubleVector gc = DoubleVector.fromArray(LANES, g, c);
       DoubleVector bc = DoubleVector.fromArray(LANES, bt, c);
       DoubleVector xh = DoubleVector.fromArray(LANES, x, o + c).mul(in1);
-      xh.intoArray(x, o + c);
-      xh.fma(gc, bc).intoArray(y, o + c);
+      xhat.store(xh, at + c);
+      y.store(xh.fma(gc, bc), at + c);
       DoubleVector xh2 = DoubleVector.fromArray(LANES, x, o2 + c).mul(in2);
-      xh2.intoArray(x, o2 + c);
-      xh2.fma(gc, bc).intoArray(y, o2 + c);
+      xhat.store(xh2, at + d + c);
+      y.store(xh2.fma(gc, bc), at + d + c);
     }
     for (; c < d; c++) {
-      x[o + c] *= in1;
-      y[o + c] = x[o + c] * g[c] + bt[c];
-      x[o2 + c] *= in2;
-      y[o2 + c] = x[o2 + c] * g[c] + bt[c];
+      double xh = x[o + c] * in1;
+      xhat.set(at + c, xh);
+      y.set(at + c, xh * g[c] + bt[c]);
+      double xh2 = x[o2 + c] * in2;
+      xhat.set(at + d + c, xh2);
+      y.set(at + d + c, xh2 * g[c] + bt[c]);
     }
     two[0] = in1;
     two[1] = in2;
   }
 
   /**
-   * {@link #backwardRow} of rows {@code o} and {@code o + d} at once, in that order into the dgamma
-   * and dbeta sums; their four row sums run as interleaved chains. {@code dxh}, {@code dxh2} and
-   * {@code means} (four) are scratch.
+   * {@link #backwardRow} of the rows at elements {@code at} and {@code at + d} at once, in that
+   * order into the dgamma and dbeta sums; their four row sums run as interleaved chains. {@code xh}
+   * (two rows), {@code dxh}, {@code dxh2} and {@code means} (four) are scratch.
    */
-  private static void backwardRowPair(double[] dy, double[] xh, int o, int d, double[] g, double inv, double inv2, double[] dxh,
-      double[] dxh2, double[] sumGamma, double[] sumBeta, double[] means, double[] acc, double[] lanes) {
-    int o2 = o + d;
+  private static void backwardRowPair(HostView.Float64 dy, HostView.Float64 xhat, int at, int d, double[] g, double inv, double inv2,
+      double[] xh, double[] dxh, double[] dxh2, double[] sumGamma, double[] sumBeta, double[] means, double[] dx, int ao,
+      double[] lanes) {
+    int at2 = at + d;
     int bound = LANES.loopBound(d);
     int c = 0;
     for (; c < bound; c += LANES.length()) {
       DoubleVector gc = DoubleVector.fromArray(LANES, g, c);
-      DoubleVector dyc = DoubleVector.fromArray(LANES, dy, o + c);
-      DoubleVector dyc2 = DoubleVector.fromArray(LANES, dy, o2 + c);
-      DoubleVector sg = dyc.fma(DoubleVector.fromArray(LANES, xh, o + c), DoubleVector.fromArray(LANES, sumGamma, c));
-      dyc2.fma(DoubleVector.fromArray(LANES, xh, o2 + c), sg).intoArray(sumGamma, c);
+      DoubleVector dyc = dy.load(LANES, at + c);
+      DoubleVector dyc2 = dy.load(LANES, at2 + c);
+      DoubleVector xhc = xhat.load(LANES, at + c);
+      DoubleVector xhc2 = xhat.load(LANES, at2 + c);
+      xhc.intoArray(xh, c);
+      xhc2.intoArray(xh, d + c);
+      DoubleVector sg = dyc.fma(xhc, DoubleVector.fromArray(LANES, sumGamma, c));
+      dyc2.fma(xhc2, sg).intoArray(sumGamma, c);
       dyc.add(DoubleVector.fromArray(LANES, sumBeta, c)).add(dyc2).intoArray(sumBeta, c);
       dyc.mul(gc).intoArray(dxh, c);
       dyc2.mul(gc).intoArray(dxh2, c);
     }
     for (; c < d; c++) {
-      sumGamma[c] += dy[o + c] * xh[o + c];
-      sumBeta[c] += dy[o + c];
-      dxh[c] = dy[o + c] * g[c];
-      sumGamma[c] += dy[o2 + c] * xh[o2 + c];
-      sumBeta[c] += dy[o2 + c];
-      dxh2[c] = dy[o2 + c] * g[c];
+      double dyc = dy.get(at + c);
+      double dyc2 = dy.get(at2 + c);
+      xh[c] = xhat.get(at + c);
+      xh[d + c] = xhat.get(at2 + c);
+      sumGamma[c] += dyc * xh[c];
+      sumBeta[c] += dyc;
+      dxh[c] = dyc * g[c];
+      sumGamma[c] += dyc2 * xh[d + c];
+      sumBeta[c] += dyc2;
+      dxh2[c] = dyc2 * g[c];
     }
     sumPair(dxh, 0, dxh2, 0, d, means, lanes);
-    dotPair(dxh, 0, xh, o, dxh2, 0, xh, o2, d, means, 2, lanes);
-    addRowGradient(dxh, xh, o, d, means[0] / d, means[2] / d, inv, acc);
-    addRowGradient(dxh2, xh, o2, d, means[1] / d, means[3] / d, inv2, acc);
+    dotPair(dxh, 0, xh, 0, dxh2, 0, xh, d, d, means, 2, lanes);
+    addRowGradient(dxh, xh, 0, d, means[0] / d, means[2] / d, inv, dx, ao);
+    addRowGradient(dxh2, xh, d, d, means[1] / d, means[3] / d, inv2, dx, ao + d);
   }
 
-  /** One row's backward: accumulates dgamma, dbeta and adds dx into {@code acc[o..o+d)}. */
-  private static void backwardRow(double[] dy, double[] xh, int o, int d, double[] g, double inv, double[] dxh,
-      double[] sumGamma, double[] sumBeta, double[] acc, double[] lanes) {
+  /**
+   * One row's backward, on the row at element {@code at}: accumulates dgamma and dbeta and adds dx
+   * into {@code dx}. The row's xhat is loaded once, into {@code xh}, for the two passes after.
+   */
+  private static void backwardRow(HostView.Float64 dy, HostView.Float64 xhat, int at, int d, double[] g, double inv, double[] xh,
+      double[] dxh, double[] sumGamma, double[] sumBeta, double[] dx, int ao, double[] lanes) {
     int bound = LANES.loopBound(d);
     int c = 0;
     for (; c < bound; c += LANES.length()) {
-      DoubleVector dyc = DoubleVector.fromArray(LANES, dy, o + c);
-      dyc.fma(DoubleVector.fromArray(LANES, xh, o + c), DoubleVector.fromArray(LANES, sumGamma, c)).intoArray(sumGamma, c);
+      DoubleVector dyc = dy.load(LANES, at + c);
+      DoubleVector xhc = xhat.load(LANES, at + c);
+      xhc.intoArray(xh, c);
+      dyc.fma(xhc, DoubleVector.fromArray(LANES, sumGamma, c)).intoArray(sumGamma, c);
       dyc.add(DoubleVector.fromArray(LANES, sumBeta, c)).intoArray(sumBeta, c);
       dyc.mul(DoubleVector.fromArray(LANES, g, c)).intoArray(dxh, c);
     }
     for (; c < d; c++) {
-      sumGamma[c] += dy[o + c] * xh[o + c];
-      sumBeta[c] += dy[o + c];
-      dxh[c] = dy[o + c] * g[c];
+      double dyc = dy.get(at + c);
+      xh[c] = xhat.get(at + c);
+      sumGamma[c] += dyc * xh[c];
+      sumBeta[c] += dyc;
+      dxh[c] = dyc * g[c];
     }
-    addRowGradient(dxh, xh, o, d, sum(dxh, 0, d, lanes) / d, dot(dxh, 0, xh, o, d, lanes) / d, inv, acc);
+    addRowGradient(dxh, xh, 0, d, sum(dxh, 0, d, lanes) / d, dot(dxh, 0, xh, 0, d, lanes) / d, inv, dx, ao);
   }
 
-  /** {@code acc[o..o+d) += (dxh - meanD - xh * meanDX) * inv}: a row's dx from its means. */
-  private static void addRowGradient(double[] dxh, double[] xh, int o, int d, double meanD, double meanDX, double inv, double[] acc) {
+  /** {@code dx[at..at+d) += (dxh - meanD - xh * meanDX) * inv}: a row's dx from its means. */
+  private static void addRowGradient(double[] dxh, double[] xh, int o, int d, double meanD, double meanDX, double inv,
+      double[] dx, int at) {
     int bound = LANES.loopBound(d);
     DoubleVector invV = DoubleVector.broadcast(LANES, inv);
     int c = 0;
     for (; c < bound; c += LANES.length()) {
       DoubleVector xhc = DoubleVector.fromArray(LANES, xh, o + c);
-      DoubleVector.fromArray(LANES, dxh, c).sub(meanD).sub(xhc.mul(meanDX))
-          .fma(invV, DoubleVector.fromArray(LANES, acc, o + c)).intoArray(acc, o + c);
+      DoubleVector.fromArray(LANES, dxh, c).sub(meanD).sub(xhc.mul(meanDX)).fma(invV, DoubleVector.fromArray(LANES, dx, at + c)).intoArray(dx, at + c);
     }
     for (; c < d; c++) {
-      acc[o + c] += (dxh[c] - meanD - xh[o + c] * meanDX) * inv;
+      dx[at + c] += (dxh[c] - meanD - xh[o + c] * meanDX) * inv;
     }
   }
 

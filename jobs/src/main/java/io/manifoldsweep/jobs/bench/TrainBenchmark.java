@@ -1,6 +1,7 @@
 package io.manifoldsweep.jobs.bench;
 
 import io.manifoldsweep.model.GemmClock;
+import io.manifoldsweep.model.HostView;
 import io.manifoldsweep.model.KernelTraffic;
 import io.manifoldsweep.model.ModelSpec;
 import io.manifoldsweep.model.NativeBlas;
@@ -88,6 +89,7 @@ public final class TrainBenchmark implements Callable<Integer> {
     NativeBlas blas = NativeBlas.get();
     out.printf("cpu: %s%n", blas.cpu().describe());
     out.printf("blas: %s%n", blas.describe());
+    out.printf("kernels' loads and stores on ND4J's arrays: %s%n", HostView.inPlaceAccess());
     out.printf("config: layers=%d d_model=%d heads=%d batch=%d seq_len=%d threads=%d precision=%s params=%d%n",
         layers, dModel, heads, batch, seqLen, threads, precision, layout.size());
     for (int s = 0; s < warmup; s++) {
