@@ -31,6 +31,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public abstract sealed class HostView permits HostView.Float32, HostView.Float64 {
   final int base;
   final int length;
+  private final long elementBytes;
 
   private HostView(INDArray a) {
     boolean contiguous = a.length() <= 1 || a.elementWiseStride() == 1 && (a.rank() <= 1 || a.ordering() == 'c');
@@ -40,6 +41,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     }
     this.base = Math.toIntExact(a.offset());
     this.length = Math.toIntExact(a.length());
+    this.elementBytes = a.dataType().width();
   }
 
   public static HostView of(INDArray a) {
@@ -66,20 +68,27 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
   public abstract void write(double[] src, int srcOff, int index, int len);
 
   /** The NIO buffer spans the whole allocation, so a range past this array would touch its neighbours. */
-  final void checkRange(int index, int len) {
+  private void checkRange(int index, int len) {
     if (index < 0 || len < 0 || index + len > length) {
       throw new IndexOutOfBoundsException("elements " + index + ".." + (index + len) + " of an array of " + length);
     }
   }
 
   /**
-   * Checks and counts a range that a kernel is about to load in place ({@code load}, {@code get}):
-   * the buffer's own bounds are the whole allocation's, as for {@link #checkRange}.
+   * Checks and counts a range about to be read: by a copy, or by a kernel's loads in place ({@code
+   * load}, {@code get}), which the buffer, spanning the whole allocation, would let run into the
+   * array's neighbours.
    */
-  public abstract void reading(int index, int len);
+  public final void reading(int index, int len) {
+    checkRange(index, len);
+    KernelTraffic.add(elementBytes * len, 0);
+  }
 
-  /** As {@link #reading}, for a range the kernel is about to store in place. */
-  public abstract void writing(int index, int len);
+  /** As {@link #reading}, for a range about to be written. */
+  public final void writing(int index, int len) {
+    checkRange(index, len);
+    KernelTraffic.add(0, elementBytes * len);
+  }
 
   /** How the in-place loads and stores are bound on this JVM, for the benchmarks' report. */
   public static String inPlaceAccess() {
@@ -120,18 +129,6 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
       this.memory = InPlaceVectors.memory(bytes);
     }
 
-    @Override
-    public void reading(int index, int len) {
-      checkRange(index, len);
-      KernelTraffic.add(Float.BYTES * (long) len, 0);
-    }
-
-    @Override
-    public void writing(int index, int len) {
-      checkRange(index, len);
-      KernelTraffic.add(0, Float.BYTES * (long) len);
-    }
-
     /** The vector of elements from {@code index}, read where ND4J keeps them (see {@link #reading}). */
     public FloatVector load(VectorSpecies<Float> lanes, int index) {
       return InPlaceVectors.loadFloats(lanes, memory, (base + index) * Float.BYTES);
@@ -152,8 +149,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
 
     @Override
     public void read(int index, double[] dst, int dstOff, int len) {
-      checkRange(index, len);
-      KernelTraffic.add(Float.BYTES * (long) len, 0);
+      reading(index, len);
       int i = 0;
       for (; i < FLOATS.loopBound(len); i += FLOATS.length()) {
         FloatVector f = load(FLOATS, index + i);
@@ -167,8 +163,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
 
     @Override
     public void write(double[] src, int srcOff, int index, int len) {
-      checkRange(index, len);
-      KernelTraffic.add(0, Float.BYTES * (long) len);
+      writing(index, len);
       int i = 0;
       for (; i < FLOATS.loopBound(len); i += FLOATS.length()) {
         FloatVector lower = (FloatVector) DoubleVector.fromArray(DOUBLES, src, srcOff + i).convertShape(VectorOperators.D2F, FLOATS, 0);
@@ -188,15 +183,13 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
 
     /** As {@link #read(int, double[], int, int)}, into floats: a plain copy. */
     public void read(int index, float[] dst, int dstOff, int len) {
-      checkRange(index, len);
-      KernelTraffic.add(Float.BYTES * (long) len, 0);
+      reading(index, len);
       buffer.get(base + index, dst, dstOff, len);
     }
 
     /** As {@link #write(double[], int, int, int)}, from floats. */
     public void write(float[] src, int srcOff, int index, int len) {
-      checkRange(index, len);
-      KernelTraffic.add(0, Float.BYTES * (long) len);
+      writing(index, len);
       buffer.put(base + index, src, srcOff, len);
     }
 
@@ -220,18 +213,6 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
       this.bytes = a.data().asNio().order(ByteOrder.nativeOrder());
       this.buffer = bytes.asDoubleBuffer();
       this.memory = InPlaceVectors.memory(bytes);
-    }
-
-    @Override
-    public void reading(int index, int len) {
-      checkRange(index, len);
-      KernelTraffic.add(Double.BYTES * (long) len, 0);
-    }
-
-    @Override
-    public void writing(int index, int len) {
-      checkRange(index, len);
-      KernelTraffic.add(0, Double.BYTES * (long) len);
     }
 
     /** The vector of elements from {@code index}, read where ND4J keeps them (see {@link #reading}). */
@@ -260,15 +241,13 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
 
     @Override
     public void read(int index, double[] dst, int dstOff, int len) {
-      checkRange(index, len);
-      KernelTraffic.add(Double.BYTES * (long) len, 0);
+      reading(index, len);
       buffer.get(base + index, dst, dstOff, len);
     }
 
     @Override
     public void write(double[] src, int srcOff, int index, int len) {
-      checkRange(index, len);
-      KernelTraffic.add(0, Double.BYTES * (long) len);
+      writing(index, len);
       buffer.put(base + index, src, srcOff, len);
     }
   }
