@@ -34,16 +34,27 @@ public final class NativeThreads {
     Nd4j.getEnvironment().setMaxMasterThreads(threads);
     Nd4j.factory().blas().setMaxThreads(threads);
     NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
-    String blas = System.getenv("OPENBLAS_NUM_THREADS");
-    if (!String.valueOf(threads).equals(blas) && WARNED.compareAndSet(false, true)) {
-      System.err.println("manifold-sweep: OPENBLAS_NUM_THREADS=" + blas + " but " + threads
-          + " native thread(s) were requested; set OPENBLAS_NUM_THREADS=" + threads + " in the environment of this JVM");
+    warnOnce(WARNED, threadCountProblem(threads, System.getenv("OPENBLAS_NUM_THREADS")));
+    warnOnce(WAIT_POLICY_WARNED, waitPolicyProblem(threads, System.getenv("OMP_WAIT_POLICY")));
+  }
+
+  /** The environment is the JVM's for its whole life, so each problem is told once per JVM, not per task. */
+  private static void warnOnce(AtomicBoolean warned, Optional<String> problem) {
+    if (problem.isPresent() && warned.compareAndSet(false, true)) {
+      System.err.println("manifold-sweep: WARNING: " + problem.get());
     }
-    waitPolicyProblem(threads, System.getenv("OMP_WAIT_POLICY")).ifPresent(problem -> {
-      if (WAIT_POLICY_WARNED.compareAndSet(false, true)) {
-        System.err.println("manifold-sweep: WARNING: " + problem);
-      }
-    });
+  }
+
+  /** What is wrong with OpenBLAS's thread count (the environment's value, null when unset) for this many threads. */
+  static Optional<String> threadCountProblem(int threads, String openblasThreads) {
+    if (String.valueOf(threads).equals(openblasThreads)) {
+      return Optional.empty();
+    }
+    String found = openblasThreads == null
+        ? "OPENBLAS_NUM_THREADS is unset, so OpenBLAS sized its pool to every core,"
+        : "OPENBLAS_NUM_THREADS='" + openblasThreads + "', the size of OpenBLAS's pool,";
+    return Optional.of(found + " but this JVM was asked for " + threads + " native thread(s); set OPENBLAS_NUM_THREADS=" + threads
+        + " in the environment of this JVM (spark.executorEnv.OPENBLAS_NUM_THREADS=" + threads + " for executors, equal to spark.task.cpus)");
   }
 
   /** What is wrong with an OpenMP wait policy (the environment's value, null when unset) for this many threads. */
