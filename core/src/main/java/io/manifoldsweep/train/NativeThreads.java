@@ -51,7 +51,7 @@ public final class NativeThreads {
       return Optional.empty();
     }
     String found = openblasThreads == null
-        ? "OPENBLAS_NUM_THREADS is unset, so OpenBLAS sized its pool to every core,"
+        ? "OPENBLAS_NUM_THREADS is unset, so OpenBLAS may have sized its pool to every core,"
         : "OPENBLAS_NUM_THREADS='" + openblasThreads + "', the size of OpenBLAS's pool,";
     return Optional.of(found + " but this JVM was asked for " + threads + " native thread(s); set OPENBLAS_NUM_THREADS=" + threads
         + " in the environment of this JVM (spark.executorEnv.OPENBLAS_NUM_THREADS=" + threads + " for executors, equal to spark.task.cpus)");
