@@ -24,7 +24,7 @@ public final class CellMemory {
     double params = ParamLayout.of(m).size();
     RecordSpec r = c.record();
     OptimizerSpec opt = c.train().optimizer();
-    int copies = 2 + (opt.kind() == OptimizerSpec.Kind.ADAMW ? 2 : opt.momentum() > 0 ? 1 : 0) + (r.commutatorEvery() > 0 ? 5 : 0);
+    int copies = 2 + (opt.kind() == OptimizerSpec.Kind.ADAMW ? 2 : opt.momentum() > 0 ? 1 : 0) + (r.commutatorEvery() > 0 ? 6 : 0);
     // host-side doubles: the initialisation, a commutator's delta, snapshot and checkpoint copies
     double vectors = params * (copies * scalarBytes(c) + 24.0);
     double probeSets = 4.0 * (double) m.seqLen() * c.task().markerCountChoices() * (r.evalExamples() + r.probeExamples());
