@@ -8,8 +8,9 @@ import java.util.SplittableRandom;
  * for a block-diagonal orthonormal basis B, and the same ratio for random K-dimensional subspaces.
  *
  * <p>For a uniformly random K-dimensional subspace of R^P, {@code |Q Q^T delta| / |delta|} has the
- * law of {@code sqrt(X / (X + Y))} with {@code X ~ chi2(K)}, {@code Y ~ chi2(P - K)}, whatever delta
- * is. Baselines are drawn from that law, which is exact and costs O(1) per draw instead of a P x K QR.
+ * law of {@code sqrt(X / (X + Y))} with {@code X ~ chi2(K)}, {@code Y ~ chi2(P - K)}, whatever
+ * delta is. Baselines are drawn from that law, which is exact and costs O(1) per draw instead of a
+ * P x K QR.
  */
 public final class CommutatorAlignment {
   private CommutatorAlignment() {}
@@ -21,14 +22,16 @@ public final class CommutatorAlignment {
    */
   public static double rho(List<double[][]> bases, List<double[]> segments, double deltaNorm) {
     if (bases.size() != segments.size()) {
-      throw new IllegalArgumentException(bases.size() + " bases for " + segments.size() + " delta segments");
+      throw new IllegalArgumentException(
+          bases.size() + " bases for " + segments.size() + " delta segments");
     }
     double energy = 0;
     for (int b = 0; b < bases.size(); b++) {
       double[] seg = segments.get(b);
       for (double[] v : bases.get(b)) {
         if (v.length != seg.length) {
-          throw new IllegalArgumentException("basis of length " + v.length + " for a delta segment of length " + seg.length);
+          throw new IllegalArgumentException(
+              "basis of length " + v.length + " for a delta segment of length " + seg.length);
         }
         double dot = 0;
         for (int c = 0; c < seg.length; c++) {
@@ -50,7 +53,8 @@ public final class CommutatorAlignment {
    * the first {@code span} of {@code total} coordinates, where the delta has norm {@code spanNorm}
    * inside the span and {@code totalNorm} overall.
    */
-  public static double randomRho(int k, long span, double spanNorm, double totalNorm, int draws, SplittableRandom rng) {
+  public static double randomRho(
+      int k, long span, double spanNorm, double totalNorm, int draws, SplittableRandom rng) {
     if (k >= span) {
       return spanNorm / totalNorm;
     }

@@ -30,8 +30,8 @@ public final class DimensionTimeline {
 
   /**
    * The first window-end step from which the expanding r90 never again differs from the final r90
-   * by more than 1; {@code steps[i]} is the step of the window ending at snapshot i + FIRST_WINDOW - 1.
-   * Returns -1 for an empty timeline.
+   * by more than 1; {@code steps[i]} is the step of the window ending at snapshot i + FIRST_WINDOW
+   * - 1. Returns -1 for an empty timeline.
    */
   public static long collapseStep(int[] r90, long[] steps) {
     if (r90.length == 0) {

@@ -1,8 +1,8 @@
 package io.manifoldsweep.analysis;
 
 /**
- * Gram matrices of trajectories: snapshots x coordinates in, n x n out. The n x n route costs
- * O(n^2 p) and never forms a p x p covariance, which for a 128x128 block would be 16384^2.
+ * Gram matrices of trajectories: snapshots x coordinates in, n x n out. The n x n route costs O(n^2
+ * p) and never forms a p x p covariance, which for a 128x128 block would be 16384^2.
  */
 public final class Gram {
   private Gram() {}
@@ -26,7 +26,9 @@ public final class Gram {
     return g;
   }
 
-  /** Sum of Gram matrices: the Gram of the concatenated coordinates (the whole-model trajectory). */
+  /**
+   * Sum of Gram matrices: the Gram of the concatenated coordinates (the whole-model trajectory).
+   */
   public static double[][] sum(Iterable<double[][]> grams) {
     double[][] out = null;
     for (double[][] g : grams) {

@@ -18,7 +18,8 @@ public final class PcaBasis {
 
   /** Fits the first {@code n} snapshots of {@code x}, given the uncentred Gram of all of them. */
   public static PcaBasis fit(double[][] x, double[][] uncentredGram, int n, int k) {
-    SymmetricEigen eig = SymmetricEigen.of(Gram.centred(uncentredGram, n), SymmetricEigen.Need.VECTORS);
+    SymmetricEigen eig =
+        SymmetricEigen.of(Gram.centred(uncentredGram, n), SymmetricEigen.Need.VECTORS);
     int kept = nonZeroComponents(eig, n, k);
     int p = x[0].length;
     double[] mean = new double[p];
@@ -50,11 +51,12 @@ public final class PcaBasis {
   }
 
   /**
-   * Only the coordinates of the first n snapshots on their top-k principal directions, which need no
-   * snapshot values: the whole-model trajectory is known here only through its summed Gram.
+   * Only the coordinates of the first n snapshots on their top-k principal directions, which need
+   * no snapshot values: the whole-model trajectory is known here only through its summed Gram.
    */
   public static double[][] coordinatesOnly(double[][] uncentredGram, int n, int k) {
-    SymmetricEigen eig = SymmetricEigen.of(Gram.centred(uncentredGram, n), SymmetricEigen.Need.VECTORS);
+    SymmetricEigen eig =
+        SymmetricEigen.of(Gram.centred(uncentredGram, n), SymmetricEigen.Need.VECTORS);
     int kept = nonZeroComponents(eig, n, k);
     double[][] coords = new double[kept][n];
     for (int i = 0; i < kept; i++) {

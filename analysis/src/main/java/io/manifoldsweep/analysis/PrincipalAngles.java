@@ -16,7 +16,12 @@ public final class PrincipalAngles {
       return new double[0];
     }
     if (q1[0].length != q2[0].length) {
-      throw new IllegalArgumentException("subspaces live in different spaces: " + q1[0].length + " vs " + q2[0].length + " coordinates");
+      throw new IllegalArgumentException(
+          "subspaces live in different spaces: "
+              + q1[0].length
+              + " vs "
+              + q2[0].length
+              + " coordinates");
     }
     DMatrixRMaj m = new DMatrixRMaj(k1, k2);
     for (int i = 0; i < k1; i++) {

@@ -2,8 +2,8 @@ package io.manifoldsweep.analysis;
 
 /**
  * PCA eigenvalues of a trajectory, {@code lambda_i = s_i^2 / (n-1)} in decreasing order, with
- * eigenvalues below 1e-12 x lambda_max set to exactly 0 (centring always removes one direction,
- * and rounding must not turn it into a spurious component).
+ * eigenvalues below 1e-12 x lambda_max set to exactly 0 (centring always removes one direction, and
+ * rounding must not turn it into a spurious component).
  */
 public final class Spectrum {
   static final double ZERO = 1e-12;

@@ -7,11 +7,12 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
- * Eigen-decomposition of a small symmetric matrix (EJML's symmetric QR algorithm, O(n^3)), sorted by
- * decreasing eigenvalue. Used only on n x n Gram matrices, n = number of snapshots.
+ * Eigen-decomposition of a small symmetric matrix (EJML's symmetric QR algorithm, O(n^3)), sorted
+ * by decreasing eigenvalue. Used only on n x n Gram matrices, n = number of snapshots.
  */
 final class SymmetricEigen {
   final double[] values;
+
   /** {@code vectors[i]} is the unit eigenvector of {@code values[i]}; null when not requested. */
   final double[][] vectors;
 

@@ -27,8 +27,14 @@ class AnalysisGoldenTest {
       for (Path f : files) {
         JsonNode g = new ObjectMapper().readTree(f.toFile());
         String name = f.getFileName().toString();
-        tests.add(DynamicTest.dynamicTest(name + " dimensions a", () -> checkDims(trajectory(g, "trajectory_a"), g.get("dims_a"))));
-        tests.add(DynamicTest.dynamicTest(name + " dimensions b", () -> checkDims(trajectory(g, "trajectory_b"), g.get("dims_b"))));
+        tests.add(
+            DynamicTest.dynamicTest(
+                name + " dimensions a",
+                () -> checkDims(trajectory(g, "trajectory_a"), g.get("dims_a"))));
+        tests.add(
+            DynamicTest.dynamicTest(
+                name + " dimensions b",
+                () -> checkDims(trajectory(g, "trajectory_b"), g.get("dims_b"))));
         tests.add(DynamicTest.dynamicTest(name + " expanding r90", () -> checkTimeline(g)));
         tests.add(DynamicTest.dynamicTest(name + " principal angles", () -> checkAngles(g)));
         tests.add(DynamicTest.dynamicTest(name + " commutator", () -> checkCommutator(g)));
@@ -62,7 +68,8 @@ class AnalysisGoldenTest {
     assertThat(s.componentsFor(0.90)).isEqualTo(expected.get("r90").asInt());
     assertThat(s.componentsFor(0.95)).isEqualTo(expected.get("r95").asInt());
     assertThat(s.componentsFor(0.99)).isEqualTo(expected.get("r99").asInt());
-    assertThat(s.participationRatio()).isCloseTo(expected.get("participation_ratio").asDouble(), within(tol));
+    assertThat(s.participationRatio())
+        .isCloseTo(expected.get("participation_ratio").asDouble(), within(tol));
     assertThat(s.effectiveRank()).isCloseTo(expected.get("effective_rank").asDouble(), within(tol));
     assertThat(s.pc1()).isCloseTo(expected.get("pc1").asDouble(), within(tol));
   }
@@ -78,14 +85,18 @@ class AnalysisGoldenTest {
 
   private void checkAngles(JsonNode g) {
     int k = g.get("k").asInt();
-    double[] cos = PrincipalAngles.cosines(basis(g, "trajectory_a", k), basis(g, "trajectory_b", k));
+    double[] cos =
+        PrincipalAngles.cosines(basis(g, "trajectory_a", k), basis(g, "trajectory_b", k));
     JsonNode e = g.get("principal_cosines");
     for (int i = 0; i < k; i++) {
       assertThat(cos[i]).isCloseTo(e.get(i).asDouble(), within(TOL));
-      assertThat(Math.acos(cos[i])).isCloseTo(g.get("principal_angles_rad").get(i).asDouble(), within(1e-7));
+      assertThat(Math.acos(cos[i]))
+          .isCloseTo(g.get("principal_angles_rad").get(i).asDouble(), within(1e-7));
     }
-    assertThat(PrincipalAngles.meanSquare(cos)).isCloseTo(g.get("mean_cos2").asDouble(), within(TOL));
-    assertThat(PrincipalAngles.randomMeanSquare(k, g.get("trajectory_a").get(0).size())).isEqualTo(g.get("random_mean_cos2").asDouble());
+    assertThat(PrincipalAngles.meanSquare(cos))
+        .isCloseTo(g.get("mean_cos2").asDouble(), within(TOL));
+    assertThat(PrincipalAngles.randomMeanSquare(k, g.get("trajectory_a").get(0).size()))
+        .isEqualTo(g.get("random_mean_cos2").asDouble());
   }
 
   private void checkCommutator(JsonNode g) {
@@ -98,10 +109,14 @@ class AnalysisGoldenTest {
       delta[i] = v;
       norm += v * v;
     }
-    double rho = CommutatorAlignment.rho(List.<double[][]>of(basis(g, "trajectory_a", k)), List.of(delta), Math.sqrt(norm));
+    double rho =
+        CommutatorAlignment.rho(
+            List.<double[][]>of(basis(g, "trajectory_a", k)), List.of(delta), Math.sqrt(norm));
     assertThat(rho).isCloseTo(c.get("rho_exec").asDouble(), within(TOL));
-    assertThat(CommutatorAlignment.perpendicularEnergy(rho)).isCloseTo(c.get("perp_energy_fraction").asDouble(), within(TOL));
-    assertThat(CommutatorAlignment.expectedRandomRho(k, delta.length)).isCloseTo(c.get("random_rho_expected").asDouble(), within(TOL));
+    assertThat(CommutatorAlignment.perpendicularEnergy(rho))
+        .isCloseTo(c.get("perp_energy_fraction").asDouble(), within(TOL));
+    assertThat(CommutatorAlignment.expectedRandomRho(k, delta.length))
+        .isCloseTo(c.get("random_rho_expected").asDouble(), within(TOL));
   }
 
   private static double[][] basis(JsonNode g, String field, int k) {

@@ -32,7 +32,8 @@ class AnalysisMathTest {
     Spectrum simulated = Spectrum.ofCentredGram(Gram.centred(Gram.of(walk), 60));
     Spectrum exact = RandomWalkNull.spectrum(60);
     assertThat(simulated.pc1()).isCloseTo(exact.pc1(), within(0.05));
-    assertThat(simulated.componentsFor(0.9)).isBetween(exact.componentsFor(0.9) - 1, exact.componentsFor(0.9) + 1);
+    assertThat(simulated.componentsFor(0.9))
+        .isBetween(exact.componentsFor(0.9) - 1, exact.componentsFor(0.9) + 1);
   }
 
   @Test
@@ -92,7 +93,8 @@ class AnalysisMathTest {
       proj += (x[7][c] - mean[c]) * v[1][c];
     }
     assertThat(b.coordinates()[1][7]).isCloseTo(proj, within(1e-9));
-    assertThat(PrincipalAngles.cosines(v, v)).containsExactly(new double[] {1, 1, 1}, within(1e-12));
+    assertThat(PrincipalAngles.cosines(v, v))
+        .containsExactly(new double[] {1, 1, 1}, within(1e-12));
   }
 
   @Test
@@ -128,11 +130,13 @@ class AnalysisMathTest {
       explicit += CommutatorAlignment.rho(List.<double[][]>of(rows), List.of(delta), norm);
     }
     explicit /= draws;
-    double sampled = CommutatorAlignment.randomRho(k, p, norm, norm, draws, new SplittableRandom(1));
+    double sampled =
+        CommutatorAlignment.randomRho(k, p, norm, norm, draws, new SplittableRandom(1));
     assertThat(sampled).isCloseTo(explicit, within(0.01));
     assertThat(sampled).isCloseTo(CommutatorAlignment.expectedRandomRho(k, p), within(0.03));
     // a span covering part of the coordinates scales by the delta's share of the norm there
-    assertThat(CommutatorAlignment.randomRho(k, p, norm / 2, norm, draws, new SplittableRandom(1))).isCloseTo(sampled / 2, within(1e-12));
+    assertThat(CommutatorAlignment.randomRho(k, p, norm / 2, norm, draws, new SplittableRandom(1)))
+        .isCloseTo(sampled / 2, within(1e-12));
   }
 
   @Test
@@ -144,9 +148,14 @@ class AnalysisMathTest {
   void collapseAndSaturationSteps() {
     long[] steps = {20, 30, 40, 50, 60, 70};
     assertThat(DimensionTimeline.collapseStep(new int[] {1, 5, 2, 3, 4, 3}, steps)).isEqualTo(40);
-    assertThat(DimensionTimeline.collapseStep(new int[] {3, 3, 3}, new long[] {2, 3, 4})).isEqualTo(2);
-    assertThat(Saturation.settledStep(new double[] {0, 5, 9, 9.6, 10, 10}, new long[] {0, 1, 2, 3, 4, 5})).isEqualTo(3);
-    assertThat(Saturation.correlation(new double[] {1, 2, 3}, new double[] {2, 4, 6})).isCloseTo(1.0, within(1e-12));
+    assertThat(DimensionTimeline.collapseStep(new int[] {3, 3, 3}, new long[] {2, 3, 4}))
+        .isEqualTo(2);
+    assertThat(
+            Saturation.settledStep(
+                new double[] {0, 5, 9, 9.6, 10, 10}, new long[] {0, 1, 2, 3, 4, 5}))
+        .isEqualTo(3);
+    assertThat(Saturation.correlation(new double[] {1, 2, 3}, new double[] {2, 4, 6}))
+        .isCloseTo(1.0, within(1e-12));
     assertThat(Saturation.correlation(new double[] {1, 2, 3}, new double[] {5, 5, 5})).isNaN();
   }
 }

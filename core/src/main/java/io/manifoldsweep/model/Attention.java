@@ -5,7 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Causal multi-head self-attention, forward and backward, fused into one pass per batch element:
- * {@link AttentionFloat64} computes in double, {@code AttentionFloat32} (generated from it) in float.
+ * {@link AttentionFloat64} computes in double, {@code AttentionFloat32} (generated from it) in
+ * float.
  */
 interface Attention {
   /** The queries, keys and values of one layer, their biases added. */
@@ -19,7 +20,8 @@ interface Attention {
     return switch (type) {
       case FLOAT -> new AttentionFloat32(spec);
       case DOUBLE -> new AttentionFloat64(spec);
-      default -> throw new IllegalArgumentException("attention computes in FLOAT or DOUBLE, got " + type);
+      default ->
+          throw new IllegalArgumentException("attention computes in FLOAT or DOUBLE, got " + type);
     };
   }
 
@@ -37,9 +39,9 @@ interface Attention {
 
   /**
    * The attention of each sequence's last position alone, for passes that only read the readout:
-   * {@code in.q()} holds the B last-position queries {@code [B, d]}, {@code in.k()} and {@code in.v()}
-   * every position {@code [B*T, d]}. Writes the last query's probabilities {@code att [B*H, T]} and
-   * its concatenated head outputs {@code out [B, d]}.
+   * {@code in.q()} holds the B last-position queries {@code [B, d]}, {@code in.k()} and {@code
+   * in.v()} every position {@code [B*T, d]}. Writes the last query's probabilities {@code att [B*H,
+   * T]} and its concatenated head outputs {@code out [B, d]}.
    */
   void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch);
 

@@ -10,11 +10,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * {@link Attention} computed in double: the float64 instantiation, which the golden tests pin.
  *
- * <p>This file is also the template of {@code AttentionFloat32}: the build copies it with
- * {@code Double}, {@code double}, {@code Float64} and {@code AsLongs} replaced by their float
- * counterparts (see core/pom.xml), so a float32 run gets twice the SIMD lanes and no conversions while both
- * precisions share one source. Write it so that the replacement still compiles: no double
- * literals where a float would be needed, casts spelled {@code (double)}.
+ * <p>This file is also the template of {@code AttentionFloat32}: the build copies it with {@code
+ * Double}, {@code double}, {@code Float64} and {@code AsLongs} replaced by their float counterparts
+ * (see core/pom.xml), so a float32 run gets twice the SIMD lanes and no conversions while both
+ * precisions share one source. Write it so that the replacement still compiles: no double literals
+ * where a float would be needed, casts spelled {@code (double)}.
  *
  * <p>Reads the projections in their {@code [B*T, d]} layout (head h owns columns h*d/H ..), so no
  * head split or merge copies are made, and skips the masked upper triangle. The projections come
@@ -38,17 +38,21 @@ final class AttentionFloat64 implements Attention {
   private static final double[] TAYLOR = inverseFactorials(MANTISSA_BITS > 30 ? 12 : 7);
   private static final double EXP_LOWEST = (double) Math.log(Double.MIN_NORMAL);
   private static final double LOG2E = (double) (1 / Math.log(2));
+
   /**
    * Adding it rounds to an integer n, held in the sum's low mantissa bits: 1.5 times 2 to the
    * mantissa width, where the spacing of representable numbers is exactly 1.
    */
   private static final double ROUNDER = (double) (1.5 / Math.ulp((double) 1));
+
   /** ln 2 in two parts, so that n ln2 is exact enough for the float case's large n. */
   private static final double LN2_HI = (double) Math.log(2);
+
   private static final double LN2_LO = (double) (Math.log(2) - LN2_HI);
 
   /** Columns per in-register transpose: 16 vectors, whatever their length. */
   private static final int TILE_COLUMNS = 16;
+
   /*
    * The butterfly of stage s (s < N): lane l of the low output takes the low input's lane l where
    * bit s of l is clear and the high input's lane l - s where it is set; the high output takes the
@@ -66,15 +70,23 @@ final class AttentionFloat64 implements Attention {
   private static final VectorMask<Double> HIGH2 = lanesWithBit(2);
   private static final VectorMask<Double> HIGH4 = lanesWithBit(4);
   private static final VectorMask<Double> HIGH8 = lanesWithBit(8);
-  /** Lane l holds l: the query index of each lane of a vector of queries, less the vector's first. */
+
+  /**
+   * Lane l holds l: the query index of each lane of a vector of queries, less the vector's first.
+   */
   private static final double[] IOTA = lanes();
 
   private final int t;
   private final int heads;
   private final int hd;
   private final int d;
-  /** T and d/H rounded up to whole vectors: row stride of transposed blocks and scores; head rows' length. */
+
+  /**
+   * T and d/H rounded up to whole vectors: row stride of transposed blocks and scores; head rows'
+   * length.
+   */
   private final int tp;
+
   private final int hp;
   private final double scale;
 
@@ -101,8 +113,8 @@ final class AttentionFloat64 implements Attention {
   /**
    * One query row per sequence: T dot products and a weighted sum of T rows per head, a few percent
    * of the full kernel's work. The dot products run with the keys as lanes, on the keys transposed,
-   * and the exponential is {@link #exp}'s, a vector of keys at a time: with a scalar dot product and
-   * a StrictMath.exp per key this kernel took over half the full one's time.
+   * and the exponential is {@link #exp}'s, a vector of keys at a time: with a scalar dot product
+   * and a StrictMath.exp per key this kernel took over half the full one's time.
    */
   @Override
   public void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch) {
@@ -134,7 +146,8 @@ final class AttentionFloat64 implements Attention {
    * sum_i P_i dA_i) scale, dq = sum_j dS_j k_j, dk_j = dS_j q, dv_j = P_j dOut.
    */
   @Override
-  public void backwardLastQuery(Projections in, INDArray att, INDArray dOut, Gradients grads, int batch) {
+  public void backwardLastQuery(
+      Projections in, INDArray att, INDArray dOut, Gradients grads, int batch) {
     Scratch scratch = Scratch.get();
     LastQueryBlock blk = new LastQueryBlock(in, scratch, 1);
     double[] q = blk.q;
@@ -190,7 +203,10 @@ final class AttentionFloat64 implements Attention {
     HostView.Float64.view(grads.bv()).writeAll(sumV);
   }
 
-  /** {@code p[pOff + j]} for j < T, the softmax of the scores {@code s[0 .. T)}; s's lanes become their exponentials. */
+  /**
+   * {@code p[pOff + j]} for j < T, the softmax of the scores {@code s[0 .. T)}; s's lanes become
+   * their exponentials.
+   */
   private void softmaxLanes(double[] s, double[] p, int pOff) {
     double max = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < t; j++) {
@@ -265,6 +281,7 @@ final class AttentionFloat64 implements Attention {
     private final double[] row2;
     private final double[] row3;
     private final double[] row4;
+
     /** The current head's scores S^T {@code [T, tp]}, turned into probabilities P^T in place. */
     private final double[] scores;
 
@@ -313,20 +330,28 @@ final class AttentionFloat64 implements Attention {
     private final HostView.Float64 dqView;
     private final HostView.Float64 dkView;
     private final HostView.Float64 dvView;
+
     /** P^T of every head, {@code [H, T, T]}, and a vector of slack for the last row's loads. */
     private final double[] attBlock;
+
     private final double[] dOutRows;
     private final double[] dqRows;
     private final double[] dkRows;
     private final double[] dvRows;
+
     /** dS^T of the current head, {@code [T, tp]}. */
     private final double[] dScores;
+
     private final double[] row;
     private final double[] row2;
     private final double[] row3;
     private final double[] row4;
-    /** dA^T of the current head, {@code [T, tp]}: dA_ij = dOut_i . v_j at key row j, query lane i. */
+
+    /**
+     * dA^T of the current head, {@code [T, tp]}: dA_ij = dOut_i . v_j at key row j, query lane i.
+     */
     private final double[] dA;
+
     private final double[] sumQ = new double[d];
     private final double[] sumK = new double[d];
     private final double[] sumV = new double[d];
@@ -400,8 +425,9 @@ final class AttentionFloat64 implements Attention {
 
     /**
      * dK_j = sum_{i >= j} dS_ij q_i into {@code row} and dV_j = sum_{i >= j} P_ij dOut_i into
-     * {@code row2}: row j of dS^T and of P^T as weights. Both sums, on two column vectors at a time,
-     * share one pass over i so that four FMA chains overlap; one sum per pass waited on FMA latency.
+     * {@code row2}: row j of dS^T and of P^T as weights. Both sums, on two column vectors at a
+     * time, share one pass over i so that four FMA chains overlap; one sum per pass waited on FMA
+     * latency.
      */
     private void keyGradients(int col, int a, int j) {
       int step = LANES.length();
@@ -439,9 +465,9 @@ final class AttentionFloat64 implements Attention {
     }
 
     /**
-     * {@link #keyGradients} of key rows j (into {@code row}, {@code row2}) and j + 1 (into
-     * {@code row3}, {@code row4}) at once: from query j + 1 on, the two share each query row's
-     * loads and run eight FMA chains; each sum keeps keyGradients's order.
+     * {@link #keyGradients} of key rows j (into {@code row}, {@code row2}) and j + 1 (into {@code
+     * row3}, {@code row4}) at once: from query j + 1 on, the two share each query row's loads and
+     * run eight FMA chains; each sum keeps keyGradients's order.
      */
     private void keyGradientPair(int col, int a, int j) {
       int step = LANES.length();
@@ -452,9 +478,12 @@ final class AttentionFloat64 implements Attention {
         DoubleVector ds = splat(dScores[j * tp + j]);
         DoubleVector p = splat(attBlock[a + j * t + j]);
         DoubleVector k0 = DoubleVector.fromArray(LANES, blk.q, o).fma(ds, DoubleVector.zero(LANES));
-        DoubleVector k1 = DoubleVector.fromArray(LANES, blk.q, o + step).fma(ds, DoubleVector.zero(LANES));
-        DoubleVector v0 = DoubleVector.fromArray(LANES, dOutRows, o).fma(p, DoubleVector.zero(LANES));
-        DoubleVector v1 = DoubleVector.fromArray(LANES, dOutRows, o + step).fma(p, DoubleVector.zero(LANES));
+        DoubleVector k1 =
+            DoubleVector.fromArray(LANES, blk.q, o + step).fma(ds, DoubleVector.zero(LANES));
+        DoubleVector v0 =
+            DoubleVector.fromArray(LANES, dOutRows, o).fma(p, DoubleVector.zero(LANES));
+        DoubleVector v1 =
+            DoubleVector.fromArray(LANES, dOutRows, o + step).fma(p, DoubleVector.zero(LANES));
         DoubleVector nk0 = DoubleVector.zero(LANES);
         DoubleVector nk1 = DoubleVector.zero(LANES);
         DoubleVector nv0 = DoubleVector.zero(LANES);
@@ -489,8 +518,12 @@ final class AttentionFloat64 implements Attention {
       }
       for (; cb < hp; cb += step) {
         int o = j * d + col + cb;
-        DoubleVector k0 = DoubleVector.fromArray(LANES, blk.q, o).fma(splat(dScores[j * tp + j]), DoubleVector.zero(LANES));
-        DoubleVector v0 = DoubleVector.fromArray(LANES, dOutRows, o).fma(splat(attBlock[a + j * t + j]), DoubleVector.zero(LANES));
+        DoubleVector k0 =
+            DoubleVector.fromArray(LANES, blk.q, o)
+                .fma(splat(dScores[j * tp + j]), DoubleVector.zero(LANES));
+        DoubleVector v0 =
+            DoubleVector.fromArray(LANES, dOutRows, o)
+                .fma(splat(attBlock[a + j * t + j]), DoubleVector.zero(LANES));
         DoubleVector nk0 = DoubleVector.zero(LANES);
         DoubleVector nv0 = DoubleVector.zero(LANES);
         for (int i = next; i < t; i++) {
@@ -510,28 +543,41 @@ final class AttentionFloat64 implements Attention {
     }
 
     /**
-     * The queries {@code ib ..} of dS^T = P^T * (dA^T - sum_j P^T * dA^T) * scale, into dScores. P^T
-     * is zero above each query's last key, so the sum over every key row is the sum up to it.
+     * The queries {@code ib ..} of dS^T = P^T * (dA^T - sum_j P^T * dA^T) * scale, into dScores.
+     * P^T is zero above each query's last key, so the sum over every key row is the sum up to it.
      */
     private void softmaxBackward(int a, int ib) {
       int rows = Math.min(t, ib + LANES.length());
       DoubleVector rowDot = DoubleVector.zero(LANES);
       for (int j = 0; j < rows; j++) {
-        rowDot = rowDot.add(DoubleVector.fromArray(LANES, attBlock, a + j * t + ib).mul(DoubleVector.fromArray(LANES, dA, j * tp + ib)));
+        rowDot =
+            rowDot.add(
+                DoubleVector.fromArray(LANES, attBlock, a + j * t + ib)
+                    .mul(DoubleVector.fromArray(LANES, dA, j * tp + ib)));
       }
       for (int j = 0; j < rows; j++) {
         DoubleVector p = DoubleVector.fromArray(LANES, attBlock, a + j * t + ib);
-        p.mul(DoubleVector.fromArray(LANES, dA, j * tp + ib).sub(rowDot)).mul(scale).intoArray(dScores, j * tp + ib);
+        p.mul(DoubleVector.fromArray(LANES, dA, j * tp + ib).sub(rowDot))
+            .mul(scale)
+            .intoArray(dScores, j * tp + ib);
       }
     }
   }
 
   /**
-   * Row i of {@code out} at the head's columns gets {@code sum_{j <= i} w[j * tp + i] * rows_j}, for
-   * every query i: the product of a transposed causal matrix (P^T, dS^T) and the head's rows, four
-   * queries at a time, then two, then one; b0 .. b3 are row buffers of hp.
+   * Row i of {@code out} at the head's columns gets {@code sum_{j <= i} w[j * tp + i] * rows_j},
+   * for every query i: the product of a transposed causal matrix (P^T, dS^T) and the head's rows,
+   * four queries at a time, then two, then one; b0 .. b3 are row buffers of hp.
    */
-  private void causalProducts(double[] w, double[] rows, int col, double[] out, double[] b0, double[] b1, double[] b2, double[] b3) {
+  private void causalProducts(
+      double[] w,
+      double[] rows,
+      int col,
+      double[] out,
+      double[] b0,
+      double[] b1,
+      double[] b2,
+      double[] b3) {
     int i = 0;
     for (; i + 3 < t; i += 4) {
       weightedRowQuad(w, i, tp, rows, col, i + 1, b0, b1, b2, b3);
@@ -552,12 +598,13 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * {@code out[0..hd) = sum_{r < count} w[wOff + r * wStride] * rows[r * d + col ..]}: a weighted sum of
-   * one head's rows. Four, two or one vectors of the head's columns (a float head of 32 columns is
-   * two) are accumulated per pass over the rows, so each weight is broadcast once per pass and the
-   * FMA chains are independent.
+   * {@code out[0..hd) = sum_{r < count} w[wOff + r * wStride] * rows[r * d + col ..]}: a weighted
+   * sum of one head's rows. Four, two or one vectors of the head's columns (a float head of 32
+   * columns is two) are accumulated per pass over the rows, so each weight is broadcast once per
+   * pass and the FMA chains are independent.
    */
-  private void weightedRows(double[] w, int wOff, int wStride, double[] rows, int col, int count, double[] out) {
+  private void weightedRows(
+      double[] w, int wOff, int wStride, double[] rows, int col, int count, double[] out) {
     int step = LANES.length();
     int cb = 0;
     for (; cb + 4 * step <= hp; cb += 4 * step) {
@@ -593,7 +640,9 @@ final class AttentionFloat64 implements Attention {
     for (; cb < hp; cb += step) {
       DoubleVector acc = DoubleVector.zero(LANES);
       for (int r = 0; r < count; r++) {
-        acc = DoubleVector.fromArray(LANES, rows, r * d + col + cb).fma(splat(w[wOff + r * wStride]), acc);
+        acc =
+            DoubleVector.fromArray(LANES, rows, r * d + col + cb)
+                .fma(splat(w[wOff + r * wStride]), acc);
       }
       acc.intoArray(out, cb);
     }
@@ -606,7 +655,15 @@ final class AttentionFloat64 implements Attention {
    * and their four FMA chains (two vectors each) overlap where one row's two waited on FMA latency;
    * each sum keeps weightedRows's order.
    */
-  private void weightedRowPair(double[] w, int wOff, int wStride, double[] rows, int col, int count, double[] out, double[] out2) {
+  private void weightedRowPair(
+      double[] w,
+      int wOff,
+      int wStride,
+      double[] rows,
+      int col,
+      int count,
+      double[] out,
+      double[] out2) {
     int step = LANES.length();
     int cb = 0;
     for (; cb + 2 * step <= hp; cb += 2 * step) {
@@ -641,7 +698,9 @@ final class AttentionFloat64 implements Attention {
         b0 = r0.fma(splat(w[wOff + 1 + r * wStride]), b0);
       }
       a0.intoArray(out, cb);
-      DoubleVector.fromArray(LANES, rows, count * d + col + cb).fma(splat(w[wOff + 1 + count * wStride]), b0).intoArray(out2, cb);
+      DoubleVector.fromArray(LANES, rows, count * d + col + cb)
+          .fma(splat(w[wOff + 1 + count * wStride]), b0)
+          .intoArray(out2, cb);
     }
   }
 
@@ -650,8 +709,17 @@ final class AttentionFloat64 implements Attention {
    * {@code o0 .. o3}. Eight FMA chains share each row's loads, enough to keep two FMA units busy
    * (AVX2, Intel's AVX-512), where a pair's four fill one; each sum keeps weightedRows's order.
    */
-  private void weightedRowQuad(double[] w, int wOff, int wStride, double[] rows, int col, int count, double[] o0, double[] o1,
-      double[] o2, double[] o3) {
+  private void weightedRowQuad(
+      double[] w,
+      int wOff,
+      int wStride,
+      double[] rows,
+      int col,
+      int count,
+      double[] o0,
+      double[] o1,
+      double[] o2,
+      double[] o3) {
     int step = LANES.length();
     int cb = 0;
     for (; cb + 2 * step <= hp; cb += 2 * step) {
@@ -754,8 +822,8 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * {@code out[j*tp + i] = x_j . y_i} over the head's columns at {@code col} for every key row j and
-   * query i >= j (lanes below j hold whatever falls out), with the y rows given transposed in
+   * {@code out[j*tp + i] = x_j . y_i} over the head's columns at {@code col} for every key row j
+   * and query i >= j (lanes below j hold whatever falls out), with the y rows given transposed in
    * {@code yt[col*tp ..]}, as sums of whole-vector FMAs. Rows go four at a time: each vector of the
    * transposed block is loaded once for four rows, and their eight accumulators keep the FMA units
    * busy. A row starts at the vector holding its own query lane; when T is no multiple of four the
@@ -767,8 +835,12 @@ final class AttentionFloat64 implements Attention {
     }
   }
 
-  /** The four rows at {@code x[xOff + r*d ..]}, lanes from {@code from}, into {@code out[outOff + r*tp ..]}. */
-  private void scoresRows4(double[] x, int xOff, double[] yt, int ytOff, int from, double[] out, int outOff) {
+  /**
+   * The four rows at {@code x[xOff + r*d ..]}, lanes from {@code from}, into {@code out[outOff +
+   * r*tp ..]}.
+   */
+  private void scoresRows4(
+      double[] x, int xOff, double[] yt, int ytOff, int from, double[] out, int outOff) {
     for (int jb = from; jb < tp; jb += LANES.length()) {
       int base = ytOff + jb;
       DoubleVector a0 = DoubleVector.zero(LANES);
@@ -813,10 +885,10 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * Column i of {@code s [T, tp]} (query i's scores, key j at row j) becomes the softmax of its first
-   * i + 1 scores, zeros below them (the causal mask), a vector of queries at a time: the maximum and
-   * the sum run down the key rows, in the order the row-wise softmax summed them, so no reduction
-   * crosses lanes.
+   * Column i of {@code s [T, tp]} (query i's scores, key j at row j) becomes the softmax of its
+   * first i + 1 scores, zeros below them (the causal mask), a vector of queries at a time: the
+   * maximum and the sum run down the key rows, in the order the row-wise softmax summed them, so no
+   * reduction crosses lanes.
    */
   private void softmaxColumns(double[] s) {
     for (int ib = 0; ib < tp; ib += LANES.length()) {
@@ -824,11 +896,16 @@ final class AttentionFloat64 implements Attention {
       DoubleVector query = DoubleVector.fromArray(LANES, IOTA, 0).add((double) ib);
       DoubleVector max = splat(Double.NEGATIVE_INFINITY);
       for (int j = 0; j < rows; j++) {
-        max = max.max(DoubleVector.fromArray(LANES, s, j * tp + ib).blend(Double.NEGATIVE_INFINITY, query.lt((double) j)));
+        max =
+            max.max(
+                DoubleVector.fromArray(LANES, s, j * tp + ib)
+                    .blend(Double.NEGATIVE_INFINITY, query.lt((double) j)));
       }
       DoubleVector sum = DoubleVector.zero(LANES);
       for (int j = 0; j < rows; j++) {
-        DoubleVector e = exp(DoubleVector.fromArray(LANES, s, j * tp + ib).sub(max)).blend((double) 0, query.lt((double) j));
+        DoubleVector e =
+            exp(DoubleVector.fromArray(LANES, s, j * tp + ib).sub(max))
+                .blend((double) 0, query.lt((double) j));
         e.intoArray(s, j * tp + ib);
         sum = sum.add(e);
       }
@@ -861,8 +938,13 @@ final class AttentionFloat64 implements Attention {
     for (int k = TAYLOR.length - 2; k >= 0; k--) {
       p = p.fma(r, splat(TAYLOR[k]));
     }
-    DoubleVector twoToN = rounded.reinterpretAsLongs().sub(splat(ROUNDER).reinterpretAsLongs())
-        .add(Double.MAX_EXPONENT).lanewise(VectorOperators.LSHL, MANTISSA_BITS).reinterpretAsDoubles();
+    DoubleVector twoToN =
+        rounded
+            .reinterpretAsLongs()
+            .sub(splat(ROUNDER).reinterpretAsLongs())
+            .add(Double.MAX_EXPONENT)
+            .lanewise(VectorOperators.LSHL, MANTISSA_BITS)
+            .reinterpretAsDoubles();
     return p.mul(twoToN);
   }
 
@@ -903,7 +985,9 @@ final class AttentionFloat64 implements Attention {
     for (int r = 0; r < t; r++) {
       int c = 0;
       for (; c < bound; c += LANES.length()) {
-        DoubleVector.fromArray(LANES, rows, r * d + c).add(DoubleVector.fromArray(LANES, sums, c)).intoArray(sums, c);
+        DoubleVector.fromArray(LANES, rows, r * d + c)
+            .add(DoubleVector.fromArray(LANES, sums, c))
+            .intoArray(sums, c);
       }
       for (; c < d; c++) {
         sums[c] += rows[r * d + c];
@@ -913,9 +997,9 @@ final class AttentionFloat64 implements Attention {
 
   /**
    * One sequence's last-position query times {@code queryFactor}, and its keys and values at every
-   * position: each kernel reads one of those as rows and transposes the other into
-   * {@code transposed [d, tp]}. Keys and values have tp rows, as the transpose reads, and a vector
-   * of slack, as in {@link Block}.
+   * position: each kernel reads one of those as rows and transposes the other into {@code
+   * transposed [d, tp]}. Keys and values have tp rows, as the transpose reads, and a vector of
+   * slack, as in {@link Block}.
    */
   private final class LastQueryBlock {
     final double[] q;
@@ -951,9 +1035,9 @@ final class AttentionFloat64 implements Attention {
 
   /**
    * One batch element's q, k, v rows and a block transposed to {@code [d, tp]} (the queries in the
-   * forward pass, the output gradient in the backward). Rows carry a vector of slack at the end so a
-   * head's last vector load may run past column d when d/H is not a whole number of vectors; k and v
-   * (read by allScores) are padded to whole groups of four rows, q to tp rows (read by the
+   * forward pass, the output gradient in the backward). Rows carry a vector of slack at the end so
+   * a head's last vector load may run past column d when d/H is not a whole number of vectors; k
+   * and v (read by allScores) are padded to whole groups of four rows, q to tp rows (read by the
    * transpose). Those lanes, like the transposed block's lanes past T, hold whatever the scratch
    * held, are computed and dropped.
    */
@@ -985,10 +1069,10 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * {@code transposed[c * tp + r] = rows[r * d + c] * factor} for r < tp, into
-   * {@code [d, tp]} ({@code rows} holds tp rows; those past T hold what the scratch held). Whole
-   * groups of 16 columns go through registers ({@link #transposeTiles}); element by element, each
-   * store a cache line from the last, the transposes were an eighth of the kernels' time.
+   * {@code transposed[c * tp + r] = rows[r * d + c] * factor} for r < tp, into {@code [d, tp]}
+   * ({@code rows} holds tp rows; those past T hold what the scratch held). Whole groups of 16
+   * columns go through registers ({@link #transposeTiles}); element by element, each store a cache
+   * line from the last, the transposes were an eighth of the kernels' time.
    */
   private void transpose(double[] rows, double factor, double[] transposed) {
     int tiled = d / TILE_COLUMNS * TILE_COLUMNS;
@@ -1007,11 +1091,12 @@ final class AttentionFloat64 implements Attention {
   /**
    * Columns {@code c0 .. c0+16} of the N rows from {@code r0} (N the vector length), as 16 / N
    * side-by-side N x N tiles in 16 vectors, transposed by log2(N) butterfly stages: stage s swaps
-   * bit s of each element's row and column index (its lane), so that after all of them element
-   * (r, c) of a tile sits at (c, r). One static method with every vector in a local, so that they
-   * stay in registers and C2 inlines every Vector API call.
+   * bit s of each element's row and column index (its lane), so that after all of them element (r,
+   * c) of a tile sits at (c, r). One static method with every vector in a local, so that they stay
+   * in registers and C2 inlines every Vector API call.
    */
-  private static void transposeTiles(double[] rows, double factor, int r0, int c0, int d, double[] out, int tp) {
+  private static void transposeTiles(
+      double[] rows, double factor, int r0, int c0, int d, double[] out, int tp) {
     int n = LANES.length();
     DoubleVector w;
     DoubleVector v0 = DoubleVector.fromArray(LANES, rows, (r0 + 0 % n) * d + c0 + 0 / n * n);
@@ -1031,44 +1116,108 @@ final class AttentionFloat64 implements Attention {
     DoubleVector v14 = DoubleVector.fromArray(LANES, rows, (r0 + 14 % n) * d + c0 + 14 / n * n);
     DoubleVector v15 = DoubleVector.fromArray(LANES, rows, (r0 + 15 % n) * d + c0 + 15 / n * n);
     if (1 < n) {
-      w = v0.blend(v1.rearrange(DOWN1), HIGH1); v1 = v0.rearrange(UP1).blend(v1, HIGH1); v0 = w;
-      w = v2.blend(v3.rearrange(DOWN1), HIGH1); v3 = v2.rearrange(UP1).blend(v3, HIGH1); v2 = w;
-      w = v4.blend(v5.rearrange(DOWN1), HIGH1); v5 = v4.rearrange(UP1).blend(v5, HIGH1); v4 = w;
-      w = v6.blend(v7.rearrange(DOWN1), HIGH1); v7 = v6.rearrange(UP1).blend(v7, HIGH1); v6 = w;
-      w = v8.blend(v9.rearrange(DOWN1), HIGH1); v9 = v8.rearrange(UP1).blend(v9, HIGH1); v8 = w;
-      w = v10.blend(v11.rearrange(DOWN1), HIGH1); v11 = v10.rearrange(UP1).blend(v11, HIGH1); v10 = w;
-      w = v12.blend(v13.rearrange(DOWN1), HIGH1); v13 = v12.rearrange(UP1).blend(v13, HIGH1); v12 = w;
-      w = v14.blend(v15.rearrange(DOWN1), HIGH1); v15 = v14.rearrange(UP1).blend(v15, HIGH1); v14 = w;
+      w = v0.blend(v1.rearrange(DOWN1), HIGH1);
+      v1 = v0.rearrange(UP1).blend(v1, HIGH1);
+      v0 = w;
+      w = v2.blend(v3.rearrange(DOWN1), HIGH1);
+      v3 = v2.rearrange(UP1).blend(v3, HIGH1);
+      v2 = w;
+      w = v4.blend(v5.rearrange(DOWN1), HIGH1);
+      v5 = v4.rearrange(UP1).blend(v5, HIGH1);
+      v4 = w;
+      w = v6.blend(v7.rearrange(DOWN1), HIGH1);
+      v7 = v6.rearrange(UP1).blend(v7, HIGH1);
+      v6 = w;
+      w = v8.blend(v9.rearrange(DOWN1), HIGH1);
+      v9 = v8.rearrange(UP1).blend(v9, HIGH1);
+      v8 = w;
+      w = v10.blend(v11.rearrange(DOWN1), HIGH1);
+      v11 = v10.rearrange(UP1).blend(v11, HIGH1);
+      v10 = w;
+      w = v12.blend(v13.rearrange(DOWN1), HIGH1);
+      v13 = v12.rearrange(UP1).blend(v13, HIGH1);
+      v12 = w;
+      w = v14.blend(v15.rearrange(DOWN1), HIGH1);
+      v15 = v14.rearrange(UP1).blend(v15, HIGH1);
+      v14 = w;
     }
     if (2 < n) {
-      w = v0.blend(v2.rearrange(DOWN2), HIGH2); v2 = v0.rearrange(UP2).blend(v2, HIGH2); v0 = w;
-      w = v1.blend(v3.rearrange(DOWN2), HIGH2); v3 = v1.rearrange(UP2).blend(v3, HIGH2); v1 = w;
-      w = v4.blend(v6.rearrange(DOWN2), HIGH2); v6 = v4.rearrange(UP2).blend(v6, HIGH2); v4 = w;
-      w = v5.blend(v7.rearrange(DOWN2), HIGH2); v7 = v5.rearrange(UP2).blend(v7, HIGH2); v5 = w;
-      w = v8.blend(v10.rearrange(DOWN2), HIGH2); v10 = v8.rearrange(UP2).blend(v10, HIGH2); v8 = w;
-      w = v9.blend(v11.rearrange(DOWN2), HIGH2); v11 = v9.rearrange(UP2).blend(v11, HIGH2); v9 = w;
-      w = v12.blend(v14.rearrange(DOWN2), HIGH2); v14 = v12.rearrange(UP2).blend(v14, HIGH2); v12 = w;
-      w = v13.blend(v15.rearrange(DOWN2), HIGH2); v15 = v13.rearrange(UP2).blend(v15, HIGH2); v13 = w;
+      w = v0.blend(v2.rearrange(DOWN2), HIGH2);
+      v2 = v0.rearrange(UP2).blend(v2, HIGH2);
+      v0 = w;
+      w = v1.blend(v3.rearrange(DOWN2), HIGH2);
+      v3 = v1.rearrange(UP2).blend(v3, HIGH2);
+      v1 = w;
+      w = v4.blend(v6.rearrange(DOWN2), HIGH2);
+      v6 = v4.rearrange(UP2).blend(v6, HIGH2);
+      v4 = w;
+      w = v5.blend(v7.rearrange(DOWN2), HIGH2);
+      v7 = v5.rearrange(UP2).blend(v7, HIGH2);
+      v5 = w;
+      w = v8.blend(v10.rearrange(DOWN2), HIGH2);
+      v10 = v8.rearrange(UP2).blend(v10, HIGH2);
+      v8 = w;
+      w = v9.blend(v11.rearrange(DOWN2), HIGH2);
+      v11 = v9.rearrange(UP2).blend(v11, HIGH2);
+      v9 = w;
+      w = v12.blend(v14.rearrange(DOWN2), HIGH2);
+      v14 = v12.rearrange(UP2).blend(v14, HIGH2);
+      v12 = w;
+      w = v13.blend(v15.rearrange(DOWN2), HIGH2);
+      v15 = v13.rearrange(UP2).blend(v15, HIGH2);
+      v13 = w;
     }
     if (4 < n) {
-      w = v0.blend(v4.rearrange(DOWN4), HIGH4); v4 = v0.rearrange(UP4).blend(v4, HIGH4); v0 = w;
-      w = v1.blend(v5.rearrange(DOWN4), HIGH4); v5 = v1.rearrange(UP4).blend(v5, HIGH4); v1 = w;
-      w = v2.blend(v6.rearrange(DOWN4), HIGH4); v6 = v2.rearrange(UP4).blend(v6, HIGH4); v2 = w;
-      w = v3.blend(v7.rearrange(DOWN4), HIGH4); v7 = v3.rearrange(UP4).blend(v7, HIGH4); v3 = w;
-      w = v8.blend(v12.rearrange(DOWN4), HIGH4); v12 = v8.rearrange(UP4).blend(v12, HIGH4); v8 = w;
-      w = v9.blend(v13.rearrange(DOWN4), HIGH4); v13 = v9.rearrange(UP4).blend(v13, HIGH4); v9 = w;
-      w = v10.blend(v14.rearrange(DOWN4), HIGH4); v14 = v10.rearrange(UP4).blend(v14, HIGH4); v10 = w;
-      w = v11.blend(v15.rearrange(DOWN4), HIGH4); v15 = v11.rearrange(UP4).blend(v15, HIGH4); v11 = w;
+      w = v0.blend(v4.rearrange(DOWN4), HIGH4);
+      v4 = v0.rearrange(UP4).blend(v4, HIGH4);
+      v0 = w;
+      w = v1.blend(v5.rearrange(DOWN4), HIGH4);
+      v5 = v1.rearrange(UP4).blend(v5, HIGH4);
+      v1 = w;
+      w = v2.blend(v6.rearrange(DOWN4), HIGH4);
+      v6 = v2.rearrange(UP4).blend(v6, HIGH4);
+      v2 = w;
+      w = v3.blend(v7.rearrange(DOWN4), HIGH4);
+      v7 = v3.rearrange(UP4).blend(v7, HIGH4);
+      v3 = w;
+      w = v8.blend(v12.rearrange(DOWN4), HIGH4);
+      v12 = v8.rearrange(UP4).blend(v12, HIGH4);
+      v8 = w;
+      w = v9.blend(v13.rearrange(DOWN4), HIGH4);
+      v13 = v9.rearrange(UP4).blend(v13, HIGH4);
+      v9 = w;
+      w = v10.blend(v14.rearrange(DOWN4), HIGH4);
+      v14 = v10.rearrange(UP4).blend(v14, HIGH4);
+      v10 = w;
+      w = v11.blend(v15.rearrange(DOWN4), HIGH4);
+      v15 = v11.rearrange(UP4).blend(v15, HIGH4);
+      v11 = w;
     }
     if (8 < n) {
-      w = v0.blend(v8.rearrange(DOWN8), HIGH8); v8 = v0.rearrange(UP8).blend(v8, HIGH8); v0 = w;
-      w = v1.blend(v9.rearrange(DOWN8), HIGH8); v9 = v1.rearrange(UP8).blend(v9, HIGH8); v1 = w;
-      w = v2.blend(v10.rearrange(DOWN8), HIGH8); v10 = v2.rearrange(UP8).blend(v10, HIGH8); v2 = w;
-      w = v3.blend(v11.rearrange(DOWN8), HIGH8); v11 = v3.rearrange(UP8).blend(v11, HIGH8); v3 = w;
-      w = v4.blend(v12.rearrange(DOWN8), HIGH8); v12 = v4.rearrange(UP8).blend(v12, HIGH8); v4 = w;
-      w = v5.blend(v13.rearrange(DOWN8), HIGH8); v13 = v5.rearrange(UP8).blend(v13, HIGH8); v5 = w;
-      w = v6.blend(v14.rearrange(DOWN8), HIGH8); v14 = v6.rearrange(UP8).blend(v14, HIGH8); v6 = w;
-      w = v7.blend(v15.rearrange(DOWN8), HIGH8); v15 = v7.rearrange(UP8).blend(v15, HIGH8); v7 = w;
+      w = v0.blend(v8.rearrange(DOWN8), HIGH8);
+      v8 = v0.rearrange(UP8).blend(v8, HIGH8);
+      v0 = w;
+      w = v1.blend(v9.rearrange(DOWN8), HIGH8);
+      v9 = v1.rearrange(UP8).blend(v9, HIGH8);
+      v1 = w;
+      w = v2.blend(v10.rearrange(DOWN8), HIGH8);
+      v10 = v2.rearrange(UP8).blend(v10, HIGH8);
+      v2 = w;
+      w = v3.blend(v11.rearrange(DOWN8), HIGH8);
+      v11 = v3.rearrange(UP8).blend(v11, HIGH8);
+      v3 = w;
+      w = v4.blend(v12.rearrange(DOWN8), HIGH8);
+      v12 = v4.rearrange(UP8).blend(v12, HIGH8);
+      v4 = w;
+      w = v5.blend(v13.rearrange(DOWN8), HIGH8);
+      v13 = v5.rearrange(UP8).blend(v13, HIGH8);
+      v5 = w;
+      w = v6.blend(v14.rearrange(DOWN8), HIGH8);
+      v14 = v6.rearrange(UP8).blend(v14, HIGH8);
+      v6 = w;
+      w = v7.blend(v15.rearrange(DOWN8), HIGH8);
+      v15 = v7.rearrange(UP8).blend(v15, HIGH8);
+      v7 = w;
     }
     v0.mul(factor).intoArray(out, (c0 + 0 / n * n + 0 % n) * tp + r0);
     v1.mul(factor).intoArray(out, (c0 + 1 / n * n + 1 % n) * tp + r0);

@@ -17,10 +17,12 @@ import java.util.Set;
  * @param modelNumber cpuid model, -1 when unknown
  * @param level the widest SIMD the kernels can use
  * @param openblasCoreType the OpenBLAS core whose kernels suit the CPU's flags, as {@code
- *     OPENBLAS_CORETYPE} names it: SKYLAKEX with AVX-512, HASWELL with AVX2 and FMA, SANDYBRIDGE with
- *     AVX, else PRESCOTT. The same rule as {@code submit/lib.sh} and the build's surefire environment.
+ *     OPENBLAS_CORETYPE} names it: SKYLAKEX with AVX-512, HASWELL with AVX2 and FMA, SANDYBRIDGE
+ *     with AVX, else PRESCOTT. The same rule as {@code submit/lib.sh} and the build's surefire
+ *     environment.
  */
-public record CpuInfo(String model, String vendor, int family, int modelNumber, Simd level, String openblasCoreType) {
+public record CpuInfo(
+    String model, String vendor, int family, int modelNumber, Simd level, String openblasCoreType) {
 
   /** SIMD levels that decide which BLAS kernels are right for a CPU. */
   public enum Simd {
@@ -39,7 +41,13 @@ public record CpuInfo(String model, String vendor, int family, int modelNumber, 
     try {
       return parse(Files.readAllLines(PROC_CPUINFO));
     } catch (IOException | SecurityException e) {
-      return new CpuInfo("unknown (" + PROC_CPUINFO + " unreadable)", "unknown", -1, -1, Simd.BASELINE, "PRESCOTT");
+      return new CpuInfo(
+          "unknown (" + PROC_CPUINFO + " unreadable)",
+          "unknown",
+          -1,
+          -1,
+          Simd.BASELINE,
+          "PRESCOTT");
     }
   }
 
@@ -66,15 +74,16 @@ public record CpuInfo(String model, String vendor, int family, int modelNumber, 
         case "cpu family" -> family = parseOr(value);
         case "model" -> modelNumber = parseOr(value);
         case "flags" -> flags = Set.of(value.toLowerCase(Locale.ROOT).split("\\s+"));
-        default -> { }
+        default -> {}
       }
     }
     Simd level = level(flags);
-    String core = switch (level) {
-      case AVX512 -> "SKYLAKEX";
-      case AVX2 -> "HASWELL";
-      case BASELINE -> flags.contains("avx") ? "SANDYBRIDGE" : "PRESCOTT";
-    };
+    String core =
+        switch (level) {
+          case AVX512 -> "SKYLAKEX";
+          case AVX2 -> "HASWELL";
+          case BASELINE -> flags.contains("avx") ? "SANDYBRIDGE" : "PRESCOTT";
+        };
     return new CpuInfo(model, vendor, family, modelNumber, level, core);
   }
 
@@ -90,7 +99,16 @@ public record CpuInfo(String model, String vendor, int family, int modelNumber, 
 
   /** One line for logs and benchmark output. */
   public String describe() {
-    return model + " (" + vendor + " family " + family + " model " + modelNumber + ", " + label(level) + ")";
+    return model
+        + " ("
+        + vendor
+        + " family "
+        + family
+        + " model "
+        + modelNumber
+        + ", "
+        + label(level)
+        + ")";
   }
 
   static String label(Simd s) {

@@ -27,7 +27,9 @@ final class Embedding {
     }
   }
 
-  /** Overwrites the embedding gradients with the sums of {@code dx}'s rows per token and position. */
+  /**
+   * Overwrites the embedding gradients with the sums of {@code dx}'s rows per token and position.
+   */
   static void backward(int[] tokens, INDArray dx, INDArray dTokEmb, INDArray dPosEmb) {
     int d = Math.toIntExact(dTokEmb.size(1));
     int t = Math.toIntExact(dPosEmb.size(0));
@@ -56,7 +58,9 @@ final class Embedding {
   private static void addRow(double[] src, int sOff, double[] dst, int dOff, int d) {
     int c = 0;
     for (; c < LANES.loopBound(d); c += LANES.length()) {
-      DoubleVector.fromArray(LANES, src, sOff + c).add(DoubleVector.fromArray(LANES, dst, dOff + c)).intoArray(dst, dOff + c);
+      DoubleVector.fromArray(LANES, src, sOff + c)
+          .add(DoubleVector.fromArray(LANES, dst, dOff + c))
+          .intoArray(dst, dOff + c);
     }
     for (; c < d; c++) {
       dst[dOff + c] += src[sOff + c];

@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * generated float twin, {@code EmbeddingFloat32}, so it must compile with double replaced by float.
  * Each element is one sum of two values of the run's precision, and a float sum rounds to the bits
  * that the double sum rounded to float gives (double has more than twice float's digits), so the
- * float twin changes no result; it saves converting a vector at a time, which C2 left to the
- * Vector API's Java fallback (half a millisecond of a canonical step).
+ * float twin changes no result; it saves converting a vector at a time, which C2 left to the Vector
+ * API's Java fallback (half a millisecond of a canonical step).
  */
 final class EmbeddingFloat64 {
   private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
@@ -34,10 +34,13 @@ final class EmbeddingFloat64 {
   }
 
   /** Stores {@code a[ao..ao+d) + b[bo..bo+d)} at element {@code at} of {@code x}. */
-  private static void sum(double[] a, int ao, double[] b, int bo, int d, HostView.Float64 x, int at) {
+  private static void sum(
+      double[] a, int ao, double[] b, int bo, int d, HostView.Float64 x, int at) {
     int c = 0;
     for (; c < LANES.loopBound(d); c += LANES.length()) {
-      x.store(DoubleVector.fromArray(LANES, a, ao + c).add(DoubleVector.fromArray(LANES, b, bo + c)), at + c);
+      x.store(
+          DoubleVector.fromArray(LANES, a, ao + c).add(DoubleVector.fromArray(LANES, b, bo + c)),
+          at + c);
     }
     for (; c < d; c++) {
       x.set(at + c, a[ao + c] + b[bo + c]);

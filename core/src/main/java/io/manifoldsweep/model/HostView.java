@@ -18,9 +18,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * vector loads and stores in place. In place saves the copies' passes over memory; the step's
  * activations are too large to stay in cache, so each pass costs a trip to L3 or DRAM (in place,
  * AdamW's update over a cold working set took 0.35 ms where copying chunks through the heap took
- * 0.77 on a Zen 4 EPYC). Kernels that load a block once and then use it many times (attention's) copy
- * it, as loads from an NIO buffer cost more than from an array; and a loop that loads and stores
- * the same buffer ran at half speed, so read-modify-write goes through a heap block.
+ * 0.77 on a Zen 4 EPYC). Kernels that load a block once and then use it many times (attention's)
+ * copy it, as loads from an NIO buffer cost more than from an array; and a loop that loads and
+ * stores the same buffer ran at half speed, so read-modify-write goes through a heap block.
  *
  * <p>The model's fused kernels compute in Java on primitive blocks: one pass over memory where a
  * chain of ND4J ops makes one pass per op. The embedding's gradient sums in double for both
@@ -34,10 +34,14 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
   private final long elementBytes;
 
   private HostView(INDArray a) {
-    boolean contiguous = a.length() <= 1 || a.elementWiseStride() == 1 && (a.rank() <= 1 || a.ordering() == 'c');
+    boolean contiguous =
+        a.length() <= 1 || a.elementWiseStride() == 1 && (a.rank() <= 1 || a.ordering() == 'c');
     if (!contiguous) {
-      throw new IllegalArgumentException("kernel arrays must be c-contiguous, got order " + a.ordering()
-          + " with element stride " + a.elementWiseStride());
+      throw new IllegalArgumentException(
+          "kernel arrays must be c-contiguous, got order "
+              + a.ordering()
+              + " with element stride "
+              + a.elementWiseStride());
     }
     this.base = Math.toIntExact(a.offset());
     this.length = Math.toIntExact(a.length());
@@ -57,7 +61,8 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
 
   private static void requireType(INDArray a, DataType expected) {
     if (a.dataType() != expected) {
-      throw new IllegalArgumentException("this kernel computes on " + expected + " arrays, got " + a.dataType());
+      throw new IllegalArgumentException(
+          "this kernel computes on " + expected + " arrays, got " + a.dataType());
     }
   }
 
@@ -67,10 +72,14 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
   /** Copies {@code src[srcOff..srcOff+len)} to the elements starting at {@code index}. */
   public abstract void write(double[] src, int srcOff, int index, int len);
 
-  /** The NIO buffer spans the whole allocation, so a range past this array would touch its neighbours. */
+  /**
+   * The NIO buffer spans the whole allocation, so a range past this array would touch its
+   * neighbours.
+   */
   private void checkRange(int index, int len) {
     if (index < 0 || len < 0 || index + len > length) {
-      throw new IndexOutOfBoundsException("elements " + index + ".." + (index + len) + " of an array of " + length);
+      throw new IndexOutOfBoundsException(
+          "elements " + index + ".." + (index + len) + " of an array of " + length);
     }
   }
 
@@ -119,6 +128,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     private static final VectorMask<Float> UPPER_HALF = VectorMask.fromLong(FLOATS, -1L << HALF);
     private final FloatBuffer buffer;
     private final ByteBuffer bytes;
+
     /** {@code bytes} as {@link InPlaceVectors} takes it. */
     private final Object memory;
 
@@ -129,7 +139,9 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
       this.memory = InPlaceVectors.memory(bytes);
     }
 
-    /** The vector of elements from {@code index}, read where ND4J keeps them (see {@link #reading}). */
+    /**
+     * The vector of elements from {@code index}, read where ND4J keeps them (see {@link #reading}).
+     */
     public FloatVector load(VectorSpecies<Float> lanes, int index) {
       return InPlaceVectors.loadFloats(lanes, memory, (base + index) * Float.BYTES);
     }
@@ -154,7 +166,8 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
       for (; i < FLOATS.loopBound(len); i += FLOATS.length()) {
         FloatVector f = load(FLOATS, index + i);
         ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 0)).intoArray(dst, dstOff + i);
-        ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1)).intoArray(dst, dstOff + i + HALF);
+        ((DoubleVector) f.convertShape(VectorOperators.F2D, DOUBLES, 1))
+            .intoArray(dst, dstOff + i + HALF);
       }
       for (; i < len; i++) {
         dst[dstOff + i] = get(index + i);
@@ -166,8 +179,14 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
       writing(index, len);
       int i = 0;
       for (; i < FLOATS.loopBound(len); i += FLOATS.length()) {
-        FloatVector lower = (FloatVector) DoubleVector.fromArray(DOUBLES, src, srcOff + i).convertShape(VectorOperators.D2F, FLOATS, 0);
-        FloatVector upper = (FloatVector) DoubleVector.fromArray(DOUBLES, src, srcOff + i + HALF).convertShape(VectorOperators.D2F, FLOATS, -1);
+        FloatVector lower =
+            (FloatVector)
+                DoubleVector.fromArray(DOUBLES, src, srcOff + i)
+                    .convertShape(VectorOperators.D2F, FLOATS, 0);
+        FloatVector upper =
+            (FloatVector)
+                DoubleVector.fromArray(DOUBLES, src, srcOff + i + HALF)
+                    .convertShape(VectorOperators.D2F, FLOATS, -1);
         store(lower.blend(upper, UPPER_HALF), index + i);
       }
       for (; i < len; i++) {
@@ -205,6 +224,7 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
   public static final class Float64 extends HostView {
     private final DoubleBuffer buffer;
     private final ByteBuffer bytes;
+
     /** {@code bytes} as {@link InPlaceVectors} takes it. */
     private final Object memory;
 
@@ -215,7 +235,9 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
       this.memory = InPlaceVectors.memory(bytes);
     }
 
-    /** The vector of elements from {@code index}, read where ND4J keeps them (see {@link #reading}). */
+    /**
+     * The vector of elements from {@code index}, read where ND4J keeps them (see {@link #reading}).
+     */
     public DoubleVector load(VectorSpecies<Double> lanes, int index) {
       return InPlaceVectors.loadDoubles(lanes, memory, (base + index) * Double.BYTES);
     }

@@ -24,6 +24,7 @@ final class InPlaceVectors {
   private static final MethodHandle STORE_FLOATS;
   private static final MethodHandle LOAD_DOUBLES;
   private static final MethodHandle STORE_DOUBLES;
+
   /** How this JVM's loads and stores are bound, for the benchmarks' report. */
   static final String BINDING;
 
@@ -31,17 +32,26 @@ final class InPlaceVectors {
     MethodHandle[] handles;
     String binding;
     try {
-      handles = bind(ByteBuffer.class, "fromByteBuffer", "intoByteBuffer", int.class, MethodHandles.identity(ByteBuffer.class));
+      handles =
+          bind(
+              ByteBuffer.class,
+              "fromByteBuffer",
+              "intoByteBuffer",
+              int.class,
+              MethodHandles.identity(ByteBuffer.class));
       binding = "in place, through the Vector API's ByteBuffer loads and stores";
     } catch (Throwable noByteBuffers) {
       try {
         Class<?> segment = Class.forName("java.lang.foreign.MemorySegment");
-        MethodHandle ofBuffer = MethodHandles.publicLookup().findStatic(segment, "ofBuffer", MethodType.methodType(segment, Buffer.class));
+        MethodHandle ofBuffer =
+            MethodHandles.publicLookup()
+                .findStatic(segment, "ofBuffer", MethodType.methodType(segment, Buffer.class));
         handles = bind(segment, "fromMemorySegment", "intoMemorySegment", long.class, ofBuffer);
         binding = "in place, through the Vector API's MemorySegment loads and stores";
       } catch (Throwable noSegments) {
         handles = elementwise();
-        binding = "element by element (this JVM's Vector API loads and stores neither ByteBuffers nor MemorySegments)";
+        binding =
+            "element by element (this JVM's Vector API loads and stores neither ByteBuffers nor MemorySegments)";
       }
     }
     MEMORY = handles[0];
@@ -97,29 +107,44 @@ final class InPlaceVectors {
 
   /**
    * The five handles (memory, float load and store, double load and store) for the Vector API's
-   * methods named {@code load} and {@code store} on {@code memoryType}, offsets of {@code offsetType},
-   * in native byte order; each is tried once on a small buffer, so that a method present but unusable
-   * here (a preview API on Java 19 to 21) falls through to the next binding.
+   * methods named {@code load} and {@code store} on {@code memoryType}, offsets of {@code
+   * offsetType}, in native byte order; each is tried once on a small buffer, so that a method
+   * present but unusable here (a preview API on Java 19 to 21) falls through to the next binding.
    */
-  private static MethodHandle[] bind(Class<?> memoryType, String load, String store, Class<?> offsetType, MethodHandle memory)
+  private static MethodHandle[] bind(
+      Class<?> memoryType, String load, String store, Class<?> offsetType, MethodHandle memory)
       throws Throwable {
     MethodHandles.Lookup lookup = MethodHandles.publicLookup();
     MethodHandle[] handles = new MethodHandle[5];
     handles[0] = memory.asType(MethodType.methodType(Object.class, ByteBuffer.class));
     int i = 1;
     for (Class<?> vector : new Class<?>[] {FloatVector.class, DoubleVector.class}) {
-      MethodHandle l = lookup.findStatic(vector, load, MethodType.methodType(vector, VectorSpecies.class, memoryType, offsetType, ByteOrder.class));
-      MethodHandle s = lookup.findVirtual(vector, store, MethodType.methodType(void.class, memoryType, offsetType, ByteOrder.class));
-      handles[i++] = MethodHandles.insertArguments(l, 3, ByteOrder.nativeOrder())
-          .asType(MethodType.methodType(vector, VectorSpecies.class, Object.class, int.class));
-      handles[i++] = MethodHandles.insertArguments(s, 3, ByteOrder.nativeOrder())
-          .asType(MethodType.methodType(void.class, vector, Object.class, int.class));
+      MethodHandle l =
+          lookup.findStatic(
+              vector,
+              load,
+              MethodType.methodType(
+                  vector, VectorSpecies.class, memoryType, offsetType, ByteOrder.class));
+      MethodHandle s =
+          lookup.findVirtual(
+              vector,
+              store,
+              MethodType.methodType(void.class, memoryType, offsetType, ByteOrder.class));
+      handles[i++] =
+          MethodHandles.insertArguments(l, 3, ByteOrder.nativeOrder())
+              .asType(MethodType.methodType(vector, VectorSpecies.class, Object.class, int.class));
+      handles[i++] =
+          MethodHandles.insertArguments(s, 3, ByteOrder.nativeOrder())
+              .asType(MethodType.methodType(void.class, vector, Object.class, int.class));
     }
     selfTest(handles);
     return handles;
   }
 
-  /** Loads and stores a vector of each type through {@code h}, and checks the element that came back. */
+  /**
+   * Loads and stores a vector of each type through {@code h}, and checks the element that came
+   * back.
+   */
   private static void selfTest(MethodHandle[] h) throws Throwable {
     int width = FloatVector.SPECIES_PREFERRED.vectorByteSize();
     ByteBuffer bytes = ByteBuffer.allocateDirect(2 * width).order(ByteOrder.nativeOrder());
@@ -129,7 +154,9 @@ final class InPlaceVectors {
     h[2].invokeExact(f, memory, width);
     DoubleVector d = (DoubleVector) h[3].invokeExact(DoubleVector.SPECIES_PREFERRED, memory, width);
     h[4].invokeExact(d, memory, 0);
-    if (f.lane(1) != 3f || bytes.getFloat(width + Float.BYTES) != 3f || bytes.getFloat(Float.BYTES) != 3f) {
+    if (f.lane(1) != 3f
+        || bytes.getFloat(width + Float.BYTES) != 3f
+        || bytes.getFloat(Float.BYTES) != 3f) {
       throw new IllegalStateException("in-place vector loads and stores moved the wrong elements");
     }
   }
@@ -140,11 +167,25 @@ final class InPlaceVectors {
       MethodHandles.Lookup lookup = MethodHandles.lookup();
       Class<?> c = InPlaceVectors.class;
       return new MethodHandle[] {
-        MethodHandles.identity(ByteBuffer.class).asType(MethodType.methodType(Object.class, ByteBuffer.class)),
-        lookup.findStatic(c, "loadFloatsElementwise", MethodType.methodType(FloatVector.class, VectorSpecies.class, Object.class, int.class)),
-        lookup.findStatic(c, "storeFloatsElementwise", MethodType.methodType(void.class, FloatVector.class, Object.class, int.class)),
-        lookup.findStatic(c, "loadDoublesElementwise", MethodType.methodType(DoubleVector.class, VectorSpecies.class, Object.class, int.class)),
-        lookup.findStatic(c, "storeDoublesElementwise", MethodType.methodType(void.class, DoubleVector.class, Object.class, int.class)),
+        MethodHandles.identity(ByteBuffer.class)
+            .asType(MethodType.methodType(Object.class, ByteBuffer.class)),
+        lookup.findStatic(
+            c,
+            "loadFloatsElementwise",
+            MethodType.methodType(FloatVector.class, VectorSpecies.class, Object.class, int.class)),
+        lookup.findStatic(
+            c,
+            "storeFloatsElementwise",
+            MethodType.methodType(void.class, FloatVector.class, Object.class, int.class)),
+        lookup.findStatic(
+            c,
+            "loadDoublesElementwise",
+            MethodType.methodType(
+                DoubleVector.class, VectorSpecies.class, Object.class, int.class)),
+        lookup.findStatic(
+            c,
+            "storeDoublesElementwise",
+            MethodType.methodType(void.class, DoubleVector.class, Object.class, int.class)),
       };
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
@@ -152,7 +193,8 @@ final class InPlaceVectors {
   }
 
   @SuppressWarnings("unchecked")
-  private static FloatVector loadFloatsElementwise(VectorSpecies<?> lanes, Object memory, int byteOffset) {
+  private static FloatVector loadFloatsElementwise(
+      VectorSpecies<?> lanes, Object memory, int byteOffset) {
     ByteBuffer bytes = (ByteBuffer) memory;
     float[] values = new float[lanes.length()];
     for (int i = 0; i < values.length; i++) {
@@ -170,7 +212,8 @@ final class InPlaceVectors {
   }
 
   @SuppressWarnings("unchecked")
-  private static DoubleVector loadDoublesElementwise(VectorSpecies<?> lanes, Object memory, int byteOffset) {
+  private static DoubleVector loadDoublesElementwise(
+      VectorSpecies<?> lanes, Object memory, int byteOffset) {
     ByteBuffer bytes = (ByteBuffer) memory;
     double[] values = new double[lanes.length()];
     for (int i = 0; i < values.length; i++) {

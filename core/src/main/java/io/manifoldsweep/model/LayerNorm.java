@@ -25,7 +25,8 @@ final class LayerNorm {
    * Writes d(loss)/d(gamma) and d(loss)/d(beta) into the gradient views and adds d(loss)/d(x) into
    * {@code dx}, the residual stream's gradient, so the caller needs no separate add.
    */
-  static void addBackward(INDArray dy, Cache cache, INDArray gamma, INDArray dGamma, INDArray dBeta, INDArray dx) {
+  static void addBackward(
+      INDArray dy, Cache cache, INDArray gamma, INDArray dGamma, INDArray dBeta, INDArray dx) {
     if (dy.dataType() == DataType.FLOAT) {
       LayerNormFloat32.addBackward(dy, cache, gamma, dGamma, dBeta, dx);
     } else {

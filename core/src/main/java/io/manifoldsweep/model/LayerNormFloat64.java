@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class LayerNormFloat64 {
   /** Rows per block: one batch element of the canonical model, small enough to stay in L1/L2. */
   private static final int BLOCK_ROWS = 16;
+
   private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
 
   private LayerNormFloat64() {}
@@ -61,7 +62,13 @@ final class LayerNormFloat64 {
   }
 
   /** See {@link LayerNorm#addBackward}. */
-  static void addBackward(INDArray dy, LayerNorm.Cache cache, INDArray gamma, INDArray dGamma, INDArray dBeta, INDArray dx) {
+  static void addBackward(
+      INDArray dy,
+      LayerNorm.Cache cache,
+      INDArray gamma,
+      INDArray dGamma,
+      INDArray dBeta,
+      INDArray dx) {
     int rows = Math.toIntExact(dy.size(0));
     int d = Math.toIntExact(dy.size(1));
     HostView.Float64 dyView = HostView.Float64.view(dy);
@@ -90,10 +97,39 @@ final class LayerNormFloat64 {
       rstdView.read(r0, rs, 0, n);
       int r = 0;
       for (; r + 1 < n; r += 2) {
-        backwardRowPair(dyView, xhatView, (r0 + r) * d, d, g, rs[r], rs[r + 1], xh, dxh, dxh2, sumGamma, sumBeta, means, acc, r * d, lanes);
+        backwardRowPair(
+            dyView,
+            xhatView,
+            (r0 + r) * d,
+            d,
+            g,
+            rs[r],
+            rs[r + 1],
+            xh,
+            dxh,
+            dxh2,
+            sumGamma,
+            sumBeta,
+            means,
+            acc,
+            r * d,
+            lanes);
       }
       if (r < n) {
-        backwardRow(dyView, xhatView, (r0 + r) * d, d, g, rs[r], xh, dxh, sumGamma, sumBeta, acc, r * d, lanes);
+        backwardRow(
+            dyView,
+            xhatView,
+            (r0 + r) * d,
+            d,
+            g,
+            rs[r],
+            xh,
+            dxh,
+            sumGamma,
+            sumBeta,
+            acc,
+            r * d,
+            lanes);
       }
       dxView.write(acc, 0, r0 * d, n * d);
     }
@@ -112,8 +148,16 @@ final class LayerNormFloat64 {
    * element {@code at} of {@code xhat} and {@code y}; returns 1/std. The two go straight to ND4J's
    * memory: through a heap block and a bulk copy they cost a pass more each.
    */
-  private static double normalizeRow(double[] x, int o, int d, double[] g, double[] bt, HostView.Float64 xhat, HostView.Float64 y,
-      int at, double[] lanes) {
+  private static double normalizeRow(
+      double[] x,
+      int o,
+      int d,
+      double[] g,
+      double[] bt,
+      HostView.Float64 xhat,
+      HostView.Float64 y,
+      int at,
+      double[] lanes) {
     int bound = LANES.loopBound(d);
     double mean = sum(x, o, d, lanes) / d;
     int c = 0;
@@ -128,7 +172,9 @@ final class LayerNormFloat64 {
     for (; c < bound; c += LANES.length()) {
       DoubleVector xh = DoubleVector.fromArray(LANES, x, o + c).mul(inv);
       xhat.store(xh, at + c);
-      y.store(xh.fma(DoubleVector.fromArray(LANES, g, c), DoubleVector.fromArray(LANES, bt, c)), at + c);
+      y.store(
+          xh.fma(DoubleVector.fromArray(LANES, g, c), DoubleVector.fromArray(LANES, bt, c)),
+          at + c);
     }
     for (; c < d; c++) {
       double xh = x[o + c] * inv;
@@ -139,12 +185,21 @@ final class LayerNormFloat64 {
   }
 
   /**
-   * {@link #normalizeRow} of rows {@code o} and {@code o + d} at once, their 1/std into
-   * {@code two[0..2)}: a row's sums are chains of dependent adds, and two rows' chains interleave
-   * where one row's waited on add latency. Each row's arithmetic is normalizeRow's.
+   * {@link #normalizeRow} of rows {@code o} and {@code o + d} at once, their 1/std into {@code
+   * two[0..2)}: a row's sums are chains of dependent adds, and two rows' chains interleave where
+   * one row's waited on add latency. Each row's arithmetic is normalizeRow's.
    */
-  private static void normalizeRowPair(double[] x, int o, int d, double[] g, double[] bt, HostView.Float64 xhat, HostView.Float64 y,
-      int at, double[] two, double[] lanes) {
+  private static void normalizeRowPair(
+      double[] x,
+      int o,
+      int d,
+      double[] g,
+      double[] bt,
+      HostView.Float64 xhat,
+      HostView.Float64 y,
+      int at,
+      double[] two,
+      double[] lanes) {
     int o2 = o + d;
     int bound = LANES.loopBound(d);
     sumPair(x, o, x, o2, d, two, lanes);
@@ -190,8 +245,22 @@ final class LayerNormFloat64 {
    * order into the dgamma and dbeta sums; their four row sums run as interleaved chains. {@code xh}
    * (two rows), {@code dxh}, {@code dxh2} and {@code means} (four) are scratch.
    */
-  private static void backwardRowPair(HostView.Float64 dy, HostView.Float64 xhat, int at, int d, double[] g, double inv, double inv2,
-      double[] xh, double[] dxh, double[] dxh2, double[] sumGamma, double[] sumBeta, double[] means, double[] dx, int ao,
+  private static void backwardRowPair(
+      HostView.Float64 dy,
+      HostView.Float64 xhat,
+      int at,
+      int d,
+      double[] g,
+      double inv,
+      double inv2,
+      double[] xh,
+      double[] dxh,
+      double[] dxh2,
+      double[] sumGamma,
+      double[] sumBeta,
+      double[] means,
+      double[] dx,
+      int ao,
       double[] lanes) {
     int at2 = at + d;
     int bound = LANES.loopBound(d);
@@ -232,8 +301,20 @@ final class LayerNormFloat64 {
    * One row's backward, on the row at element {@code at}: accumulates dgamma and dbeta and adds dx
    * into {@code dx}. The row's xhat is loaded once, into {@code xh}, for the two passes after.
    */
-  private static void backwardRow(HostView.Float64 dy, HostView.Float64 xhat, int at, int d, double[] g, double inv, double[] xh,
-      double[] dxh, double[] sumGamma, double[] sumBeta, double[] dx, int ao, double[] lanes) {
+  private static void backwardRow(
+      HostView.Float64 dy,
+      HostView.Float64 xhat,
+      int at,
+      int d,
+      double[] g,
+      double inv,
+      double[] xh,
+      double[] dxh,
+      double[] sumGamma,
+      double[] sumBeta,
+      double[] dx,
+      int ao,
+      double[] lanes) {
     int bound = LANES.loopBound(d);
     int c = 0;
     for (; c < bound; c += LANES.length()) {
@@ -251,18 +332,31 @@ final class LayerNormFloat64 {
       sumBeta[c] += dyc;
       dxh[c] = dyc * g[c];
     }
-    addRowGradient(dxh, xh, 0, d, sum(dxh, 0, d, lanes) / d, dot(dxh, 0, xh, 0, d, lanes) / d, inv, dx, ao);
+    addRowGradient(
+        dxh, xh, 0, d, sum(dxh, 0, d, lanes) / d, dot(dxh, 0, xh, 0, d, lanes) / d, inv, dx, ao);
   }
 
   /** {@code dx[at..at+d) += (dxh - meanD - xh * meanDX) * inv}: a row's dx from its means. */
-  private static void addRowGradient(double[] dxh, double[] xh, int o, int d, double meanD, double meanDX, double inv,
-      double[] dx, int at) {
+  private static void addRowGradient(
+      double[] dxh,
+      double[] xh,
+      int o,
+      int d,
+      double meanD,
+      double meanDX,
+      double inv,
+      double[] dx,
+      int at) {
     int bound = LANES.loopBound(d);
     DoubleVector invV = DoubleVector.broadcast(LANES, inv);
     int c = 0;
     for (; c < bound; c += LANES.length()) {
       DoubleVector xhc = DoubleVector.fromArray(LANES, xh, o + c);
-      DoubleVector.fromArray(LANES, dxh, c).sub(meanD).sub(xhc.mul(meanDX)).fma(invV, DoubleVector.fromArray(LANES, dx, at + c)).intoArray(dx, at + c);
+      DoubleVector.fromArray(LANES, dxh, c)
+          .sub(meanD)
+          .sub(xhc.mul(meanDX))
+          .fma(invV, DoubleVector.fromArray(LANES, dx, at + c))
+          .intoArray(dx, at + c);
     }
     for (; c < d; c++) {
       dx[at + c] += (dxh[c] - meanD - xh[o + c] * meanDX) * inv;
@@ -288,7 +382,8 @@ final class LayerNormFloat64 {
   }
 
   /** {@link #sum} of two ranges at once into {@code out[0]}, {@code out[1]}. */
-  private static void sumPair(double[] x, int off, double[] x2, int off2, int len, double[] out, double[] lanes) {
+  private static void sumPair(
+      double[] x, int off, double[] x2, int off2, int len, double[] out, double[] lanes) {
     DoubleVector acc = DoubleVector.zero(LANES);
     DoubleVector acc2 = DoubleVector.zero(LANES);
     int c = 0;
@@ -304,14 +399,29 @@ final class LayerNormFloat64 {
   }
 
   /** {@link #dot} of x.y and x2.y2 at once into {@code out[at]}, {@code out[at + 1]}. */
-  private static void dotPair(double[] x, int xOff, double[] y, int yOff, double[] x2, int xOff2, double[] y2, int yOff2, int len,
-      double[] out, int at, double[] lanes) {
+  private static void dotPair(
+      double[] x,
+      int xOff,
+      double[] y,
+      int yOff,
+      double[] x2,
+      int xOff2,
+      double[] y2,
+      int yOff2,
+      int len,
+      double[] out,
+      int at,
+      double[] lanes) {
     DoubleVector acc = DoubleVector.zero(LANES);
     DoubleVector acc2 = DoubleVector.zero(LANES);
     int c = 0;
     for (; c < LANES.loopBound(len); c += LANES.length()) {
-      acc = DoubleVector.fromArray(LANES, x, xOff + c).fma(DoubleVector.fromArray(LANES, y, yOff + c), acc);
-      acc2 = DoubleVector.fromArray(LANES, x2, xOff2 + c).fma(DoubleVector.fromArray(LANES, y2, yOff2 + c), acc2);
+      acc =
+          DoubleVector.fromArray(LANES, x, xOff + c)
+              .fma(DoubleVector.fromArray(LANES, y, yOff + c), acc);
+      acc2 =
+          DoubleVector.fromArray(LANES, x2, xOff2 + c)
+              .fma(DoubleVector.fromArray(LANES, y2, yOff2 + c), acc2);
     }
     sumLanes(acc, acc2, lanes, out, at);
     for (; c < len; c++) {
@@ -324,7 +434,9 @@ final class LayerNormFloat64 {
     DoubleVector acc = DoubleVector.zero(LANES);
     int c = 0;
     for (; c < LANES.loopBound(len); c += LANES.length()) {
-      acc = DoubleVector.fromArray(LANES, x, xOff + c).fma(DoubleVector.fromArray(LANES, y, yOff + c), acc);
+      acc =
+          DoubleVector.fromArray(LANES, x, xOff + c)
+              .fma(DoubleVector.fromArray(LANES, y, yOff + c), acc);
     }
     double s = sumLanes(acc, lanes);
     for (; c < len; c++) {
@@ -335,9 +447,9 @@ final class LayerNormFloat64 {
 
   /**
    * The lanes of {@code v} added from lane 0 up, through {@code lanes} (a vector long or more). Not
-   * {@code reduceLanes(ADD)}: the Vector API leaves that order open, and while JDK 17 compiles it in
-   * lane order, as the interpreter adds, JDK 25 compiles a double sum as a tree, so the steps a run
-   * took before C2 reached this code rounded differently from those after and a seed's losses
+   * {@code reduceLanes(ADD)}: the Vector API leaves that order open, and while JDK 17 compiles it
+   * in lane order, as the interpreter adds, JDK 25 compiles a double sum as a tree, so the steps a
+   * run took before C2 reached this code rounded differently from those after and a seed's losses
    * changed from run to run.
    */
   private static double sumLanes(DoubleVector v, double[] lanes) {
@@ -351,10 +463,12 @@ final class LayerNormFloat64 {
 
   /**
    * {@link #sumLanes} of {@code v} into {@code out[at]} and of {@code v2} into {@code out[at + 1]},
-   * through {@code lanes} (two vectors long): the two chains of adds interleave, where one after the
-   * other each waited on add latency (a sixth more LayerNorm time than the JDK 17 reduction took).
+   * through {@code lanes} (two vectors long): the two chains of adds interleave, where one after
+   * the other each waited on add latency (a sixth more LayerNorm time than the JDK 17 reduction
+   * took).
    */
-  private static void sumLanes(DoubleVector v, DoubleVector v2, double[] lanes, double[] out, int at) {
+  private static void sumLanes(
+      DoubleVector v, DoubleVector v2, double[] lanes, double[] out, int at) {
     int n = LANES.length();
     v.intoArray(lanes, 0);
     v2.intoArray(lanes, n);

@@ -21,8 +21,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The matrix products of the model, called on the arrays' memory into a preallocated output:
  * float32 through oneDNN's {@code dnnl_sgemm}, float64 through OpenBLAS's {@code cblas_dgemm} (the
  * library ND4J itself loads); {@link NativeBlas} says why and what each chose for this CPU. ND4J's
- * {@code Nd4j.gemm} reaches OpenBLAS through its matmul op, 15-20% slower on the model's shapes, and
- * {@code mmul}/{@code mmuli} take a path at 8-12 GFLOP/s.
+ * {@code Nd4j.gemm} reaches OpenBLAS through its matmul op, 15-20% slower on the model's shapes,
+ * and {@code mmul}/{@code mmuli} take a path at 8-12 GFLOP/s.
  *
  * <p>Bias broadcasts and column sums are BLAS calls too, against a vector of ones, rather than ND4J
  * ops: each ND4J op registers several native buffers with ND4J's deallocator (an {@code
@@ -36,8 +36,8 @@ public final class Linalg {
   private Linalg() {}
 
   /**
-   * A c-order reshape. Exists because {@code x.reshape('c', n)} silently binds to
-   * {@code reshape(long...)} with the char widened to 99.
+   * A c-order reshape. Exists because {@code x.reshape('c', n)} silently binds to {@code
+   * reshape(long...)} with the char widened to 99.
    */
   static INDArray shaped(INDArray x, long... shape) {
     return x.reshape('c', shape);
@@ -63,27 +63,65 @@ public final class Linalg {
   }
 
   /** {@code c = op(a) @ op(b) + beta * c} on row-major (c-order, contiguous) matrices. */
-  private static void gemm(INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
+  private static void gemm(
+      INDArray a, INDArray b, INDArray c, boolean transA, boolean transB, double beta) {
     int m = Math.toIntExact(c.size(0));
     int n = Math.toIntExact(c.size(1));
     int k = Math.toIntExact(transA ? a.size(0) : a.size(1));
     long expectedB = transB ? b.size(1) : b.size(0);
-    if (expectedB != k || (transB ? b.size(0) : b.size(1)) != n || (transA ? a.size(1) : a.size(0)) != m) {
-      throw new IllegalArgumentException("gemm shapes do not chain: " + Arrays.toString(a.shape())
-          + (transA ? "^T" : "") + " x " + Arrays.toString(b.shape()) + (transB ? "^T" : "")
-          + " -> " + Arrays.toString(c.shape()));
+    if (expectedB != k
+        || (transB ? b.size(0) : b.size(1)) != n
+        || (transA ? a.size(1) : a.size(0)) != m) {
+      throw new IllegalArgumentException(
+          "gemm shapes do not chain: "
+              + Arrays.toString(a.shape())
+              + (transA ? "^T" : "")
+              + " x "
+              + Arrays.toString(b.shape())
+              + (transB ? "^T" : "")
+              + " -> "
+              + Arrays.toString(c.shape()));
     }
     int lda = Math.toIntExact(a.size(1));
     int ldb = Math.toIntExact(b.size(1));
     long start = System.nanoTime();
     if (c.dataType() == DataType.FLOAT) {
       // oneDNN's sgemm takes row-major operands, as cblas does with CblasRowMajor
-      int status = dnnl_sgemm(transA ? TRANS : NO_TRANS, transB ? TRANS : NO_TRANS, m, n, k, 1f, floats(a), lda, floats(b), ldb, (float) beta, floats(c), n);
+      int status =
+          dnnl_sgemm(
+              transA ? TRANS : NO_TRANS,
+              transB ? TRANS : NO_TRANS,
+              m,
+              n,
+              k,
+              1f,
+              floats(a),
+              lda,
+              floats(b),
+              ldb,
+              (float) beta,
+              floats(c),
+              n);
       if (status != dnnl_success) {
-        throw new IllegalStateException("dnnl_sgemm failed with status " + status + " for m=" + m + " n=" + n + " k=" + k);
+        throw new IllegalStateException(
+            "dnnl_sgemm failed with status " + status + " for m=" + m + " n=" + n + " k=" + k);
       }
     } else {
-      cblas_dgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, m, n, k, 1.0, doubles(a), lda, doubles(b), ldb, beta, doubles(c), n);
+      cblas_dgemm(
+          CblasRowMajor,
+          transA ? CblasTrans : CblasNoTrans,
+          transB ? CblasTrans : CblasNoTrans,
+          m,
+          n,
+          k,
+          1.0,
+          doubles(a),
+          lda,
+          doubles(b),
+          ldb,
+          beta,
+          doubles(c),
+          n);
     }
     GemmClock.add(System.nanoTime() - start);
   }
@@ -99,31 +137,67 @@ public final class Linalg {
   }
 
   private static void checkRowMajor(INDArray x) {
-    boolean rowMajor = x.rank() == 2 && (x.size(1) == 1 || x.stride(1) == 1) && (x.size(0) == 1 || x.stride(0) == x.size(1));
+    boolean rowMajor =
+        x.rank() == 2
+            && (x.size(1) == 1 || x.stride(1) == 1)
+            && (x.size(0) == 1 || x.stride(0) == x.size(1));
     if (!rowMajor) {
-      throw new IllegalArgumentException("gemm needs contiguous c-order matrices, got shape "
-          + Arrays.toString(x.shape()) + " order " + x.ordering() + " strides " + Arrays.toString(x.stride()));
+      throw new IllegalArgumentException(
+          "gemm needs contiguous c-order matrices, got shape "
+              + Arrays.toString(x.shape())
+              + " order "
+              + x.ordering()
+              + " strides "
+              + Arrays.toString(x.stride()));
     }
   }
 
   /**
-   * Column sums of {@code [rows, cols]} written into {@code out} (length cols), as
-   * {@code x^T @ ones}. ND4J's {@code sum(0)} walks a c-order matrix with a stride per column and was
-   * a third of the step time; gemv reads it once, contiguously.
+   * Column sums of {@code [rows, cols]} written into {@code out} (length cols), as {@code x^T @
+   * ones}. ND4J's {@code sum(0)} walks a c-order matrix with a stride per column and was a third of
+   * the step time; gemv reads it once, contiguously.
    */
   static void columnSumsInto(INDArray x, INDArray out) {
     int rows = Math.toIntExact(x.size(0));
     int cols = Math.toIntExact(x.size(1));
     requireVector(out, cols);
-    KernelTraffic.add((long) rows * cols * x.dataType().width(), (long) cols * out.dataType().width());
+    KernelTraffic.add(
+        (long) rows * cols * x.dataType().width(), (long) cols * out.dataType().width());
     if (x.dataType() == DataType.FLOAT) {
-      cblas_sgemv(CblasRowMajor, CblasTrans, rows, cols, 1f, floats(x), cols, Ones.floats(rows), 1, 0f, floatVector(out), 1);
+      cblas_sgemv(
+          CblasRowMajor,
+          CblasTrans,
+          rows,
+          cols,
+          1f,
+          floats(x),
+          cols,
+          Ones.floats(rows),
+          1,
+          0f,
+          floatVector(out),
+          1);
     } else {
-      cblas_dgemv(CblasRowMajor, CblasTrans, rows, cols, 1.0, doubles(x), cols, Ones.doubles(rows), 1, 0.0, doubleVector(out), 1);
+      cblas_dgemv(
+          CblasRowMajor,
+          CblasTrans,
+          rows,
+          cols,
+          1.0,
+          doubles(x),
+          cols,
+          Ones.doubles(rows),
+          1,
+          0.0,
+          doubleVector(out),
+          1);
     }
   }
 
-  /** {@code x[r, :] += bias} for every row, in place, as the rank-one update {@code x += ones bias^T}. */
+  /**
+   * {@code x[r, :] += bias} for every row, in place, as the rank-one update {@code x += ones
+   * bias^T}.
+   */
   static void addRowVector(INDArray x, INDArray bias) {
     int rows = Math.toIntExact(x.size(0));
     int cols = Math.toIntExact(x.size(1));
@@ -131,9 +205,29 @@ public final class Linalg {
     long bytes = (long) rows * cols * x.dataType().width();
     KernelTraffic.add(bytes, bytes);
     if (x.dataType() == DataType.FLOAT) {
-      cblas_sger(CblasRowMajor, rows, cols, 1f, Ones.floats(rows), 1, floatVector(bias), 1, floats(x), cols);
+      cblas_sger(
+          CblasRowMajor,
+          rows,
+          cols,
+          1f,
+          Ones.floats(rows),
+          1,
+          floatVector(bias),
+          1,
+          floats(x),
+          cols);
     } else {
-      cblas_dger(CblasRowMajor, rows, cols, 1.0, Ones.doubles(rows), 1, doubleVector(bias), 1, doubles(x), cols);
+      cblas_dger(
+          CblasRowMajor,
+          rows,
+          cols,
+          1.0,
+          Ones.doubles(rows),
+          1,
+          doubleVector(bias),
+          1,
+          doubles(x),
+          cols);
     }
   }
 
@@ -147,8 +241,13 @@ public final class Linalg {
 
   private static void requireVector(INDArray v, int length) {
     if (v.length() != length || length > 1 && v.elementWiseStride() != 1) {
-      throw new IllegalArgumentException("expected a contiguous vector of " + length + " elements, got shape "
-          + Arrays.toString(v.shape()) + " with element stride " + v.elementWiseStride());
+      throw new IllegalArgumentException(
+          "expected a contiguous vector of "
+              + length
+              + " elements, got shape "
+              + Arrays.toString(v.shape())
+              + " with element stride "
+              + v.elementWiseStride());
     }
   }
 

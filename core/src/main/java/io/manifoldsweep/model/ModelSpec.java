@@ -16,7 +16,8 @@ import io.manifoldsweep.ConfigException;
  * @param mlp whether each block has a GELU MLP after attention (default false)
  * @param dMlp hidden width of that MLP (default 512)
  */
-public record ModelSpec(int vocab, int seqLen, int classes, int layers, int dModel, int heads, boolean mlp, int dMlp) {
+public record ModelSpec(
+    int vocab, int seqLen, int classes, int layers, int dModel, int heads, boolean mlp, int dMlp) {
 
   public ModelSpec {
     requirePositive("model.vocab", vocab);

@@ -17,14 +17,24 @@ public final class NativePlatform {
 
   private NativePlatform() {}
 
-  /** Why a JVM on {@code platform} (JavaCPP's name, e.g. {@code macosx-arm64}) cannot train, if it cannot. */
+  /**
+   * Why a JVM on {@code platform} (JavaCPP's name, e.g. {@code macosx-arm64}) cannot train, if it
+   * cannot.
+   */
   public static Optional<String> problem(String platform) {
     if (PACKAGED.equals(platform)) {
       return Optional.empty();
     }
-    return Optional.of("this JVM runs on " + platform + " (os.name=" + System.getProperty("os.name") + ", os.arch="
-        + System.getProperty("os.arch") + "), but manifold-sweep's native libraries (ND4J, OpenBLAS, oneDNN) are built in for "
-        + PACKAGED + " only: run it on a Linux x86-64 machine, VM or container (on a cluster, every executor too)");
+    return Optional.of(
+        "this JVM runs on "
+            + platform
+            + " (os.name="
+            + System.getProperty("os.name")
+            + ", os.arch="
+            + System.getProperty("os.arch")
+            + "), but manifold-sweep's native libraries (ND4J, OpenBLAS, oneDNN) are built in for "
+            + PACKAGED
+            + " only: run it on a Linux x86-64 machine, VM or container (on a cluster, every executor too)");
   }
 
   public static Optional<String> problem() {
@@ -37,8 +47,10 @@ public final class NativePlatform {
   }
 
   static void require(String platform) {
-    problem(platform).ifPresent(p -> {
-      throw new IllegalStateException(p);
-    });
+    problem(platform)
+        .ifPresent(
+            p -> {
+              throw new IllegalStateException(p);
+            });
   }
 }

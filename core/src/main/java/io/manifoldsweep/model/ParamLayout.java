@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The canonical parameter names, shapes and offsets of one model: the tensors row-major, concatenated
- * in the order of DESIGN section 2. This order is the flat vector that snapshots, optimizers and
- * commutators all use.
+ * The canonical parameter names, shapes and offsets of one model: the tensors row-major,
+ * concatenated in the order of DESIGN section 2. This order is the flat vector that snapshots,
+ * optimizers and commutators all use.
  */
 public final class ParamLayout {
   /** The attention weight matrices whose trajectories are the object of study. */

@@ -38,8 +38,9 @@ public final class Params {
   }
 
   /**
-   * PyTorch-default initialisation from {@code initSeed}. Each tensor draws from its own stream keyed
-   * by its name, so turning the MLP on or off leaves the attention weights' initial values unchanged.
+   * PyTorch-default initialisation from {@code initSeed}. Each tensor draws from its own stream
+   * keyed by its name, so turning the MLP on or off leaves the attention weights' initial values
+   * unchanged.
    */
   public static Params initialise(ParamLayout layout, Precision precision, long initSeed) {
     double[] values = new double[Math.toIntExact(layout.size())];
@@ -47,12 +48,13 @@ public final class Params {
       SplitMix64 rng = RngStream.INIT.generator(initSeed, e.name().hashCode());
       int off = (int) e.offset();
       for (int i = 0; i < e.length(); i++) {
-        values[off + i] = switch (e.init()) {
-          case NORMAL -> rng.nextGaussian();
-          case UNIFORM_FAN_IN -> (2 * rng.nextDouble() - 1) / Math.sqrt(e.fanIn());
-          case ONES -> 1.0;
-          case ZEROS -> 0.0;
-        };
+        values[off + i] =
+            switch (e.init()) {
+              case NORMAL -> rng.nextGaussian();
+              case UNIFORM_FAN_IN -> (2 * rng.nextDouble() - 1) / Math.sqrt(e.fanIn());
+              case ONES -> 1.0;
+              case ZEROS -> 0.0;
+            };
       }
     }
     return fromArray(layout, precision, values);
@@ -64,7 +66,10 @@ public final class Params {
     return p;
   }
 
-  /** Overwrites every value; float32 parameters take each double rounded to float (exact for float values). */
+  /**
+   * Overwrites every value; float32 parameters take each double rounded to float (exact for float
+   * values).
+   */
   public void assign(double[] values) {
     if (values.length != layout.size()) {
       throw new IllegalArgumentException(

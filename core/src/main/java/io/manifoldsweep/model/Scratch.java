@@ -31,7 +31,10 @@ public final class Scratch {
     return b;
   }
 
-  /** An array of at least {@code length} floats for {@code slot}; float slots are apart from double ones. */
+  /**
+   * An array of at least {@code length} floats for {@code slot}; float slots are apart from double
+   * ones.
+   */
   public float[] floats(int slot, int length) {
     float[] b = floatSlots[slot];
     if (b == null || b.length < length) {

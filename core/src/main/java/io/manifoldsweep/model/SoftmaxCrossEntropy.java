@@ -3,15 +3,18 @@ package io.manifoldsweep.model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Softmax cross-entropy of logits {@code [B, C]} against integer labels, computed in double for both
- * precisions in one Java loop over the small logits block. As a chain of ND4J ops (max, subtract,
- * exp, sum, log, one-hot, multiply, sum) it registered about sixty native buffers a step with ND4J's
- * deallocator; see {@link Linalg} for why that count matters.
+ * Softmax cross-entropy of logits {@code [B, C]} against integer labels, computed in double for
+ * both precisions in one Java loop over the small logits block. As a chain of ND4J ops (max,
+ * subtract, exp, sum, log, one-hot, multiply, sum) it registered about sixty native buffers a step
+ * with ND4J's deallocator; see {@link Linalg} for why that count matters.
  */
 final class SoftmaxCrossEntropy {
   private SoftmaxCrossEntropy() {}
 
-  /** Mean loss over the rows; writes d(mean loss)/d(logits) = (softmax - onehot) / B into {@code dLogits}. */
+  /**
+   * Mean loss over the rows; writes d(mean loss)/d(logits) = (softmax - onehot) / B into {@code
+   * dLogits}.
+   */
   static double lossAndGradient(INDArray logits, int[] labels, INDArray dLogits) {
     int classes = checkShape(logits, labels);
     double[] lp = logProbs(logits, labels.length, classes);
@@ -29,7 +32,9 @@ final class SoftmaxCrossEntropy {
     return loss / labels.length;
   }
 
-  /** Mean loss and the number of rows whose most probable class (the first, on ties) is the label. */
+  /**
+   * Mean loss and the number of rows whose most probable class (the first, on ties) is the label.
+   */
   static double[] lossAndCorrect(INDArray logits, int[] labels) {
     int classes = checkShape(logits, labels);
     double[] lp = logProbs(logits, labels.length, classes);
@@ -51,7 +56,9 @@ final class SoftmaxCrossEntropy {
     return new double[] {loss / labels.length, correct};
   }
 
-  /** Row-wise log-softmax into a {@link Scratch} buffer, shifted by each row's max for stability. */
+  /**
+   * Row-wise log-softmax into a {@link Scratch} buffer, shifted by each row's max for stability.
+   */
   private static double[] logProbs(INDArray logits, int rows, int classes) {
     double[] z = Scratch.get().doubles(0, rows * classes);
     HostView.of(logits).read(0, z, 0, rows * classes);
@@ -76,13 +83,18 @@ final class SoftmaxCrossEntropy {
 
   private static int checkShape(INDArray logits, int[] labels) {
     if (logits.rank() != 2 || logits.size(0) != labels.length) {
-      throw new IllegalArgumentException("logits of shape " + java.util.Arrays.toString(logits.shape())
-          + " do not match " + labels.length + " labels");
+      throw new IllegalArgumentException(
+          "logits of shape "
+              + java.util.Arrays.toString(logits.shape())
+              + " do not match "
+              + labels.length
+              + " labels");
     }
     int classes = Math.toIntExact(logits.size(1));
     for (int label : labels) {
       if (label < 0 || label >= classes) {
-        throw new IllegalArgumentException("label " + label + " is outside the classes 0.." + (classes - 1));
+        throw new IllegalArgumentException(
+            "label " + label + " is outside the classes 0.." + (classes - 1));
       }
     }
     return classes;

@@ -47,10 +47,15 @@ public final class Transformer {
   private static final class LayerCache {
     LayerNorm.Cache ln1;
     INDArray h;
-    /** The last block's LayerNorm output at the last positions, {@code [B, d]}: its queries' input. */
+
+    /**
+     * The last block's LayerNorm output at the last positions, {@code [B, d]}: its queries' input.
+     */
     INDArray hLast;
+
     /** The last block's residual stream at the last positions after it, {@code [B, d]}. */
     INDArray residual;
+
     Attention.Projections projections;
     INDArray attention;
     INDArray heads;
@@ -75,8 +80,8 @@ public final class Transformer {
 
     /**
      * Attention probabilities of a layer, query by key, {@code [B, H, T, T]} row-major as doubles;
-     * of the last layer, whose block runs at the last position only, that position's rows
-     * {@code [B, H, T]}.
+     * of the last layer, whose block runs at the last position only, that position's rows {@code
+     * [B, H, T]}.
      */
     public double[] attention(int layer) {
       INDArray att = layers.get(layer).attention;
@@ -96,7 +101,10 @@ public final class Transformer {
       return rows;
     }
 
-    /** Query {@code i}'s probabilities in a layer's stored attention (key by query), {@code [B*H, T]}. */
+    /**
+     * Query {@code i}'s probabilities in a layer's stored attention (key by query), {@code [B*H,
+     * T]}.
+     */
     private double[] queryAttention(int layer, int i) {
       INDArray att = layers.get(layer).attention;
       int t = Math.toIntExact(att.size(1));
@@ -130,7 +138,9 @@ public final class Transformer {
       return forward.logits;
     }
 
-    /** The last position's attention probabilities in {@code layer}, {@code [B, H, T]} row-major. */
+    /**
+     * The last position's attention probabilities in {@code layer}, {@code [B, H, T]} row-major.
+     */
     public double[] lastRowAttention(int layer) {
       if (layer == spec.layers() - 1) {
         return forward.attention(layer);
@@ -148,7 +158,9 @@ public final class Transformer {
    */
   public static final int INFERENCE_SEQUENCES = 32;
 
-  /** The forward pass of evaluation and probes: {@link #forward}'s, read through {@link Inference}. */
+  /**
+   * The forward pass of evaluation and probes: {@link #forward}'s, read through {@link Inference}.
+   */
   public Inference infer(Params p, Batch batch) {
     return new Inference(forward(p, batch));
   }
@@ -192,17 +204,19 @@ public final class Transformer {
 
   /**
    * The logits {@code [B, C]} of {@code batchSize} sequences whose residual stream after block
-   * {@code layer} is given, from row {@code firstRow} of {@code residual} ({@code [rows, d]} doubles):
-   * the blocks after it and the readout, exactly the operations {@link #infer} applies, so the
-   * unchanged stream of {@link #residualAfter} gives bit for bit the logits of {@link #infer}. In
-   * float32 the stream is rounded to float, which leaves a float32 model's own stream unchanged.
+   * {@code layer} is given, from row {@code firstRow} of {@code residual} ({@code [rows, d]}
+   * doubles): the blocks after it and the readout, exactly the operations {@link #infer} applies,
+   * so the unchanged stream of {@link #residualAfter} gives bit for bit the logits of {@link
+   * #infer}. In float32 the stream is rounded to float, which leaves a float32 model's own stream
+   * unchanged.
    */
   public double[] logitsFrom(Params p, double[] residual, int firstRow, int batchSize, int layer) {
     checkLayer(layer);
     int rows = batchSize * spec.seqLen();
     int d = spec.dModel();
     if ((long) (firstRow + rows) * d > residual.length) {
-      throw new IllegalArgumentException("the residual stream holds " + residual.length / d + " rows, not " + (firstRow + rows));
+      throw new IllegalArgumentException(
+          "the residual stream holds " + residual.length / d + " rows, not " + (firstRow + rows));
     }
     try (Workspaces.Scope ignored = Workspaces.open("hook")) {
       INDArray x = Workspaces.array(p.flat().dataType(), rows, d);
@@ -211,7 +225,12 @@ public final class Transformer {
         block(p, x, i, batchSize);
       }
       Forward f = new Forward();
-      readoutOf(p, layer < spec.layers() - 1 ? lastBlock(p, x, batchSize).residual : lastPositions(x, batchSize), f);
+      readoutOf(
+          p,
+          layer < spec.layers() - 1
+              ? lastBlock(p, x, batchSize).residual
+              : lastPositions(x, batchSize),
+          f);
       double[] logits = new double[batchSize * spec.classes()];
       HostView.of(f.logits).readAll(logits);
       return logits;
@@ -219,12 +238,16 @@ public final class Transformer {
   }
 
   private INDArray embed(Params p, Batch batch) {
-    INDArray x = Workspaces.array(p.flat().dataType(), (long) batch.size() * spec.seqLen(), spec.dModel());
+    INDArray x =
+        Workspaces.array(p.flat().dataType(), (long) batch.size() * spec.seqLen(), spec.dModel());
     Embedding.forward(batch.tokens(), p.get("tok_emb"), p.get("pos_emb"), x);
     return x;
   }
 
-  /** Block {@code i} applied to the residual stream {@code x} in place; returns what its backward needs. */
+  /**
+   * Block {@code i} applied to the residual stream {@code x} in place; returns what its backward
+   * needs.
+   */
   private LayerCache block(Params p, INDArray x, int i, int b) {
     int t = spec.seqLen();
     int d = spec.dModel();
@@ -235,9 +258,11 @@ public final class Transformer {
     LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
     c.h = LayerNorm.forward(x, p.get(pre + "ln1.gamma"), p.get(pre + "ln1.beta"), ln);
     c.ln1 = ln[0];
-    c.projections = new Attention.Projections(
-        linear(c.h, p, pre + "attn.wq", pre + "attn.bq"), linear(c.h, p, pre + "attn.wk", pre + "attn.bk"),
-        linear(c.h, p, pre + "attn.wv", pre + "attn.bv"));
+    c.projections =
+        new Attention.Projections(
+            linear(c.h, p, pre + "attn.wq", pre + "attn.bq"),
+            linear(c.h, p, pre + "attn.wk", pre + "attn.bk"),
+            linear(c.h, p, pre + "attn.wv", pre + "attn.bv"));
     c.attention = Workspaces.array(type, (long) b * spec.heads(), t, t);
     c.heads = Workspaces.array(type, n, d);
     Attention.of(spec, type).forward(c.projections, c.attention, c.heads, b);
@@ -247,7 +272,10 @@ public final class Transformer {
     return c;
   }
 
-  /** The block's MLP, if the model has one, added to the residual rows {@code x}; caches into {@code c}. */
+  /**
+   * The block's MLP, if the model has one, added to the residual rows {@code x}; caches into {@code
+   * c}.
+   */
   private void mlp(Params p, String pre, INDArray x, LayerCache c) {
     if (spec.mlp()) {
       LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
@@ -261,9 +289,10 @@ public final class Transformer {
   }
 
   /**
-   * The last block at the last position of each sequence only: LayerNorm and keys and values at every
-   * position, the query, attention, output projection and MLP at the last, which is all the readout
-   * reads. The residual stream of the last positions after the block is the cache's {@code residual}.
+   * The last block at the last position of each sequence only: LayerNorm and keys and values at
+   * every position, the query, attention, output projection and MLP at the last, which is all the
+   * readout reads. The residual stream of the last positions after the block is the cache's {@code
+   * residual}.
    */
   private LayerCache lastBlock(Params p, INDArray x, int b) {
     int t = spec.seqLen();
@@ -275,9 +304,11 @@ public final class Transformer {
     c.h = LayerNorm.forward(x, p.get(pre + "ln1.gamma"), p.get(pre + "ln1.beta"), ln);
     c.ln1 = ln[0];
     c.hLast = lastPositions(c.h, b);
-    c.projections = new Attention.Projections(
-        linear(c.hLast, p, pre + "attn.wq", pre + "attn.bq"), linear(c.h, p, pre + "attn.wk", pre + "attn.bk"),
-        linear(c.h, p, pre + "attn.wv", pre + "attn.bv"));
+    c.projections =
+        new Attention.Projections(
+            linear(c.hLast, p, pre + "attn.wq", pre + "attn.bq"),
+            linear(c.h, p, pre + "attn.wk", pre + "attn.bk"),
+            linear(c.h, p, pre + "attn.wv", pre + "attn.bv"));
     c.attention = Workspaces.array(type, (long) b * spec.heads(), t);
     c.heads = Workspaces.array(type, b, d);
     Attention.of(spec, type).forwardLastQuery(c.projections, c.attention, c.heads, b);
@@ -304,7 +335,8 @@ public final class Transformer {
 
   private void checkLayer(int layer) {
     if (layer < 0 || layer >= spec.layers()) {
-      throw new IllegalArgumentException("layer " + layer + " does not exist in a model of " + spec.layers() + " layers");
+      throw new IllegalArgumentException(
+          "layer " + layer + " does not exist in a model of " + spec.layers() + " layers");
     }
   }
 
@@ -324,7 +356,8 @@ public final class Transformer {
     columnSumsInto(dLogits, grad.get("head.b"));
     INDArray dReadout = mm(dLogits, p.get("head.w"), false, true);
     INDArray dLast = Workspaces.zeros(type, b, d);
-    LayerNorm.addBackward(dReadout, f.lnF, p.get("ln_f.gamma"), grad.get("ln_f.gamma"), grad.get("ln_f.beta"), dLast);
+    LayerNorm.addBackward(
+        dReadout, f.lnF, p.get("ln_f.gamma"), grad.get("ln_f.gamma"), grad.get("ln_f.beta"), dLast);
 
     int top = spec.layers() - 1;
     String pre = "layer" + top + ".";
@@ -341,11 +374,22 @@ public final class Transformer {
     INDArray dh = Workspaces.array(type, dx.shape());
     Attention attention = Attention.of(spec, type);
     Attention.Gradients dProj = gradients(grad, pre, Workspaces.array(type, b, d), dk, dv);
-    attention.backwardLastQuery(c.projections, c.attention, outputBackward(p, grad, pre, c, dLast, Workspaces.array(type, b, d)), dProj, b);
+    attention.backwardLastQuery(
+        c.projections,
+        c.attention,
+        outputBackward(p, grad, pre, c, dLast, Workspaces.array(type, b, d)),
+        dProj,
+        b);
     mmInto(c.hLast, dProj.q(), grad.get(pre + "attn.wq"), true, false);
     keyValueBackward(p, grad, pre, c, dProj, dh);
     addAtLastPositions(mm(dProj.q(), p.get(pre + "attn.wq"), false, true), dh, b);
-    LayerNorm.addBackward(dh, c.ln1, p.get(pre + "ln1.gamma"), grad.get(pre + "ln1.gamma"), grad.get(pre + "ln1.beta"), dx);
+    LayerNorm.addBackward(
+        dh,
+        c.ln1,
+        p.get(pre + "ln1.gamma"),
+        grad.get(pre + "ln1.gamma"),
+        grad.get(pre + "ln1.beta"),
+        dx);
 
     INDArray dq = Workspaces.array(type, dx.shape());
     INDArray dHeads = Workspaces.array(type, dx.shape());
@@ -354,34 +398,57 @@ public final class Transformer {
       c = f.layers.get(i);
       mlpBackward(p, grad, pre, c, dx);
       dProj = gradients(grad, pre, dq, dk, dv);
-      attention.backward(c.projections, c.attention, outputBackward(p, grad, pre, c, dx, dHeads), dProj, b);
+      attention.backward(
+          c.projections, c.attention, outputBackward(p, grad, pre, c, dx, dHeads), dProj, b);
       mmInto(c.h, dq, grad.get(pre + "attn.wq"), true, false);
       keyValueBackward(p, grad, pre, c, dProj, dh);
       mmAdd(dq, p.get(pre + "attn.wq"), dh, false, true);
-      LayerNorm.addBackward(dh, c.ln1, p.get(pre + "ln1.gamma"), grad.get(pre + "ln1.gamma"), grad.get(pre + "ln1.beta"), dx);
+      LayerNorm.addBackward(
+          dh,
+          c.ln1,
+          p.get(pre + "ln1.gamma"),
+          grad.get(pre + "ln1.gamma"),
+          grad.get(pre + "ln1.beta"),
+          dx);
     }
     Embedding.backward(batch.tokens(), dx, grad.get("tok_emb"), grad.get("pos_emb"));
     return loss;
   }
 
   /** The q, k, v gradient arrays of a block and its bias gradients in {@code grad}. */
-  private static Attention.Gradients gradients(Params grad, String pre, INDArray dq, INDArray dk, INDArray dv) {
-    return new Attention.Gradients(dq, dk, dv, grad.get(pre + "attn.bq"), grad.get(pre + "attn.bk"), grad.get(pre + "attn.bv"));
+  private static Attention.Gradients gradients(
+      Params grad, String pre, INDArray dq, INDArray dk, INDArray dv) {
+    return new Attention.Gradients(
+        dq,
+        dk,
+        dv,
+        grad.get(pre + "attn.bq"),
+        grad.get(pre + "attn.bk"),
+        grad.get(pre + "attn.bv"));
   }
 
-  /** The MLP's backward, if the model has one, from and into the residual gradient rows {@code dx}. */
+  /**
+   * The MLP's backward, if the model has one, from and into the residual gradient rows {@code dx}.
+   */
   private void mlpBackward(Params p, Params grad, String pre, LayerCache c, INDArray dx) {
     if (spec.mlp()) {
       mmInto(c.gelu, dx, grad.get(pre + "mlp.w2"), true, false);
       columnSumsInto(dx, grad.get(pre + "mlp.b2"));
       INDArray dGelu = mm(dx, p.get(pre + "mlp.w2"), false, true);
       // d gelu/dz = Phi(z) + z * pdf(z)
-      INDArray pdf = Transforms.exp(c.z.mul(c.z).muli(-0.5), false).muli(1.0 / Math.sqrt(2 * Math.PI));
+      INDArray pdf =
+          Transforms.exp(c.z.mul(c.z).muli(-0.5), false).muli(1.0 / Math.sqrt(2 * Math.PI));
       INDArray dz = dGelu.muli(pdf.muli(c.z).addi(c.phi));
       mmInto(c.h2, dz, grad.get(pre + "mlp.w1"), true, false);
       columnSumsInto(dz, grad.get(pre + "mlp.b1"));
       INDArray dh2 = mm(dz, p.get(pre + "mlp.w1"), false, true);
-      LayerNorm.addBackward(dh2, c.ln2, p.get(pre + "ln2.gamma"), grad.get(pre + "ln2.gamma"), grad.get(pre + "ln2.beta"), dx);
+      LayerNorm.addBackward(
+          dh2,
+          c.ln2,
+          p.get(pre + "ln2.gamma"),
+          grad.get(pre + "ln2.gamma"),
+          grad.get(pre + "ln2.beta"),
+          dx);
     }
   }
 
@@ -389,15 +456,20 @@ public final class Transformer {
    * The output projection's weight gradients from the residual gradient {@code dx}; writes
    * d(loss)/d(heads) into {@code dHeads} and returns it.
    */
-  private static INDArray outputBackward(Params p, Params grad, String pre, LayerCache c, INDArray dx, INDArray dHeads) {
+  private static INDArray outputBackward(
+      Params p, Params grad, String pre, LayerCache c, INDArray dx, INDArray dHeads) {
     mmInto(c.heads, dx, grad.get(pre + "attn.wo"), true, false);
     columnSumsInto(dx, grad.get(pre + "attn.bo"));
     mmInto(dx, p.get(pre + "attn.wo"), dHeads, false, true);
     return dHeads;
   }
 
-  /** The key and value weight gradients; writes their part of d(loss)/d(h) at every position into {@code dh}. */
-  private static void keyValueBackward(Params p, Params grad, String pre, LayerCache c, Attention.Gradients d, INDArray dh) {
+  /**
+   * The key and value weight gradients; writes their part of d(loss)/d(h) at every position into
+   * {@code dh}.
+   */
+  private static void keyValueBackward(
+      Params p, Params grad, String pre, LayerCache c, Attention.Gradients d, INDArray dh) {
     mmInto(c.h, d.k(), grad.get(pre + "attn.wk"), true, false);
     mmInto(c.h, d.v(), grad.get(pre + "attn.wv"), true, false);
     mmInto(d.k(), p.get(pre + "attn.wk"), dh, false, true);
@@ -415,7 +487,9 @@ public final class Transformer {
     return y;
   }
 
-  /** The residual stream at each sequence's last position, {@code [B, d]}: what the readout reads. */
+  /**
+   * The residual stream at each sequence's last position, {@code [B, d]}: what the readout reads.
+   */
   private INDArray lastPositions(INDArray x, int b) {
     int t = spec.seqLen();
     int d = spec.dModel();
@@ -450,11 +524,15 @@ public final class Transformer {
   private void checkBatch(Batch batch) {
     if (batch.seqLen() != spec.seqLen()) {
       throw new IllegalArgumentException(
-          "batch has seq_len=" + batch.seqLen() + " but the model was built for seq_len=" + spec.seqLen());
+          "batch has seq_len="
+              + batch.seqLen()
+              + " but the model was built for seq_len="
+              + spec.seqLen());
     }
     for (int tok : batch.tokens()) {
       if (tok < 0 || tok >= spec.vocab()) {
-        throw new IllegalArgumentException("token " + tok + " is outside the vocabulary 0.." + (spec.vocab() - 1));
+        throw new IllegalArgumentException(
+            "token " + tok + " is outside the vocabulary 0.." + (spec.vocab() - 1));
       }
     }
   }

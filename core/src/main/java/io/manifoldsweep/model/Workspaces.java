@@ -20,12 +20,12 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>The model's activations come from {@link #array}: a per-thread list of arrays handed out in
  * call order, which a pass with the same shapes as the previous one gets back without creating
  * anything. Creating an ND4J array, even inside a workspace, registers its data and shape buffers
- * with ND4J's deallocator, and every young collection copies that bookkeeping while all tasks of
- * an executor wait: the model's 40 arrays a step made 60% of a small cell's heap allocation.
+ * with ND4J's deallocator, and every young collection copies that bookkeeping while all tasks of an
+ * executor wait: the model's 40 arrays a step made 60% of a small cell's heap allocation.
  *
- * <p>The ND4J workspace of the same name stays open during the pass for the remaining ND4J ops
- * (the MLP's GELU, the probes): without one ND4J is several times slower and native memory grows
- * without bound.
+ * <p>The ND4J workspace of the same name stays open during the pass for the remaining ND4J ops (the
+ * MLP's GELU, the probes): without one ND4J is several times slower and native memory grows without
+ * bound.
  */
 public final class Workspaces {
   private static final WorkspaceConfiguration CONFIG =
@@ -88,8 +88,8 @@ public final class Workspaces {
   }
 
   /**
-   * Bytes of the arrays that this thread's passes (every name) hold for reuse: the activation memory
-   * a cell keeps between its steps, which {@code CellMemory} estimates from the config.
+   * Bytes of the arrays that this thread's passes (every name) hold for reuse: the activation
+   * memory a cell keeps between its steps, which {@code CellMemory} estimates from the config.
    */
   public static long pooledBytes() {
     long bytes = 0;
@@ -133,7 +133,8 @@ public final class Workspaces {
       }
       if (cursor < arrays.size()) {
         // freed now rather than by the garbage collector, which does not see native memory: passes
-        // whose shapes vary (the SAE analysis's ablated subsets) would otherwise grow it without bound
+        // whose shapes vary (the SAE analysis's ablated subsets) would otherwise grow it without
+        // bound
         INDArray old = arrays.set(cursor, fresh);
         if (old.closeable()) {
           old.close();

@@ -6,8 +6,8 @@ import io.manifoldsweep.model.Precision;
 import java.util.List;
 
 /**
- * {@code torch.optim.AdamW}: decoupled decay {@code p -= lr*wd*p} on every parameter, then Adam with
- * bias correction, written in PyTorch's order of operations.
+ * {@code torch.optim.AdamW}: decoupled decay {@code p -= lr*wd*p} on every parameter, then Adam
+ * with bias correction, written in PyTorch's order of operations.
  */
 final class AdamW implements Optimizer {
   private final double lr;
@@ -19,7 +19,14 @@ final class AdamW implements Optimizer {
   private final Params v;
   private long t;
 
-  AdamW(double lr, double beta1, double beta2, double eps, double weightDecay, ParamLayout layout, Precision precision) {
+  AdamW(
+      double lr,
+      double beta1,
+      double beta2,
+      double eps,
+      double weightDecay,
+      ParamLayout layout,
+      Precision precision) {
     this.lr = lr;
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -37,11 +44,28 @@ final class AdamW implements Optimizer {
     double sqrtBias2 = Math.sqrt(1.0 - Math.pow(beta2, t));
     double stepSize = lr / (1.0 - Math.pow(beta1, t));
     if (params.precision() == Precision.FLOAT32) {
-      AdamWFloat32.step(params.flat(), grad.flat(), m.flat(), v.flat(), new AdamWFloat32.Hyper((float) beta1,
-          (float) (1.0 - beta1), (float) beta2, (float) (1.0 - beta2), (float) eps, (float) decay, (float) sqrtBias2, (float) stepSize));
+      AdamWFloat32.step(
+          params.flat(),
+          grad.flat(),
+          m.flat(),
+          v.flat(),
+          new AdamWFloat32.Hyper(
+              (float) beta1,
+              (float) (1.0 - beta1),
+              (float) beta2,
+              (float) (1.0 - beta2),
+              (float) eps,
+              (float) decay,
+              (float) sqrtBias2,
+              (float) stepSize));
     } else {
-      AdamWFloat64.step(params.flat(), grad.flat(), m.flat(), v.flat(),
-          new AdamWFloat64.Hyper(beta1, 1.0 - beta1, beta2, 1.0 - beta2, eps, decay, sqrtBias2, stepSize));
+      AdamWFloat64.step(
+          params.flat(),
+          grad.flat(),
+          m.flat(),
+          v.flat(),
+          new AdamWFloat64.Hyper(
+              beta1, 1.0 - beta1, beta2, 1.0 - beta2, eps, decay, sqrtBias2, stepSize));
     }
   }
 
@@ -60,7 +84,8 @@ final class AdamW implements Optimizer {
   @Override
   public void restore(State state) {
     if (state.vectors().size() != 2) {
-      throw new IllegalArgumentException("an AdamW state holds 2 moment vectors, got " + state.vectors().size());
+      throw new IllegalArgumentException(
+          "an AdamW state holds 2 moment vectors, got " + state.vectors().size());
     }
     t = state.steps();
     m.assign(state.vectors().get(0));

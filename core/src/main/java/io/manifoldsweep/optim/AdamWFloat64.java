@@ -18,8 +18,8 @@ final class AdamWFloat64 {
   private AdamWFloat64() {}
 
   /**
-   * One pass over the four flat vectors in PyTorch's order of operations, loading and storing
-   * where ND4J keeps them: as ND4J ops the update made a dozen passes over memory, and through heap
+   * One pass over the four flat vectors in PyTorch's order of operations, loading and storing where
+   * ND4J keeps them: as ND4J ops the update made a dozen passes over memory, and through heap
    * chunks it made three (copy in, update, copy out) over vectors too large for the caches. Written
    * with the Vector API because C2 leaves a loop that stores to three arrays scalar.
    */
@@ -40,7 +40,13 @@ final class AdamWFloat64 {
   }
 
   /** Kept small so C2 inlines the Vector API calls; see LayerNormFloat64. */
-  private static void update(HostView.Float64 p, HostView.Float64 gr, HostView.Float64 m, HostView.Float64 v, int n, Hyper h) {
+  private static void update(
+      HostView.Float64 p,
+      HostView.Float64 gr,
+      HostView.Float64 m,
+      HostView.Float64 v,
+      int n,
+      Hyper h) {
     double beta1 = h.beta1();
     double beta2 = h.beta2();
     double gain1 = h.gain1();
@@ -73,7 +79,16 @@ final class AdamWFloat64 {
   /**
    * The step's scalars in this precision, each computed in double first (as PyTorch does with its
    * Python floats): the moments' gains {@code 1 - beta}, whose float would lose six digits if taken
-   * from a float beta; decay {@code 1 - lr*wd}; {@code sqrt(1 - beta2^t)}; {@code lr / (1 - beta1^t)}.
+   * from a float beta; decay {@code 1 - lr*wd}; {@code sqrt(1 - beta2^t)}; {@code lr / (1 -
+   * beta1^t)}.
    */
-  record Hyper(double beta1, double gain1, double beta2, double gain2, double eps, double decay, double sqrtBias2, double stepSize) {}
+  record Hyper(
+      double beta1,
+      double gain1,
+      double beta2,
+      double gain2,
+      double eps,
+      double decay,
+      double sqrtBias2,
+      double stepSize) {}
 }

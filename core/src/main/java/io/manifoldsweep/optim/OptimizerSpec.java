@@ -19,13 +19,21 @@ import io.manifoldsweep.model.Precision;
  * @param beta2 adamw (default 0.999)
  * @param eps adamw (default 1e-8)
  */
-public record OptimizerSpec(Kind kind, double lr, double weightDecay, double momentum, double beta1, double beta2, double eps) {
+public record OptimizerSpec(
+    Kind kind,
+    double lr,
+    double weightDecay,
+    double momentum,
+    double beta1,
+    double beta2,
+    double eps) {
   public enum Kind {
     SGD,
     ADAMW
   }
 
-  public static final OptimizerSpec DEFAULT = new OptimizerSpec(Kind.ADAMW, 3e-4, 0.01, 0.0, 0.9, 0.999, 1e-8);
+  public static final OptimizerSpec DEFAULT =
+      new OptimizerSpec(Kind.ADAMW, 3e-4, 0.01, 0.0, 0.9, 0.999, 1e-8);
 
   public OptimizerSpec {
     if (kind == null) {

@@ -6,7 +6,9 @@ import io.manifoldsweep.model.Precision;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** {@code torch.optim.SGD}: coupled weight decay, momentum buffer seeded with the first gradient. */
+/**
+ * {@code torch.optim.SGD}: coupled weight decay, momentum buffer seeded with the first gradient.
+ */
 final class Sgd implements Optimizer {
   private final double lr;
   private final double momentum;
@@ -54,7 +56,11 @@ final class Sgd implements Optimizer {
   @Override
   public void restore(State state) {
     if (state.vectors().size() != (buffer == null ? 0 : 1)) {
-      throw new IllegalArgumentException("this SGD's state holds " + (buffer == null ? 0 : 1) + " vectors, got " + state.vectors().size());
+      throw new IllegalArgumentException(
+          "this SGD's state holds "
+              + (buffer == null ? 0 : 1)
+              + " vectors, got "
+              + state.vectors().size());
     }
     started = state.started();
     if (buffer != null) {

@@ -1,4 +1,5 @@
 package io.manifoldsweep.record;
 
 /** Accuracy and mean loss per marker count ({@code [m - markersMin]}) and pooled over all m. */
-public record EvalResult(int markersMin, double[] accuracy, double[] loss, double pooledAccuracy, double pooledLoss) {}
+public record EvalResult(
+    int markersMin, double[] accuracy, double[] loss, double pooledAccuracy, double pooledLoss) {}

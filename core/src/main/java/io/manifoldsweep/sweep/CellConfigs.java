@@ -20,9 +20,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Converts between a config tree (maps from YAML or JSON, no grid axes left) and a {@link CellConfig}.
- * Missing keys take the documented defaults; {@link #toTree} writes every key, so the tree of a
- * resolved cell is its complete provenance, and {@link #identityTree} is the input of its id.
+ * Converts between a config tree (maps from YAML or JSON, no grid axes left) and a {@link
+ * CellConfig}. Missing keys take the documented defaults; {@link #toTree} writes every key, so the
+ * tree of a resolved cell is its complete provenance, and {@link #identityTree} is the input of its
+ * id.
  */
 public final class CellConfigs {
   private CellConfigs() {}
@@ -31,20 +32,30 @@ public final class CellConfigs {
     ConfigReader r = new ConfigReader("", root).onlyKeys("task", "model", "train", "record");
     TaskSpec task = task(r.section("task"));
     ConfigReader m = r.section("model").onlyKeys("layers", "d_model", "heads", "mlp", "d_mlp");
-    ModelSpec model = CellConfig.modelFor(
-        task,
-        m.integer("layers", 5),
-        m.integer("d_model", 128),
-        m.integer("heads", 4),
-        m.bool("mlp", false),
-        m.integer("d_mlp", 512));
+    ModelSpec model =
+        CellConfig.modelFor(
+            task,
+            m.integer("layers", 5),
+            m.integer("d_model", 128),
+            m.integer("heads", 4),
+            m.bool("mlp", false),
+            m.integer("d_mlp", 512));
     TrainSpec train = train(r.section("train"));
     RecordSpec record = record(r.section("record"));
     return new CellConfig(task, model, train, record);
   }
 
   private static TaskSpec task(ConfigReader t) {
-    t.onlyKeys("vocab", "modulus", "seq_len", "markers", "schedule", "operation", "marker_base", "distractor_values", "sampling");
+    t.onlyKeys(
+        "vocab",
+        "modulus",
+        "seq_len",
+        "markers",
+        "schedule",
+        "operation",
+        "marker_base",
+        "distractor_values",
+        "sampling");
     TaskSpec d = TaskSpec.DEFAULT;
     int mMin = d.markersMin();
     int mMax = d.markersMax();
@@ -57,62 +68,92 @@ public final class CellConfigs {
       mMin = fixed;
       mMax = fixed;
     } else if (markers != null) {
-      throw new ConfigException(t.key("markers"), ConfigReader.describe(markers), "must be an integer or {min: a, max: b}");
+      throw new ConfigException(
+          t.key("markers"),
+          ConfigReader.describe(markers),
+          "must be an integer or {min: a, max: b}");
     }
-    TaskSpec spec = new TaskSpec(
-        t.integer("vocab", d.vocab()),
-        t.integer("modulus", d.modulus()),
-        t.integer("seq_len", d.seqLen()),
-        mMin,
-        mMax,
-        t.choice("schedule", Schedule.class, d.schedule()),
-        t.choice("operation", Operation.class, d.operation()),
-        t.integer("marker_base", d.markerBase()),
-        t.bool("distractor_values", d.distractorValues()),
-        t.choice("sampling", Sampling.class, d.sampling()));
+    TaskSpec spec =
+        new TaskSpec(
+            t.integer("vocab", d.vocab()),
+            t.integer("modulus", d.modulus()),
+            t.integer("seq_len", d.seqLen()),
+            mMin,
+            mMax,
+            t.choice("schedule", Schedule.class, d.schedule()),
+            t.choice("operation", Operation.class, d.operation()),
+            t.integer("marker_base", d.markerBase()),
+            t.bool("distractor_values", d.distractorValues()),
+            t.choice("sampling", Sampling.class, d.sampling()));
     return spec;
   }
 
   private static TrainSpec train(ConfigReader t) {
-    t.onlyKeys("steps", "batch_size", "optimizer", "lr", "weight_decay", "momentum", "beta1", "beta2", "eps",
-        "reset_optimizer_per_stage", "init_seed", "data_seed", "eval_seed", "precision");
+    t.onlyKeys(
+        "steps",
+        "batch_size",
+        "optimizer",
+        "lr",
+        "weight_decay",
+        "momentum",
+        "beta1",
+        "beta2",
+        "eps",
+        "reset_optimizer_per_stage",
+        "init_seed",
+        "data_seed",
+        "eval_seed",
+        "precision");
     OptimizerSpec d = OptimizerSpec.DEFAULT;
-    OptimizerSpec opt = new OptimizerSpec(
-        t.choice("optimizer", OptimizerSpec.Kind.class, d.kind()),
-        t.number("lr", d.lr()),
-        t.number("weight_decay", d.weightDecay()),
-        t.number("momentum", d.momentum()),
-        t.number("beta1", d.beta1()),
-        t.number("beta2", d.beta2()),
-        t.number("eps", d.eps()));
-    TrainSpec spec = new TrainSpec(
-        t.integer("steps", 20000),
-        t.integer("batch_size", 128),
-        opt,
-        t.bool("reset_optimizer_per_stage", false),
-        t.longValue("init_seed", 0),
-        t.longValue("data_seed", 0),
-        t.longValue("eval_seed", TrainSpec.DEFAULT_EVAL_SEED),
-        t.choice("precision", Precision.class, Precision.FLOAT32));
+    OptimizerSpec opt =
+        new OptimizerSpec(
+            t.choice("optimizer", OptimizerSpec.Kind.class, d.kind()),
+            t.number("lr", d.lr()),
+            t.number("weight_decay", d.weightDecay()),
+            t.number("momentum", d.momentum()),
+            t.number("beta1", d.beta1()),
+            t.number("beta2", d.beta2()),
+            t.number("eps", d.eps()));
+    TrainSpec spec =
+        new TrainSpec(
+            t.integer("steps", 20000),
+            t.integer("batch_size", 128),
+            opt,
+            t.bool("reset_optimizer_per_stage", false),
+            t.longValue("init_seed", 0),
+            t.longValue("data_seed", 0),
+            t.longValue("eval_seed", TrainSpec.DEFAULT_EVAL_SEED),
+            t.choice("precision", Precision.class, Precision.FLOAT32));
     return spec;
   }
 
   private static RecordSpec record(ConfigReader t) {
-    t.onlyKeys("snapshot_every", "eval_every", "eval_examples", "probe_examples", "commutator_every", "commutator_pairs",
-        "commutator_eta", "commutator_vectors", "full_params", "checkpoints", "resume_every");
+    t.onlyKeys(
+        "snapshot_every",
+        "eval_every",
+        "eval_examples",
+        "probe_examples",
+        "commutator_every",
+        "commutator_pairs",
+        "commutator_eta",
+        "commutator_vectors",
+        "full_params",
+        "checkpoints",
+        "resume_every");
     RecordSpec d = RecordSpec.DEFAULT;
-    RecordSpec spec = new RecordSpec(
-        t.integer("snapshot_every", d.snapshotEvery()),
-        t.integer("eval_every", d.evalEvery()),
-        t.integer("eval_examples", d.evalExamples()),
-        t.integer("probe_examples", d.probeExamples()),
-        t.integer("commutator_every", d.commutatorEvery()),
-        t.integer("commutator_pairs", d.commutatorPairs()),
-        t.number("commutator_eta", d.commutatorEta()),
-        t.choice("commutator_vectors", CommutatorVectors.class, d.commutatorVectors()),
-        t.bool("full_params", d.fullParams()),
-        checkpoints(t),
-        t.integer("resume_every", d.resumeEvery()));
+    RecordSpec spec =
+        new RecordSpec(
+            t.integer("snapshot_every", d.snapshotEvery()),
+            t.integer("eval_every", d.evalEvery()),
+            t.integer("eval_examples", d.evalExamples()),
+            t.integer("probe_examples", d.probeExamples()),
+            t.integer("commutator_every", d.commutatorEvery()),
+            t.integer("commutator_pairs", d.commutatorPairs()),
+            t.number("commutator_eta", d.commutatorEta()),
+            t.choice("commutator_vectors", CommutatorVectors.class, d.commutatorVectors()),
+            t.bool("full_params", d.fullParams()),
+            checkpoints(t),
+            t.integer("resume_every", d.resumeEvery()));
     return spec;
   }
 
@@ -122,12 +163,19 @@ public final class CellConfigs {
       return Checkpoints.DEFAULT;
     }
     if (!(v instanceof List<?> list)) {
-      throw new ConfigException(t.key("checkpoints"), ConfigReader.describe(v), "must be a list of fractions and steps, e.g. [0.1, 0.4, 0.9]; [] for none");
+      throw new ConfigException(
+          t.key("checkpoints"),
+          ConfigReader.describe(v),
+          "must be a list of fractions and steps, e.g. [0.1, 0.4, 0.9]; [] for none");
     }
     List<Number> points = new ArrayList<>();
     for (Object p : list) {
       if (!(p instanceof Number n) || p instanceof java.math.BigInteger) {
-        throw new ConfigException(t.key("checkpoints"), list, "each entry must be a fraction like 0.4 or a step like 2000, got " + ConfigReader.describe(p));
+        throw new ConfigException(
+            t.key("checkpoints"),
+            list,
+            "each entry must be a fraction like 0.4 or a step like 2000, got "
+                + ConfigReader.describe(p));
       }
       points.add(n);
     }
@@ -135,9 +183,9 @@ public final class CellConfigs {
   }
 
   /**
-   * The knobs of {@link #toTree} that change nothing a run trains or its records hold, and so stay out
-   * of a cell's id and its seed-group key: a results folder written before one of them existed still
-   * resumes, and changing one never retrains a cell.
+   * The knobs of {@link #toTree} that change nothing a run trains or its records hold, and so stay
+   * out of a cell's id and its seed-group key: a results folder written before one of them existed
+   * still resumes, and changing one never retrains a cell.
    */
   private static final List<String> OUTSIDE_IDENTITY = List.of("checkpoints", "resume_every");
 

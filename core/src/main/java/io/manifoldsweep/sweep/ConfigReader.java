@@ -6,8 +6,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Typed access to one mapping of a config tree. Every read names the full key path in its error, and
- * {@link #onlyKeys} turns a typo into an error instead of a silently ignored setting.
+ * Typed access to one mapping of a config tree. Every read names the full key path in its error,
+ * and {@link #onlyKeys} turns a typo into an error instead of a silently ignored setting.
  */
 final class ConfigReader {
   private final String path;
@@ -57,7 +57,8 @@ final class ConfigReader {
       return (int) (long) l;
     }
     if (v instanceof Long || v instanceof java.math.BigInteger) {
-      throw new ConfigException(key(name), describe(v), "is out of range (at most " + Integer.MAX_VALUE + ")");
+      throw new ConfigException(
+          key(name), describe(v), "is out of range (at most " + Integer.MAX_VALUE + ")");
     }
     throw new ConfigException(key(name), describe(v), "must be an integer");
   }
@@ -133,7 +134,10 @@ final class ConfigReader {
     Set<String> ok = Set.of(allowed);
     for (String k : map.keySet()) {
       if (!ok.contains(k)) {
-        throw new ConfigException(key(k), describe(map.get(k)), "unknown key (expected one of " + String.join(", ", allowed) + ")");
+        throw new ConfigException(
+            key(k),
+            describe(map.get(k)),
+            "unknown key (expected one of " + String.join(", ", allowed) + ")");
       }
     }
     return this;

@@ -9,21 +9,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Settings of the sparse-autoencoder analysis (DESIGN section 8): the {@code sae:} section of a sweep
- * file. They belong to the analysis, never to a cell: changing them re-analyses and never retrains.
- * One SAE is trained per cell, checkpoint, layer, width and k.
+ * Settings of the sparse-autoencoder analysis (DESIGN section 8): the {@code sae:} section of a
+ * sweep file. They belong to the analysis, never to a cell: changing them re-analyses and never
+ * retrains. One SAE is trained per cell, checkpoint, layer, width and k.
  *
  * @param widths latents per SAE, {@code sae.width} (default [256])
  * @param ks active latents per row, {@code sae.k} (default [4, 16]); each must be below every width
  * @param steps Adam steps per SAE (default 3000)
  * @param lr Adam learning rate (default 1e-3)
  * @param batchSize activation rows per step (default 512)
- * @param layers hooked layers ({@code resid_post} of each), empty for every layer (the default, {@code all})
+ * @param layers hooked layers ({@code resid_post} of each), empty for every layer (the default,
+ *     {@code all})
  * @param examples activation-set examples per marker count (default 2048)
- * @param ablationExamples of those, the examples per marker count that ablations are scored on (default 512)
- * @param deadAfter a latent that has not fired on this many of the last training rows is dead for the
- *     AuxK loss; 0 (the default) means five passes over the activation set
- * @param minAssociation a latent whose best correlation ratio is below this is {@code other} (default 0.3)
+ * @param ablationExamples of those, the examples per marker count that ablations are scored on
+ *     (default 512)
+ * @param deadAfter a latent that has not fired on this many of the last training rows is dead for
+ *     the AuxK loss; 0 (the default) means five passes over the activation set
+ * @param minAssociation a latent whose best correlation ratio is below this is {@code other}
+ *     (default 0.3)
  * @param seed seed of the SAE initialisations, batch order and random latent sets (default 0)
  */
 public record SaeSettings(
@@ -37,12 +40,26 @@ public record SaeSettings(
     int ablationExamples,
     long deadAfter,
     double minAssociation,
-    long seed) implements java.io.Serializable {
+    long seed)
+    implements java.io.Serializable {
 
-  public static final SaeSettings DEFAULT = new SaeSettings(List.of(256), List.of(4, 16), 3000, 1e-3, 512, List.of(), 2048, 512, 0, 0.3, 0);
+  public static final SaeSettings DEFAULT =
+      new SaeSettings(
+          List.of(256), List.of(4, 16), 3000, 1e-3, 512, List.of(), 2048, 512, 0, 0.3, 0);
 
   private static final String[] KEYS = {
-      "width", "k", "steps", "lr", "batch_size", "layers", "examples", "ablation_examples", "dead_after", "min_association", "seed"};
+    "width",
+    "k",
+    "steps",
+    "lr",
+    "batch_size",
+    "layers",
+    "examples",
+    "ablation_examples",
+    "dead_after",
+    "min_association",
+    "seed"
+  };
 
   public SaeSettings {
     widths = List.copyOf(widths);
@@ -59,7 +76,8 @@ public record SaeSettings(
     for (int k : ks) {
       requirePositive("sae.k", k);
       if (k >= narrowest) {
-        throw new ConfigException("sae.k", k, "must be below every sae.width (the narrowest is " + narrowest + ")");
+        throw new ConfigException(
+            "sae.k", k, "must be below every sae.width (the narrowest is " + narrowest + ")");
       }
     }
     requirePositive("sae.steps", steps);
@@ -73,13 +91,18 @@ public record SaeSettings(
     requirePositive("sae.examples", examples);
     requirePositive("sae.ablation_examples", ablationExamples);
     if (ablationExamples > examples) {
-      throw new ConfigException("sae.ablation_examples", ablationExamples, "must not exceed sae.examples=" + examples + " (they are taken from that set)");
+      throw new ConfigException(
+          "sae.ablation_examples",
+          ablationExamples,
+          "must not exceed sae.examples=" + examples + " (they are taken from that set)");
     }
     if (deadAfter < 0) {
-      throw new ConfigException("sae.dead_after", deadAfter, "must be >= 0 (0: five passes over the activation set)");
+      throw new ConfigException(
+          "sae.dead_after", deadAfter, "must be >= 0 (0: five passes over the activation set)");
     }
     if (!(minAssociation >= 0 && minAssociation <= 1)) {
-      throw new ConfigException("sae.min_association", minAssociation, "a correlation ratio lies in [0, 1]");
+      throw new ConfigException(
+          "sae.min_association", minAssociation, "a correlation ratio lies in [0, 1]");
     }
   }
 
@@ -111,7 +134,8 @@ public record SaeSettings(
     List<Integer> out = new ArrayList<>();
     for (Object o : items) {
       if (!(o instanceof Integer i)) {
-        throw new ConfigException(r.key(key), ConfigReader.describe(v), "must be an integer or a list of integers");
+        throw new ConfigException(
+            r.key(key), ConfigReader.describe(v), "must be an integer or a list of integers");
       }
       out.add(i);
     }
@@ -130,7 +154,16 @@ public record SaeSettings(
   public void validateFor(ModelSpec model, String where) {
     for (int l : layers) {
       if (l >= model.layers()) {
-        throw new ConfigException("sae.layers", layers, "layer " + l + " does not exist in " + where + ", which has " + model.layers() + " layers");
+        throw new ConfigException(
+            "sae.layers",
+            layers,
+            "layer "
+                + l
+                + " does not exist in "
+                + where
+                + ", which has "
+                + model.layers()
+                + " layers");
       }
     }
   }

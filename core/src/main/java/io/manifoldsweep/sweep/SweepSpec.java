@@ -31,9 +31,12 @@ import java.util.regex.Pattern;
  */
 public final class SweepSpec {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-  private static final Set<String> TOP_LEVEL = Set.of("name", "description", "task", "model", "train", "record", "zip", "sae");
+  private static final Set<String> TOP_LEVEL =
+      Set.of("name", "description", "task", "model", "train", "record", "zip", "sae");
+
   /** Knobs whose value is itself a list; a grid cannot vary them. */
   private static final Set<String> LIST_VALUED = Set.of("record.checkpoints");
+
   /** Cells a sweep may have unless the caller raises the limit (the CLI's --max-cells). */
   public static final long DEFAULT_MAX_CELLS = 10_000;
 
@@ -46,7 +49,12 @@ public final class SweepSpec {
   /** One grid axis: a dotted key path and its values. */
   public record Axis(String path, List<Object> values) {}
 
-  private SweepSpec(String name, Map<String, Object> tree, List<List<Axis>> axisGroups, String sourceYaml, SaeSettings sae) {
+  private SweepSpec(
+      String name,
+      Map<String, Object> tree,
+      List<List<Axis>> axisGroups,
+      String sourceYaml,
+      SaeSettings sae) {
     this.name = name;
     this.tree = tree;
     this.axisGroups = axisGroups;
@@ -58,22 +66,33 @@ public final class SweepSpec {
     return parse(yaml, source, DEFAULT_MAX_CELLS);
   }
 
-  /** As {@link #parse(String, String)}, refusing grids of more than {@code maxCells} cells before expanding them. */
+  /**
+   * As {@link #parse(String, String)}, refusing grids of more than {@code maxCells} cells before
+   * expanding them.
+   */
   public static SweepSpec parse(String yaml, String source, long maxCells) {
     Map<String, Object> doc = YamlConfigLoader.load(yaml, source);
     for (String k : doc.keySet()) {
       if (!TOP_LEVEL.contains(k)) {
-        throw new ConfigException(k, ConfigReader.describe(doc.get(k)), "unknown key (expected one of " + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL)) + ")");
+        throw new ConfigException(
+            k,
+            ConfigReader.describe(doc.get(k)),
+            "unknown key (expected one of "
+                + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL))
+                + ")");
       }
     }
     Object name = doc.get("name");
     if (!(name instanceof String n) || !NAME.matcher(n).matches()) {
-      throw new ConfigException("name", name == null ? "(missing)" : ConfigReader.describe(name),
+      throw new ConfigException(
+          "name",
+          name == null ? "(missing)" : ConfigReader.describe(name),
           "a sweep needs a name of letters, digits, '.', '_' or '-' (it names the results folder)");
     }
     Object description = doc.get("description");
     if (description != null && !(description instanceof String)) {
-      throw new ConfigException("description", ConfigReader.describe(description), "must be a string");
+      throw new ConfigException(
+          "description", ConfigReader.describe(description), "must be a string");
     }
     Map<String, Object> tree = new LinkedHashMap<>();
     for (String section : List.of("task", "model", "train", "record")) {
@@ -84,7 +103,8 @@ public final class SweepSpec {
     List<Axis> axes = new ArrayList<>();
     collectAxes("", tree, axes);
     List<List<Axis>> groups = groupAxes(axes, doc.get("zip"));
-    SweepSpec spec = new SweepSpec((String) name, tree, groups, yaml, SaeSettings.fromTree(doc.get("sae")));
+    SweepSpec spec =
+        new SweepSpec((String) name, tree, groups, yaml, SaeSettings.fromTree(doc.get("sae")));
     long cells = 1;
     for (List<Axis> g : groups) {
       try {
@@ -94,9 +114,16 @@ public final class SweepSpec {
       }
     }
     if (cells > maxCells) {
-      List<String> sizes = groups.stream().map(g -> g.get(0).path() + " x" + g.get(0).values().size()).toList();
-      throw new ConfigException("grid", String.join(", ", sizes), "expands to " + (cells == Long.MAX_VALUE ? "more than 9.2e18" : String.format("%,d", cells))
-          + " cells, more than the limit of " + String.format("%,d", maxCells) + " (split the sweep, or raise the limit with --max-cells)");
+      List<String> sizes =
+          groups.stream().map(g -> g.get(0).path() + " x" + g.get(0).values().size()).toList();
+      throw new ConfigException(
+          "grid",
+          String.join(", ", sizes),
+          "expands to "
+              + (cells == Long.MAX_VALUE ? "more than 9.2e18" : String.format("%,d", cells))
+              + " cells, more than the limit of "
+              + String.format("%,d", maxCells)
+              + " (split the sweep, or raise the limit with --max-cells)");
     }
     return spec;
   }
@@ -131,9 +158,11 @@ public final class SweepSpec {
       }
       CellSpec cell = resolve(cellTree, coords);
       if (!seen.add(cell.cellId())) {
-        throw new ConfigException("grid", coords, "repeats a cell that an earlier combination already defines");
+        throw new ConfigException(
+            "grid", coords, "repeats a cell that an earlier combination already defines");
       }
-      sae.validateFor(cell.config().model(), coords.isEmpty() ? "the sweep's model" : "the cell " + coords);
+      sae.validateFor(
+          cell.config().model(), coords.isEmpty() ? "the sweep's model" : "the cell " + coords);
       out.add(cell);
       int g = axisGroups.size() - 1;
       while (g >= 0 && ++index[g] == axisGroups.get(g).get(0).values().size()) {
@@ -156,7 +185,8 @@ public final class SweepSpec {
       }
       throw e.within("in the cell " + coords);
     }
-    return new CellSpec(cellId(config), name, config, canonicalJson(CellConfigs.toTree(config)), coords);
+    return new CellSpec(
+        cellId(config), name, config, canonicalJson(CellConfigs.toTree(config)), coords);
   }
 
   /**
@@ -172,7 +202,8 @@ public final class SweepSpec {
       throw new IllegalArgumentException("cell config is not JSON: " + e.getOriginalMessage(), e);
     }
     io.manifoldsweep.train.CellConfig config = CellConfigs.fromTree(tree);
-    return new CellSpec(cellId(config), sweep, config, canonicalJson(CellConfigs.toTree(config)), axes);
+    return new CellSpec(
+        cellId(config), sweep, config, canonicalJson(CellConfigs.toTree(config)), axes);
   }
 
   /** The id of a resolved cell: the hash of its {@link CellConfigs#identityTree}. */
@@ -182,7 +213,9 @@ public final class SweepSpec {
 
   public static String canonicalJson(Map<String, Object> tree) {
     try {
-      return new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true).writeValueAsString(tree);
+      return new ObjectMapper()
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+          .writeValueAsString(tree);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot serialise a config tree", e);
     }
@@ -191,7 +224,9 @@ public final class SweepSpec {
   /** First 16 hex digits of the SHA-256 of the canonical JSON. */
   public static String cellId(String canonicalJson) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonicalJson.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256")
+              .digest(canonicalJson.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 8);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
@@ -212,12 +247,16 @@ public final class SweepSpec {
     } else if (node instanceof List<?> list) {
       if (LIST_VALUED.contains(path)) {
         if (list.stream().anyMatch(v -> v instanceof List)) {
-          throw new ConfigException(path, list, "cannot be a grid axis: it changes no cell's training, so every value would define the same cell");
+          throw new ConfigException(
+              path,
+              list,
+              "cannot be a grid axis: it changes no cell's training, so every value would define the same cell");
         }
         return;
       }
       if (list.isEmpty()) {
-        throw new ConfigException(path, "[]", "an axis needs at least one value (the grid would be empty)");
+        throw new ConfigException(
+            path, "[]", "an axis needs at least one value (the grid would be empty)");
       }
       for (Object v : list) {
         if (v instanceof List) {
@@ -229,9 +268,13 @@ public final class SweepSpec {
   }
 
   private static List<Object> rangeValues(String path, Object range) {
-    if (range instanceof List<?> l && l.size() == 2 && l.get(0) instanceof Integer a && l.get(1) instanceof Integer b) {
+    if (range instanceof List<?> l
+        && l.size() == 2
+        && l.get(0) instanceof Integer a
+        && l.get(1) instanceof Integer b) {
       if (b <= a) {
-        throw new ConfigException(path + ".range", l, "is empty (the end is exclusive and must exceed the start)");
+        throw new ConfigException(
+            path + ".range", l, "is empty (the end is exclusive and must exceed the start)");
       }
       List<Object> out = new ArrayList<>();
       for (int i = a; i < b; i++) {
@@ -239,7 +282,8 @@ public final class SweepSpec {
       }
       return out;
     }
-    throw new ConfigException(path + ".range", ConfigReader.describe(range), "must be [start, end) with two integers");
+    throw new ConfigException(
+        path + ".range", ConfigReader.describe(range), "must be [start, end) with two integers");
   }
 
   private static List<List<Axis>> groupAxes(List<Axis> axes, Object zip) {
@@ -249,23 +293,33 @@ public final class SweepSpec {
     Set<String> zipped = new HashSet<>();
     if (zip != null) {
       if (!(zip instanceof List<?> zl)) {
-        throw new ConfigException("zip", ConfigReader.describe(zip), "must be a list of lists of axis keys, e.g. [[train.init_seed, train.data_seed]]");
+        throw new ConfigException(
+            "zip",
+            ConfigReader.describe(zip),
+            "must be a list of lists of axis keys, e.g. [[train.init_seed, train.data_seed]]");
       }
       for (Object g : zl) {
         if (!(g instanceof List<?> keys) || keys.size() < 2) {
-          throw new ConfigException("zip", ConfigReader.describe(g), "each group must list at least two axis keys");
+          throw new ConfigException(
+              "zip", ConfigReader.describe(g), "each group must list at least two axis keys");
         }
         List<Axis> group = new ArrayList<>();
         for (Object k : keys) {
           Axis a = byPath.get(String.valueOf(k));
           if (a == null) {
-            throw new ConfigException("zip", ConfigReader.describe(k), "is not a grid axis (only keys given as lists can be zipped)");
+            throw new ConfigException(
+                "zip",
+                ConfigReader.describe(k),
+                "is not a grid axis (only keys given as lists can be zipped)");
           }
           if (!zipped.add(a.path())) {
-            throw new ConfigException("zip", ConfigReader.describe(k), "appears in more than one zip group");
+            throw new ConfigException(
+                "zip", ConfigReader.describe(k), "appears in more than one zip group");
           }
-          if (a.values().size() != group.stream().findFirst().map(x -> x.values().size()).orElse(a.values().size())) {
-            throw new ConfigException("zip", keys, "zipped axes must have the same number of values");
+          if (a.values().size()
+              != group.stream().findFirst().map(x -> x.values().size()).orElse(a.values().size())) {
+            throw new ConfigException(
+                "zip", keys, "zipped axes must have the same number of values");
           }
           group.add(a);
         }
@@ -284,7 +338,11 @@ public final class SweepSpec {
   private static Map<String, Object> deepCopy(Map<String, Object> m) {
     Map<String, Object> out = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : m.entrySet()) {
-      out.put(e.getKey(), e.getValue() instanceof Map ? deepCopy((Map<String, Object>) e.getValue()) : e.getValue());
+      out.put(
+          e.getKey(),
+          e.getValue() instanceof Map
+              ? deepCopy((Map<String, Object>) e.getValue())
+              : e.getValue());
     }
     return out;
   }

@@ -18,24 +18,29 @@ public final class YamlConfigLoader {
 
   @SuppressWarnings("unchecked")
   public static Map<String, Object> load(String text, String source) {
-    LoadSettings settings = LoadSettings.builder()
-        .setLabel(source)
-        .setSchema(new CoreSchema())
-        .setAllowDuplicateKeys(false)
-        .setMaxAliasesForCollections(50)
-        // a sweep file is a page of text; a bigger one is a mistake or an attack
-        .setCodePointLimit(1 << 20)
-        .build();
+    LoadSettings settings =
+        LoadSettings.builder()
+            .setLabel(source)
+            .setSchema(new CoreSchema())
+            .setAllowDuplicateKeys(false)
+            .setMaxAliasesForCollections(50)
+            // a sweep file is a page of text; a bigger one is a mistake or an attack
+            .setCodePointLimit(1 << 20)
+            .build();
     Object doc;
     try {
       doc = new Load(settings).loadFromString(text);
     } catch (MarkedYamlEngineException e) {
-      throw new ConfigException(source, "(yaml)", "is not valid YAML: " + e.getMessage().replace('\n', ' ').trim());
+      throw new ConfigException(
+          source, "(yaml)", "is not valid YAML: " + e.getMessage().replace('\n', ' ').trim());
     } catch (YamlEngineException e) {
       throw new ConfigException(source, "(yaml)", "is not valid YAML: " + e.getMessage());
     }
     if (!(doc instanceof Map)) {
-      throw new ConfigException(source, doc == null ? "(empty)" : ConfigReader.describe(doc), "must be a YAML mapping with at least a 'name'");
+      throw new ConfigException(
+          source,
+          doc == null ? "(empty)" : ConfigReader.describe(doc),
+          "must be a YAML mapping with at least a 'name'");
     }
     return (Map<String, Object>) doc;
   }

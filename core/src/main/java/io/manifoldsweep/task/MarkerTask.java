@@ -33,8 +33,8 @@ public final class MarkerTask {
   }
 
   /**
-   * The training batch of {@code step}: m drawn from {@code [mMin, mMax]} (a curriculum stage passes
-   * one value for both).
+   * The training batch of {@code step}: m drawn from {@code [mMin, mMax]} (a curriculum stage
+   * passes one value for both).
    */
   public Batch trainBatch(long dataSeed, long step, int batchSize, int mMin, int mMax) {
     return generate(RngStream.TRAIN.generator(dataSeed, step), batchSize, mMin, mMax);
@@ -50,14 +50,21 @@ public final class MarkerTask {
     return generate(RngStream.PROBE.generator(evalSeed, m), size, m, m);
   }
 
-  /** The fixed activation set with exactly {@code m} markers that the SAE analysis hooks (DESIGN section 8). */
+  /**
+   * The fixed activation set with exactly {@code m} markers that the SAE analysis hooks (DESIGN
+   * section 8).
+   */
   public Batch activationSet(long evalSeed, int m, int size) {
     return generate(RngStream.SAE_ACTIVATIONS.generator(evalSeed, m), size, m, m);
   }
 
-  /** One of the two batches of commutator pair {@code pair} at {@code step}; side 0 is A, 1 is B. */
-  public Batch commutatorBatch(long dataSeed, long step, int pair, int side, int batchSize, int mMin, int mMax) {
-    return generate(RngStream.COMMUTATOR.generator(dataSeed, step, pair, side), batchSize, mMin, mMax);
+  /**
+   * One of the two batches of commutator pair {@code pair} at {@code step}; side 0 is A, 1 is B.
+   */
+  public Batch commutatorBatch(
+      long dataSeed, long step, int pair, int side, int batchSize, int mMin, int mMax) {
+    return generate(
+        RngStream.COMMUTATOR.generator(dataSeed, step, pair, side), batchSize, mMin, mMax);
   }
 
   Batch generate(SplitMix64 rng, int size, int mMin, int mMax) {

@@ -12,7 +12,9 @@ public enum RngStream {
   INIT(5),
   /** The sparse-autoencoder analysis's activation set, from the eval seed. */
   SAE_ACTIVATIONS(6),
-  /** The sparse-autoencoders' initialisations, batch order and random latent and direction draws. */
+  /**
+   * The sparse-autoencoders' initialisations, batch order and random latent and direction draws.
+   */
   SAE_TRAINING(7);
 
   private final long key;

@@ -14,7 +14,9 @@ public final class SplitMix64 {
     this.state = seed;
   }
 
-  /** A generator whose seed is a hash of all the given keys, for independent per-purpose streams. */
+  /**
+   * A generator whose seed is a hash of all the given keys, for independent per-purpose streams.
+   */
   public static SplitMix64 forKeys(long... keys) {
     long h = 0x6A09E667F3BCC909L;
     for (long k : keys) {

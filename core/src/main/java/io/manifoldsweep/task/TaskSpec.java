@@ -32,7 +32,8 @@ public record TaskSpec(
     Sampling sampling) {
 
   public static final TaskSpec DEFAULT =
-      new TaskSpec(256, 8, 16, 1, 4, Schedule.MIXED, Operation.ADD, 100, false, Sampling.PER_EXAMPLE);
+      new TaskSpec(
+          256, 8, 16, 1, 4, Schedule.MIXED, Operation.ADD, 100, false, Sampling.PER_EXAMPLE);
 
   public TaskSpec {
     requirePositive("task.vocab", vocab);
@@ -45,7 +46,9 @@ public record TaskSpec(
     }
     if (markersMax < markersMin) {
       throw new ConfigException(
-          "task.markers", "{min: " + markersMin + ", max: " + markersMax + "}", "max must be >= min");
+          "task.markers",
+          "{min: " + markersMin + ", max: " + markersMax + "}",
+          "max must be >= min");
     }
     // m markers with gaps >= 2 in positions 1..T-2 need T-1-m >= m free slots
     if (seqLen - 1 - markersMax < markersMax) {
@@ -56,13 +59,20 @@ public record TaskSpec(
     }
     if (modulus >= markerBase) {
       throw new ConfigException(
-          "task.modulus", modulus, "value tokens 0.." + (modulus - 1) + " must stay below marker_base=" + markerBase);
+          "task.modulus",
+          modulus,
+          "value tokens 0.." + (modulus - 1) + " must stay below marker_base=" + markerBase);
     }
     if (markerBase + markersMax - 1 >= vocab) {
       throw new ConfigException(
           "task.marker_base",
           markerBase,
-          "marker tokens " + markerBase + ".." + (markerBase + markersMax - 1) + " must be < vocab=" + vocab);
+          "marker tokens "
+              + markerBase
+              + ".."
+              + (markerBase + markersMax - 1)
+              + " must be < vocab="
+              + vocab);
     }
     if (schedule == null) {
       throw new ConfigException("task.schedule", "null", "must be mixed or curriculum");

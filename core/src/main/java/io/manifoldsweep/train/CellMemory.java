@@ -9,11 +9,11 @@ import io.manifoldsweep.optim.OptimizerSpec;
 import java.util.Locale;
 
 /**
- * What a cell needs in memory while it trains, from its config alone, so that a model that cannot fit
- * an executor is refused before any work starts rather than failing every task. The estimate counts
- * the parameter-sized vectors (weights, gradient, optimizer moments, commutator probes, host copies)
- * and the activations each pass keeps for reuse (training step, eval chunks, probes, commutators); it
- * leaves out what does not scale with the model (the JVM, Spark, Parquet buffers).
+ * What a cell needs in memory while it trains, from its config alone, so that a model that cannot
+ * fit an executor is refused before any work starts rather than failing every task. The estimate
+ * counts the parameter-sized vectors (weights, gradient, optimizer moments, commutator probes, host
+ * copies) and the activations each pass keeps for reuse (training step, eval chunks, probes,
+ * commutators); it leaves out what does not scale with the model (the JVM, Spark, Parquet buffers).
  */
 public final class CellMemory {
   private CellMemory() {}
@@ -24,10 +24,17 @@ public final class CellMemory {
     double params = ParamLayout.of(m).size();
     RecordSpec r = c.record();
     OptimizerSpec opt = c.train().optimizer();
-    int copies = 2 + (opt.kind() == OptimizerSpec.Kind.ADAMW ? 2 : opt.momentum() > 0 ? 1 : 0) + (r.commutatorEvery() > 0 ? 6 : 0);
+    int copies =
+        2
+            + (opt.kind() == OptimizerSpec.Kind.ADAMW ? 2 : opt.momentum() > 0 ? 1 : 0)
+            + (r.commutatorEvery() > 0 ? 6 : 0);
     // host-side doubles: the initialisation, a commutator's delta, snapshot and checkpoint copies
     double vectors = params * (copies * scalarBytes(c) + 24.0);
-    double probeSets = 4.0 * (double) m.seqLen() * c.task().markerCountChoices() * (r.evalExamples() + r.probeExamples());
+    double probeSets =
+        4.0
+            * (double) m.seqLen()
+            * c.task().markerCountChoices()
+            * (r.evalExamples() + r.probeExamples());
     return vectors + activationBytes(c) + probeSets;
   }
 
@@ -41,9 +48,10 @@ public final class CellMemory {
     ModelSpec m = c.model();
     RecordSpec r = c.record();
     int chunk = Transformer.INFERENCE_SEQUENCES;
-    double scalars = activations(m, c.train().batchSize(), true) * (r.commutatorEvery() > 0 ? 2 : 1)
-        + activations(m, Math.min(chunk, r.evalExamples()), false)
-        + activations(m, Math.min(chunk, r.probeExamples()), false);
+    double scalars =
+        activations(m, c.train().batchSize(), true) * (r.commutatorEvery() > 0 ? 2 : 1)
+            + activations(m, Math.min(chunk, r.evalExamples()), false)
+            + activations(m, Math.min(chunk, r.probeExamples()), false);
     return scalars * scalarBytes(c);
   }
 
@@ -51,7 +59,10 @@ public final class CellMemory {
     return c.train().precision() == Precision.FLOAT64 ? 8 : 4;
   }
 
-  /** Scalars of the activations one pass over {@code batch} sequences keeps (with its gradients when {@code backward}). */
+  /**
+   * Scalars of the activations one pass over {@code batch} sequences keeps (with its gradients when
+   * {@code backward}).
+   */
   private static double activations(ModelSpec m, int batch, boolean backward) {
     double rows = (double) batch * m.seqLen();
     double perLayer = 7 * rows * m.dModel() + (double) batch * m.heads() * m.seqLen() * m.seqLen();
@@ -62,17 +73,32 @@ public final class CellMemory {
   }
 
   /**
-   * Fails naming the model's knobs when a cell needs more than {@code available} bytes; {@code where}
-   * says where that figure comes from (e.g. "spark.executor.memory=4g").
+   * Fails naming the model's knobs when a cell needs more than {@code available} bytes; {@code
+   * where} says where that figure comes from (e.g. "spark.executor.memory=4g").
    */
   public static void check(CellConfig c, double available, String where, String cell) {
     double need = bytes(c);
     if (need > available) {
       ModelSpec m = c.model();
-      throw new ConfigException("model", "layers=" + m.layers() + ", d_model=" + m.dModel() + (m.mlp() ? ", d_mlp=" + m.dMlp() : "")
-          + ", train.batch_size=" + c.train().batchSize(),
-          cell + " needs about " + human(need) + " to train (" + String.format(Locale.ROOT, "%.3g", (double) ParamLayout.of(m).size())
-              + " parameters), more than the " + human(available) + " of " + where + "; make the model smaller or give each cell more memory (a larger executor, or fewer cells on each)");
+      throw new ConfigException(
+          "model",
+          "layers="
+              + m.layers()
+              + ", d_model="
+              + m.dModel()
+              + (m.mlp() ? ", d_mlp=" + m.dMlp() : "")
+              + ", train.batch_size="
+              + c.train().batchSize(),
+          cell
+              + " needs about "
+              + human(need)
+              + " to train ("
+              + String.format(Locale.ROOT, "%.3g", (double) ParamLayout.of(m).size())
+              + " parameters), more than the "
+              + human(available)
+              + " of "
+              + where
+              + "; make the model smaller or give each cell more memory (a larger executor, or fewer cells on each)");
     }
   }
 

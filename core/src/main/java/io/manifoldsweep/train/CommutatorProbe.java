@@ -23,6 +23,7 @@ public final class CommutatorProbe {
   private final Params gradAShifted;
   private final Params gradBShifted;
   private final Params shifted;
+
   /**
    * Where the vector arithmetic between the gradients writes, in place: each ND4J op that returns a
    * new vector maps fresh native memory of the model's size, and its page faults and deallocator
@@ -50,13 +51,21 @@ public final class CommutatorProbe {
     try (Workspaces.Scope ignored = Workspaces.open("commutator")) {
       INDArray ga = gradA.flat();
       INDArray gb = gradB.flat();
-      INDArray delta = scratch.flat().assign(gradAShifted.flat()).subi(ga).subi(gradBShifted.flat()).addi(gb).muli(eta);
+      INDArray delta =
+          scratch
+              .flat()
+              .assign(gradAShifted.flat())
+              .subi(ga)
+              .subi(gradBShifted.flat())
+              .addi(gb)
+              .muli(eta);
       double normA = ga.norm2Number().doubleValue();
       double normB = gb.norm2Number().doubleValue();
       double deltaNorm = delta.norm2Number().doubleValue();
       double defect = deltaNorm / (eta * normA * eta * normB);
       double[] deltaValues = delta.toDoubleVector();
-      double cosine = scratch.flat().assign(ga).muli(gb).sumNumber().doubleValue() / (normA * normB);
+      double cosine =
+          scratch.flat().assign(ga).muli(gb).sumNumber().doubleValue() / (normA * normB);
       return new Sample(deltaValues, deltaNorm, defect, cosine);
     }
   }

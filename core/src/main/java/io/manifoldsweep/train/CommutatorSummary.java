@@ -10,12 +10,22 @@ import java.util.List;
 final class CommutatorSummary {
   private CommutatorSummary() {}
 
-  static CommutatorRecord summarise(long step, List<CommutatorProbe.Sample> samples, ParamLayout layout, CommutatorVectors keep) {
-    double[] defects = samples.stream().mapToDouble(CommutatorProbe.Sample::defect).sorted().toArray();
-    double cos = samples.stream().mapToDouble(CommutatorProbe.Sample::gradCosine).average().orElse(Double.NaN);
-    // the stored vector must be one real sample, so an even K takes the lower of the two middle ones
+  static CommutatorRecord summarise(
+      long step, List<CommutatorProbe.Sample> samples, ParamLayout layout, CommutatorVectors keep) {
+    double[] defects =
+        samples.stream().mapToDouble(CommutatorProbe.Sample::defect).sorted().toArray();
+    double cos =
+        samples.stream()
+            .mapToDouble(CommutatorProbe.Sample::gradCosine)
+            .average()
+            .orElse(Double.NaN);
+    // the stored vector must be one real sample, so an even K takes the lower of the two middle
+    // ones
     CommutatorProbe.Sample median =
-        samples.stream().sorted(Comparator.comparingDouble(CommutatorProbe.Sample::defect)).toList().get((samples.size() - 1) / 2);
+        samples.stream()
+            .sorted(Comparator.comparingDouble(CommutatorProbe.Sample::defect))
+            .toList()
+            .get((samples.size() - 1) / 2);
     double[] delta = median.delta();
     boolean[] attention = attentionMask(layout);
     double outside = 0;
@@ -24,13 +34,21 @@ final class CommutatorSummary {
         outside += delta[i] * delta[i];
       }
     }
-    float[] stored = switch (keep) {
-      case FULL -> toFloats(delta);
-      case ATTENTION -> attentionCoordinates(delta, layout);
-      case NONE -> null;
-    };
+    float[] stored =
+        switch (keep) {
+          case FULL -> toFloats(delta);
+          case ATTENTION -> attentionCoordinates(delta, layout);
+          case NONE -> null;
+        };
     return new CommutatorRecord(
-        step, samples.size(), quantile(defects, 0.5), quantile(defects, 0.9), cos, stored, median.deltaNorm(), Math.sqrt(outside));
+        step,
+        samples.size(),
+        quantile(defects, 0.5),
+        quantile(defects, 0.9),
+        cos,
+        stored,
+        median.deltaNorm(),
+        Math.sqrt(outside));
   }
 
   /** Linear interpolation between order statistics (numpy's default). */

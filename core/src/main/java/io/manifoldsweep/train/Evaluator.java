@@ -35,7 +35,8 @@ public final class Evaluator {
       for (int from = 0; from < set.size(); from += Transformer.INFERENCE_SEQUENCES) {
         Batch chunk = set.slice(from, Math.min(set.size(), from + Transformer.INFERENCE_SEQUENCES));
         try (Workspaces.Scope ignored = Workspaces.open("eval")) {
-          double[] lc = Transformer.lossAndCorrect(model.infer(params, chunk).logits(), chunk.labels());
+          double[] lc =
+              Transformer.lossAndCorrect(model.infer(params, chunk).logits(), chunk.labels());
           lossSum += lc[0] * chunk.size();
           correct += lc[1];
         }

@@ -38,32 +38,51 @@ public final class NativeThreads {
     warnOnce(WAIT_POLICY_WARNED, waitPolicyProblem(threads, System.getenv("OMP_WAIT_POLICY")));
   }
 
-  /** The environment is the JVM's for its whole life, so each problem is told once per JVM, not per task. */
+  /**
+   * The environment is the JVM's for its whole life, so each problem is told once per JVM, not per
+   * task.
+   */
   private static void warnOnce(AtomicBoolean warned, Optional<String> problem) {
     if (problem.isPresent() && warned.compareAndSet(false, true)) {
       System.err.println("manifold-sweep: WARNING: " + problem.get());
     }
   }
 
-  /** What is wrong with OpenBLAS's thread count (the environment's value, null when unset) for this many threads. */
+  /**
+   * What is wrong with OpenBLAS's thread count (the environment's value, null when unset) for this
+   * many threads.
+   */
   static Optional<String> threadCountProblem(int threads, String openblasThreads) {
     if (String.valueOf(threads).equals(openblasThreads)) {
       return Optional.empty();
     }
-    String found = openblasThreads == null
-        ? "OPENBLAS_NUM_THREADS is unset, so OpenBLAS may have sized its pool to every core,"
-        : "OPENBLAS_NUM_THREADS='" + openblasThreads + "', the size of OpenBLAS's pool,";
-    return Optional.of(found + " but this JVM was asked for " + threads + " native thread(s); set OPENBLAS_NUM_THREADS=" + threads
-        + " in the environment of this JVM (spark.executorEnv.OPENBLAS_NUM_THREADS=" + threads + " for executors, equal to spark.task.cpus)");
+    String found =
+        openblasThreads == null
+            ? "OPENBLAS_NUM_THREADS is unset, so OpenBLAS may have sized its pool to every core,"
+            : "OPENBLAS_NUM_THREADS='" + openblasThreads + "', the size of OpenBLAS's pool,";
+    return Optional.of(
+        found
+            + " but this JVM was asked for "
+            + threads
+            + " native thread(s); set OPENBLAS_NUM_THREADS="
+            + threads
+            + " in the environment of this JVM (spark.executorEnv.OPENBLAS_NUM_THREADS="
+            + threads
+            + " for executors, equal to spark.task.cpus)");
   }
 
-  /** What is wrong with an OpenMP wait policy (the environment's value, null when unset) for this many threads. */
+  /**
+   * What is wrong with an OpenMP wait policy (the environment's value, null when unset) for this
+   * many threads.
+   */
   static Optional<String> waitPolicyProblem(int threads, String policy) {
     if (threads == 1 || policy != null) {
       return Optional.empty();
     }
-    return Optional.of(threads + " native threads with OMP_WAIT_POLICY unset: OpenMP's idle workers spin and take the cores"
-        + " from the Java kernels between gemms (a step 5x slower on 2 cores); set OMP_WAIT_POLICY=PASSIVE in the environment of this JVM"
-        + " (spark.executorEnv.OMP_WAIT_POLICY=PASSIVE for executors)");
+    return Optional.of(
+        threads
+            + " native threads with OMP_WAIT_POLICY unset: OpenMP's idle workers spin and take the cores"
+            + " from the Java kernels between gemms (a step 5x slower on 2 cores); set OMP_WAIT_POLICY=PASSIVE in the environment of this JVM"
+            + " (spark.executorEnv.OMP_WAIT_POLICY=PASSIVE for executors)");
   }
 }

@@ -39,8 +39,19 @@ public record RecordSpec(
     int resumeEvery) {
 
   public static final int DEFAULT_RESUME_EVERY = 5000;
-  public static final RecordSpec DEFAULT = new RecordSpec(100, 500, 1024, 256, 500, 9, 1e-3, CommutatorVectors.ATTENTION, false,
-      Checkpoints.DEFAULT, DEFAULT_RESUME_EVERY);
+  public static final RecordSpec DEFAULT =
+      new RecordSpec(
+          100,
+          500,
+          1024,
+          256,
+          500,
+          9,
+          1e-3,
+          CommutatorVectors.ATTENTION,
+          false,
+          Checkpoints.DEFAULT,
+          DEFAULT_RESUME_EVERY);
 
   public RecordSpec {
     requirePositive("record.snapshot_every", snapshotEvery);
@@ -48,19 +59,23 @@ public record RecordSpec(
     requirePositive("record.eval_examples", evalExamples);
     requirePositive("record.probe_examples", probeExamples);
     if (commutatorEvery < 0) {
-      throw new ConfigException("record.commutator_every", commutatorEvery, "must be >= 0 (0 turns the probe off)");
+      throw new ConfigException(
+          "record.commutator_every", commutatorEvery, "must be >= 0 (0 turns the probe off)");
     }
     requirePositive("record.commutator_pairs", commutatorPairs);
     requirePositive("record.commutator_eta", commutatorEta);
     requireNonNegative("record.commutator_eta", commutatorEta);
     if (commutatorVectors == null) {
-      throw new ConfigException("record.commutator_vectors", "null", "must be full, attention or none");
+      throw new ConfigException(
+          "record.commutator_vectors", "null", "must be full, attention or none");
     }
     if (resumeEvery < 0) {
-      throw new ConfigException("record.resume_every", resumeEvery, "must be >= 0 (0 turns resume points off)");
+      throw new ConfigException(
+          "record.resume_every", resumeEvery, "must be >= 0 (0 turns resume points off)");
     }
     if (checkpoints == null) {
-      throw new ConfigException(Checkpoints.KEY, "null", "must be a list of fractions and steps, [] for none");
+      throw new ConfigException(
+          Checkpoints.KEY, "null", "must be a list of fractions and steps, [] for none");
     }
   }
 }

@@ -25,10 +25,11 @@ final class RecordingClock {
   }
 
   void time(Runnable pass) {
-    time(() -> {
-      pass.run();
-      return null;
-    });
+    time(
+        () -> {
+          pass.run();
+          return null;
+        });
   }
 
   double seconds() {

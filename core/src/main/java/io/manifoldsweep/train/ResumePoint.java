@@ -8,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Where a run stood after step {@code step} and all of that step's records: enough to continue it so
- * that what it records from there on is bit for bit what an uninterrupted run records. Batches,
+ * Where a run stood after step {@code step} and all of that step's records: enough to continue it
+ * so that what it records from there on is bit for bit what an uninterrupted run records. Batches,
  * eval and probe sets are pure functions of seeds and steps, so the state is the weights, the
  * optimizer, the running train-loss sum, and the bookkeeping for the runs row.
  *
@@ -17,18 +17,29 @@ import java.util.List;
  * @param recordingSeconds the part of it spent recording
  * @param resumedFrom the steps earlier attempts resumed from, oldest first
  */
-public record ResumePoint(long step, double[] params, Optimizer.State optimizer, double lossSum, int lossCount, double lastAccuracy,
-    double trainingSeconds, double recordingSeconds, List<Long> resumedFrom) {
+public record ResumePoint(
+    long step,
+    double[] params,
+    Optimizer.State optimizer,
+    double lossSum,
+    int lossCount,
+    double lastAccuracy,
+    double trainingSeconds,
+    double recordingSeconds,
+    List<Long> resumedFrom) {
 
   /** Bumped whenever the layout below changes; a point of another version is not used. */
   static final int FORMAT = 2;
+
   private static final int MAGIC = 0x4d535250; // "MSRP"
 
   public ResumePoint {
     resumedFrom = List.copyOf(resumedFrom);
   }
 
-  /** Writes the point in a fixed binary layout; doubles go as their IEEE bits, so nothing rounds. */
+  /**
+   * Writes the point in a fixed binary layout; doubles go as their IEEE bits, so nothing rounds.
+   */
   public void write(DataOutputStream out) throws IOException {
     out.writeInt(MAGIC);
     out.writeInt(FORMAT);
@@ -51,7 +62,10 @@ public record ResumePoint(long step, double[] params, Optimizer.State optimizer,
     }
   }
 
-  /** Reads what {@link #write} wrote; anything else (another format, a truncated file) is an IOException. */
+  /**
+   * Reads what {@link #write} wrote; anything else (another format, a truncated file) is an
+   * IOException.
+   */
   public static ResumePoint read(DataInputStream in) throws IOException {
     if (in.readInt() != MAGIC) {
       throw new IOException("not a manifold-sweep resume point");
@@ -79,7 +93,16 @@ public record ResumePoint(long step, double[] params, Optimizer.State optimizer,
     for (int i = 0; i < n; i++) {
       from.add(in.readLong());
     }
-    return new ResumePoint(step, params, new Optimizer.State(optSteps, started, opt), lossSum, lossCount, lastAccuracy, seconds, recording, from);
+    return new ResumePoint(
+        step,
+        params,
+        new Optimizer.State(optSteps, started, opt),
+        lossSum,
+        lossCount,
+        lastAccuracy,
+        seconds,
+        recording,
+        from);
   }
 
   private static void writeVector(DataOutputStream out, double[] v) throws IOException {

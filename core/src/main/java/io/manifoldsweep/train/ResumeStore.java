@@ -9,15 +9,16 @@ import java.util.Optional;
  */
 public interface ResumeStore {
   /** A store that keeps nothing: the run always starts at step 0. */
-  ResumeStore NONE = new ResumeStore() {
-    @Override
-    public Optional<ResumePoint> latest() {
-      return Optional.empty();
-    }
+  ResumeStore NONE =
+      new ResumeStore() {
+        @Override
+        public Optional<ResumePoint> latest() {
+          return Optional.empty();
+        }
 
-    @Override
-    public void save(ResumePoint point) {}
-  };
+        @Override
+        public void save(ResumePoint point) {}
+      };
 
   /** The point to continue from, if an earlier attempt left one. */
   Optional<ResumePoint> latest() throws IOException;

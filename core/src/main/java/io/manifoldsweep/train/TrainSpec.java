@@ -44,6 +44,14 @@ public record TrainSpec(
   }
 
   public static TrainSpec defaults(long initSeed, long dataSeed) {
-    return new TrainSpec(20000, 128, OptimizerSpec.DEFAULT, false, initSeed, dataSeed, DEFAULT_EVAL_SEED, Precision.FLOAT32);
+    return new TrainSpec(
+        20000,
+        128,
+        OptimizerSpec.DEFAULT,
+        false,
+        initSeed,
+        dataSeed,
+        DEFAULT_EVAL_SEED,
+        Precision.FLOAT32);
   }
 }

@@ -27,8 +27,8 @@ import java.util.Optional;
  * Trains one cell and writes its records (DESIGN sections 3 and 4). A plain library call with no
  * Spark in it: the sweep job and the tests run exactly this code.
  *
- * <p>Step {@code s} means "after s updates"; update {@code s+1} uses the batch of step s, which is a
- * pure function of {@code (data_seed, s)}. Records at step 0 describe the initial weights.
+ * <p>Step {@code s} means "after s updates"; update {@code s+1} uses the batch of step s, which is
+ * a pure function of {@code (data_seed, s)}. Records at step 0 describe the initial weights.
  */
 public final class Trainer {
   private final CellConfig config;
@@ -64,8 +64,10 @@ public final class Trainer {
     Optimizer optimizer = train.optimizer().create(layout, train.precision());
     TrainingStep update = new TrainingStep(model, params, optimizer);
     Evaluator evaluator = new Evaluator(model, task, train.evalSeed(), rec.evalExamples());
-    AttentionProbe attention = new AttentionProbe(model, task, train.evalSeed(), rec.probeExamples());
-    CommutatorProbe commutators = rec.commutatorEvery() > 0 ? new CommutatorProbe(model, params) : null;
+    AttentionProbe attention =
+        new AttentionProbe(model, task, train.evalSeed(), rec.probeExamples());
+    CommutatorProbe commutators =
+        rec.commutatorEvery() > 0 ? new CommutatorProbe(model, params) : null;
     Curriculum curriculum = new Curriculum(taskSpec, train.steps());
     long[] checkpointSteps = rec.checkpoints().steps(train.steps());
 
@@ -96,9 +98,13 @@ public final class Trainer {
       EvalResult eval = recording.time(() -> evaluator.evaluate(params));
       lastAccuracy = eval.pooledAccuracy();
       recording.time(() -> snapshot(sink, layout, params, 0));
-      recording.time(() -> sink.metrics(new MetricsRecord(0, Double.NaN, eval, attention.measure(params))));
+      recording.time(
+          () -> sink.metrics(new MetricsRecord(0, Double.NaN, eval, attention.measure(params))));
       if (commutators != null) {
-        recording.time(() -> sink.commutator(probeCommutators(commutators, task, params, 0, curriculum, layout)));
+        recording.time(
+            () ->
+                sink.commutator(
+                    probeCommutators(commutators, task, params, 0, curriculum, layout)));
       }
       if (checkpointSteps.length > 0 && checkpointSteps[0] == 0) {
         recording.time(() -> sink.checkpoint(new CheckpointRecord(0, params.toFloatArray())));
@@ -108,18 +114,32 @@ public final class Trainer {
 
     for (long s = first; s < train.steps(); s++) {
       if (Thread.currentThread().isInterrupted()) {
-        // a cancelled Spark task: stop within a step, leaving the last resume point for the next attempt
+        // a cancelled Spark task: stop within a step, leaving the last resume point for the next
+        // attempt
         throw new java.util.concurrent.CancellationException("training interrupted at step " + s);
       }
       int stage = curriculum.stage(s);
       if (train.resetOptimizerPerStage() && s > 0 && stage != curriculum.stage(s - 1)) {
         update.resetOptimizer();
       }
-      Batch batch = task.trainBatch(train.dataSeed(), s, train.batchSize(), curriculum.mMin(stage), curriculum.mMax(stage));
+      Batch batch =
+          task.trainBatch(
+              train.dataSeed(),
+              s,
+              train.batchSize(),
+              curriculum.mMin(stage),
+              curriculum.mMax(stage));
       double loss = update.apply(batch);
       if (!Double.isFinite(loss)) {
-        return new RunResult(RunStatus.DIVERGED, s, earlierSeconds + seconds(start), recording.seconds(), lastAccuracy,
-            "training loss became " + loss + " at step " + s, resumedFrom, s - first);
+        return new RunResult(
+            RunStatus.DIVERGED,
+            s,
+            earlierSeconds + seconds(start),
+            recording.seconds(),
+            lastAccuracy,
+            "training loss became " + loss + " at step " + s,
+            resumedFrom,
+            s - first);
       }
       lossSum += loss;
       lossCount++;
@@ -138,29 +158,52 @@ public final class Trainer {
         if (snapshot) {
           recording.time(() -> snapshot(sink, layout, params, step));
         }
-        recording.time(() -> sink.metrics(new MetricsRecord(step, trainLoss, stepEval, attention.measure(params))));
+        recording.time(
+            () ->
+                sink.metrics(
+                    new MetricsRecord(step, trainLoss, stepEval, attention.measure(params))));
         progress.onProgress(step, train.steps(), trainLoss);
         lossSum = 0;
         lossCount = 0;
       }
       if (commutators != null && step % rec.commutatorEvery() == 0) {
-        recording.time(() -> sink.commutator(probeCommutators(commutators, task, params, step, curriculum, layout)));
+        recording.time(
+            () ->
+                sink.commutator(
+                    probeCommutators(commutators, task, params, step, curriculum, layout)));
       }
       if (Arrays.binarySearch(checkpointSteps, step) >= 0) {
         recording.time(() -> sink.checkpoint(new CheckpointRecord(step, params.toFloatArray())));
       }
       if (rec.resumeEvery() > 0 && step % rec.resumeEvery() == 0 && !last) {
-        store.save(new ResumePoint(step, params.toDoubleArray(), optimizer.state(), lossSum, lossCount, lastAccuracy,
-            earlierSeconds + seconds(start), recording.seconds(), resumedFrom));
+        store.save(
+            new ResumePoint(
+                step,
+                params.toDoubleArray(),
+                optimizer.state(),
+                lossSum,
+                lossCount,
+                lastAccuracy,
+                earlierSeconds + seconds(start),
+                recording.seconds(),
+                resumedFrom));
       }
     }
-    return new RunResult(RunStatus.OK, train.steps(), earlierSeconds + seconds(start), recording.seconds(), lastAccuracy, "", resumedFrom,
+    return new RunResult(
+        RunStatus.OK,
+        train.steps(),
+        earlierSeconds + seconds(start),
+        recording.seconds(),
+        lastAccuracy,
+        "",
+        resumedFrom,
         train.steps() - first);
   }
 
   private void snapshot(RecordSink sink, ParamLayout layout, Params params, long step) {
     for (String block : layout.blockNames()) {
-      sink.snapshot(new SnapshotRecord(step, block, params.tensorAsFloats(layout.blockEntry(block).name())));
+      sink.snapshot(
+          new SnapshotRecord(step, block, params.tensorAsFloats(layout.blockEntry(block).name())));
     }
     if (config.record().fullParams()) {
       sink.snapshot(new SnapshotRecord(step, "params", params.toFloatArray()));
@@ -169,14 +212,35 @@ public final class Trainer {
 
   /** Commutator pairs use the m range training uses at this step, from their own random stream. */
   private CommutatorRecord probeCommutators(
-      CommutatorProbe probe, MarkerTask task, Params params, long step, Curriculum curriculum, ParamLayout layout) {
+      CommutatorProbe probe,
+      MarkerTask task,
+      Params params,
+      long step,
+      Curriculum curriculum,
+      ParamLayout layout) {
     RecordSpec rec = config.record();
     TrainSpec train = config.train();
     int stage = curriculum.stage(Math.min(step, train.steps() - 1));
     List<CommutatorProbe.Sample> samples = new ArrayList<>();
     for (int k = 0; k < rec.commutatorPairs(); k++) {
-      Batch a = task.commutatorBatch(train.dataSeed(), step, k, 0, train.batchSize(), curriculum.mMin(stage), curriculum.mMax(stage));
-      Batch b = task.commutatorBatch(train.dataSeed(), step, k, 1, train.batchSize(), curriculum.mMin(stage), curriculum.mMax(stage));
+      Batch a =
+          task.commutatorBatch(
+              train.dataSeed(),
+              step,
+              k,
+              0,
+              train.batchSize(),
+              curriculum.mMin(stage),
+              curriculum.mMax(stage));
+      Batch b =
+          task.commutatorBatch(
+              train.dataSeed(),
+              step,
+              k,
+              1,
+              train.batchSize(),
+              curriculum.mMin(stage),
+              curriculum.mMax(stage));
       samples.add(probe.measure(params, a, b, rec.commutatorEta()));
     }
     return CommutatorSummary.summarise(step, samples, layout, rec.commutatorVectors());
@@ -186,7 +250,9 @@ public final class Trainer {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  /** Equal consecutive stages m = min..max under the curriculum; one stage covering all m otherwise. */
+  /**
+   * Equal consecutive stages m = min..max under the curriculum; one stage covering all m otherwise.
+   */
   static final class Curriculum {
     private final TaskSpec task;
     private final int stages;

@@ -20,9 +20,18 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class CausalAttentionTest {
   @ParameterizedTest
-  @CsvSource({"FLOAT32, 7", "FLOAT64, 7", "FLOAT32, 19", "FLOAT64, 19", "FLOAT32, 37", "FLOAT64, 37"})
+  @CsvSource({
+    "FLOAT32, 7",
+    "FLOAT64, 7",
+    "FLOAT32, 19",
+    "FLOAT64, 19",
+    "FLOAT32, 37",
+    "FLOAT64, 37"
+  })
   void everyQueryAttendsToItsPastWithProbabilitiesSummingToOne(Precision precision, int seqLen) {
-    TaskSpec task = new TaskSpec(30, 5, seqLen, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
+    TaskSpec task =
+        new TaskSpec(
+            30, 5, seqLen, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
     ModelSpec spec = new ModelSpec(30, seqLen, 5, 3, 20, 4, false, 24);
     ParamLayout layout = ParamLayout.of(spec);
     Transformer model = new Transformer(layout);
@@ -44,7 +53,9 @@ class CausalAttentionTest {
             }
             sum += a;
           }
-          assertThat(sum).as("layer %d, query %d: total attention", layer, i).isCloseTo(1.0, offset(1e-5));
+          assertThat(sum)
+              .as("layer %d, query %d: total attention", layer, i)
+              .isCloseTo(1.0, offset(1e-5));
         }
       }
     }

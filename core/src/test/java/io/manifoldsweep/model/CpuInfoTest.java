@@ -23,7 +23,12 @@ class CpuInfoTest {
 
   @Test
   void readsTheFirstProcessorAndItsSimdLevel() {
-    CpuInfo cpu = CpuInfo.parse(cpuinfo("GenuineIntel", "Intel(R) Xeon(R) Platinum", "fpu sse2 avx avx2 fma avx512f avx512dq avx512bw avx512vl amx_tile"));
+    CpuInfo cpu =
+        CpuInfo.parse(
+            cpuinfo(
+                "GenuineIntel",
+                "Intel(R) Xeon(R) Platinum",
+                "fpu sse2 avx avx2 fma avx512f avx512dq avx512bw avx512vl amx_tile"));
     assertThat(cpu.model()).isEqualTo("Intel(R) Xeon(R) Platinum");
     assertThat(cpu.vendor()).isEqualTo("GenuineIntel");
     assertThat(cpu.family()).isEqualTo(6);
@@ -36,7 +41,8 @@ class CpuInfoTest {
   @Test
   void avx512WithoutItsByteAndWordPartsCountsAsAvx2() {
     // Knights Landing has avx512f but not bw/vl; OpenBLAS's SkylakeX kernels need both
-    CpuInfo cpu = CpuInfo.parse(cpuinfo("GenuineIntel", "Xeon Phi", "avx avx2 fma avx512f avx512cd"));
+    CpuInfo cpu =
+        CpuInfo.parse(cpuinfo("GenuineIntel", "Xeon Phi", "avx avx2 fma avx512f avx512cd"));
     assertThat(cpu.level()).isEqualTo(Simd.AVX2);
     assertThat(cpu.openblasCoreType()).isEqualTo("HASWELL");
   }
@@ -44,9 +50,11 @@ class CpuInfoTest {
   @Test
   void flagsAreMatchedAsWholeWords() {
     // "avx512_bf16" and "avx2_vnni"-style flags must not pass for avx2 or avx512f
-    CpuInfo cpu = CpuInfo.parse(cpuinfo("AuthenticAMD", "old", "sse4_2 avx avx2_vnni fma avx512_bf16"));
+    CpuInfo cpu =
+        CpuInfo.parse(cpuinfo("AuthenticAMD", "old", "sse4_2 avx avx2_vnni fma avx512_bf16"));
     assertThat(cpu.level()).isEqualTo(Simd.BASELINE);
     assertThat(cpu.openblasCoreType()).isEqualTo("SANDYBRIDGE");
-    assertThat(CpuInfo.parse(cpuinfo("AuthenticAMD", "older", "sse3")).openblasCoreType()).isEqualTo("PRESCOTT");
+    assertThat(CpuInfo.parse(cpuinfo("AuthenticAMD", "older", "sse3")).openblasCoreType())
+        .isEqualTo("PRESCOTT");
   }
 }

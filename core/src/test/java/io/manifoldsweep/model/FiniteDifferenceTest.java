@@ -17,7 +17,9 @@ class FiniteDifferenceTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void gradientMatchesCentralDifferences(boolean mlp) {
-    TaskSpec task = new TaskSpec(24, 5, 7, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
+    TaskSpec task =
+        new TaskSpec(
+            24, 5, 7, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
     ModelSpec spec = new ModelSpec(24, 7, 5, 2, 8, 2, mlp, 12);
     ParamLayout layout = ParamLayout.of(spec);
     Transformer model = new Transformer(layout);
@@ -44,12 +46,15 @@ class FiniteDifferenceTest {
       double minus = loss(model, scratch, base, dir, -eps, batch);
       double numeric = (plus - minus) / (2 * eps);
       assertThat(Math.abs(numeric - analytic))
-          .as("directional derivative along %s: numeric %s, analytic %s", e.name(), numeric, analytic)
+          .as(
+              "directional derivative along %s: numeric %s, analytic %s",
+              e.name(), numeric, analytic)
           .isLessThanOrEqualTo(1e-6 * Math.max(1e-3, Math.abs(numeric)));
     }
   }
 
-  private static double loss(Transformer model, Params scratch, double[] base, double[] dir, double step, Batch batch) {
+  private static double loss(
+      Transformer model, Params scratch, double[] base, double[] dir, double step, Batch batch) {
     double[] x = new double[base.length];
     for (int i = 0; i < x.length; i++) {
       x[i] = base[i] + step * dir[i];

@@ -18,15 +18,19 @@ class GemmClockTest {
     assertThat(afterOwn).as("this thread's clock after its own product").isGreaterThan(before);
 
     long[] otherThreads = new long[2];
-    Thread other = new Thread(() -> {
-      otherThreads[0] = GemmClock.nanos();
-      Linalg.mmInto(a, a, Nd4j.zeros(DataType.FLOAT, 256, 256), false, true);
-      otherThreads[1] = GemmClock.nanos();
-    });
+    Thread other =
+        new Thread(
+            () -> {
+              otherThreads[0] = GemmClock.nanos();
+              Linalg.mmInto(a, a, Nd4j.zeros(DataType.FLOAT, 256, 256), false, true);
+              otherThreads[1] = GemmClock.nanos();
+            });
     other.start();
     other.join();
     assertThat(otherThreads[0]).as("a new thread's clock").isZero();
     assertThat(otherThreads[1]).as("the other thread's clock after its product").isPositive();
-    assertThat(GemmClock.nanos()).as("this thread's clock after another thread's product").isEqualTo(afterOwn);
+    assertThat(GemmClock.nanos())
+        .as("this thread's clock after another thread's product")
+        .isEqualTo(afterOwn);
   }
 }

@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The loads and stores bound for this JVM, and the element-by-element ones a JVM without them gets,
- * move the same elements: the fallback never runs on the JDKs installed here unless tested directly.
+ * move the same elements: the fallback never runs on the JDKs installed here unless tested
+ * directly.
  */
 class InPlaceVectorsTest {
   @Test
@@ -28,14 +29,21 @@ class InPlaceVectorsTest {
     Object boundMemory = InPlaceVectors.memory(bound);
     Object fallbackMemory = (Object) elementwise[0].invokeExact(fallback);
 
-    FloatVector f = InPlaceVectors.loadFloats(FloatVector.SPECIES_PREFERRED, boundMemory, Float.BYTES);
-    FloatVector g = (FloatVector) elementwise[1].invokeExact(FloatVector.SPECIES_PREFERRED, fallbackMemory, Float.BYTES);
+    FloatVector f =
+        InPlaceVectors.loadFloats(FloatVector.SPECIES_PREFERRED, boundMemory, Float.BYTES);
+    FloatVector g =
+        (FloatVector)
+            elementwise[1].invokeExact(FloatVector.SPECIES_PREFERRED, fallbackMemory, Float.BYTES);
     assertThat(g.toArray()).containsExactly(f.toArray());
     InPlaceVectors.storeFloats(f.neg(), boundMemory, fw + Float.BYTES);
     elementwise[2].invokeExact(g.neg(), fallbackMemory, fw + Float.BYTES);
 
-    DoubleVector d = InPlaceVectors.loadDoubles(DoubleVector.SPECIES_PREFERRED, boundMemory, Double.BYTES);
-    DoubleVector e = (DoubleVector) elementwise[3].invokeExact(DoubleVector.SPECIES_PREFERRED, fallbackMemory, Double.BYTES);
+    DoubleVector d =
+        InPlaceVectors.loadDoubles(DoubleVector.SPECIES_PREFERRED, boundMemory, Double.BYTES);
+    DoubleVector e =
+        (DoubleVector)
+            elementwise[3].invokeExact(
+                DoubleVector.SPECIES_PREFERRED, fallbackMemory, Double.BYTES);
     assertThat(e.toArray()).containsExactly(d.toArray());
     InPlaceVectors.storeDoubles(d.mul(2), boundMemory, 2 * fw);
     elementwise[4].invokeExact(e.mul(2), fallbackMemory, 2 * fw);

@@ -9,8 +9,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The traffic a kernel reports is its contract's: every input read once, every output written
- * once, in the array's precision, on the thread that ran it.
+ * The traffic a kernel reports is its contract's: every input read once, every output written once,
+ * in the array's precision, on the thread that ran it.
  */
 class KernelTrafficTest {
   private static final int ROWS = 40;
@@ -41,7 +41,9 @@ class KernelTrafficTest {
     Counts moved = Counts.now().minus(before);
     int width = type.width();
     assertThat(moved.read()).as("x, gamma and beta").isEqualTo((long) (ROWS * D + 2 * D) * width);
-    assertThat(moved.written()).as("the output, xhat and 1/std").isEqualTo((long) (2 * ROWS * D + ROWS) * width);
+    assertThat(moved.written())
+        .as("the output, xhat and 1/std")
+        .isEqualTo((long) (2 * ROWS * D + ROWS) * width);
   }
 
   @ParameterizedTest
@@ -67,16 +69,20 @@ class KernelTrafficTest {
     INDArray x = Nd4j.rand(precision.dataType(), ROWS, D);
     long read = KernelTraffic.bytesRead();
     long[] other = new long[2];
-    Thread thread = new Thread(() -> {
-      other[0] = KernelTraffic.bytesRead();
-      HostView.of(x).readAll(new double[ROWS * D]);
-      other[1] = KernelTraffic.bytesRead();
-    });
+    Thread thread =
+        new Thread(
+            () -> {
+              other[0] = KernelTraffic.bytesRead();
+              HostView.of(x).readAll(new double[ROWS * D]);
+              other[1] = KernelTraffic.bytesRead();
+            });
     thread.start();
     thread.join();
 
     assertThat(other[0]).as("a new thread's count").isZero();
-    assertThat(other[1]).as("the other thread's count after its read").isEqualTo((long) ROWS * D * precision.dataType().width());
+    assertThat(other[1])
+        .as("the other thread's count after its read")
+        .isEqualTo((long) ROWS * D * precision.dataType().width());
     assertThat(KernelTraffic.bytesRead()).as("this thread's count").isEqualTo(read);
   }
 }

@@ -30,7 +30,13 @@ class ModelGoldenTest {
     assertThat(dir).as("golden folder (system property golden.dir)").isDirectory();
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
-      files = s.filter(p -> p.getFileName().toString().startsWith(prefix) && p.toString().endsWith(".json")).sorted().toList();
+      files =
+          s.filter(
+                  p ->
+                      p.getFileName().toString().startsWith(prefix)
+                          && p.toString().endsWith(".json"))
+              .sorted()
+              .toList();
     }
     assertThat(files).as("golden files %s*.json in %s", prefix, dir).isNotEmpty();
     return files;
@@ -139,23 +145,33 @@ class ModelGoldenTest {
     ParamLayout layout = ParamLayout.of(spec);
     checkLayout(g, layout);
     Transformer model = new Transformer(layout);
-    Transformer.Forward f = model.forward(params(g, layout, "params"), batch(g.get("batch_a"), spec.seqLen()));
+    Transformer.Forward f =
+        model.forward(params(g, layout, "params"), batch(g.get("batch_a"), spec.seqLen()));
     assertClose("logits", values(f.logits()), doubles(g.get("logits_a")));
     int top = spec.layers() - 1;
     for (int i = 0; i < top; i++) {
       assertClose("attention layer " + i, f.attention(i), doubles(g.get("attention_a").get(i)));
     }
     // both passes run the last block at the last position alone
-    assertClose("attention of the last position, layer " + top, f.attention(top), lastRows(g, top, spec.seqLen()));
+    assertClose(
+        "attention of the last position, layer " + top,
+        f.attention(top),
+        lastRows(g, top, spec.seqLen()));
     Batch batch = batch(g.get("batch_a"), spec.seqLen());
     Transformer.Inference inf = model.infer(params(g, layout, "params"), batch);
     assertClose("inference logits", values(inf.logits()), doubles(g.get("logits_a")));
     for (int i = 0; i < spec.layers(); i++) {
-      assertClose("last position's attention, layer " + i, inf.lastRowAttention(i), lastRows(g, i, spec.seqLen()));
+      assertClose(
+          "last position's attention, layer " + i,
+          inf.lastRowAttention(i),
+          lastRows(g, i, spec.seqLen()));
     }
   }
 
-  /** The golden attention's rows of each sequence's last position in {@code layer}, {@code [B*H, T]}. */
+  /**
+   * The golden attention's rows of each sequence's last position in {@code layer}, {@code [B*H,
+   * T]}.
+   */
   private static double[] lastRows(JsonNode g, int layer, int t) {
     double[] full = doubles(g.get("attention_a").get(layer));
     double[] rows = new double[full.length / t];
@@ -169,7 +185,10 @@ class ModelGoldenTest {
     ModelSpec spec = spec(g);
     ParamLayout layout = ParamLayout.of(spec);
     Params grad = Params.zeros(layout, Precision.FLOAT64);
-    double loss = new Transformer(layout).lossAndGradient(params(g, layout, "params"), batch(g.get("batch_a"), spec.seqLen()), grad);
+    double loss =
+        new Transformer(layout)
+            .lossAndGradient(
+                params(g, layout, "params"), batch(g.get("batch_a"), spec.seqLen()), grad);
     assertClose("loss", new double[] {loss}, new double[] {g.get("loss_a").asDouble()});
     double total = 0;
     for (ParamLayout.Entry e : layout.entries()) {
@@ -177,30 +196,38 @@ class ModelGoldenTest {
         total += v * v;
       }
     }
-    // The key bias cannot change a softmax row, so its exact gradient is 0 and the golden file holds
+    // The key bias cannot change a softmax row, so its exact gradient is 0 and the golden file
+    // holds
     // rounding noise; such tensors are measured against the whole gradient's norm instead.
     double floor = 1e-6 * Math.sqrt(total);
     for (ParamLayout.Entry e : layout.entries()) {
-      assertClose("grad " + e.name(), values(grad.get(e.name())), doubles(g.get("grads_a").get(e.name())), floor);
+      assertClose(
+          "grad " + e.name(),
+          values(grad.get(e.name())),
+          doubles(g.get("grads_a").get(e.name())),
+          floor);
     }
   }
 
   private void checkSgd(JsonNode g) {
     JsonNode step = g.get("sgd_step");
-    OptimizerSpec sgd = new OptimizerSpec(OptimizerSpec.Kind.SGD, step.get("lr").asDouble(), 0, 0, 0.9, 0.999, 1e-8);
+    OptimizerSpec sgd =
+        new OptimizerSpec(
+            OptimizerSpec.Kind.SGD, step.get("lr").asDouble(), 0, 0, 0.9, 0.999, 1e-8);
     checkSteps(g, sgd, 1, step.get("params_after"));
   }
 
   private void checkAdamW(JsonNode g) {
     JsonNode s = g.get("adamw_3_steps_on_a");
-    OptimizerSpec adamw = new OptimizerSpec(
-        OptimizerSpec.Kind.ADAMW,
-        s.get("lr").asDouble(),
-        s.get("weight_decay").asDouble(),
-        0,
-        s.get("beta1").asDouble(),
-        s.get("beta2").asDouble(),
-        s.get("eps").asDouble());
+    OptimizerSpec adamw =
+        new OptimizerSpec(
+            OptimizerSpec.Kind.ADAMW,
+            s.get("lr").asDouble(),
+            s.get("weight_decay").asDouble(),
+            0,
+            s.get("beta1").asDouble(),
+            s.get("beta2").asDouble(),
+            s.get("eps").asDouble());
     checkSteps(g, adamw, 3, s.get("params_after"));
   }
 
@@ -217,7 +244,10 @@ class ModelGoldenTest {
       opt.step(p, grad);
     }
     for (ParamLayout.Entry e : layout.entries()) {
-      assertClose(optSpec.kind() + " " + e.name(), values(p.get(e.name())), doubles(expected.get(e.name())));
+      assertClose(
+          optSpec.kind() + " " + e.name(),
+          values(p.get(e.name())),
+          doubles(expected.get(e.name())));
     }
   }
 
@@ -230,9 +260,14 @@ class ModelGoldenTest {
     INDArray before = p.flat().dup();
     CommutatorProbe probe = new CommutatorProbe(new Transformer(layout), p);
     CommutatorProbe.Sample s =
-        probe.measure(p, batch(g.get("batch_a"), spec.seqLen()), batch(g.get("batch_b"), spec.seqLen()), c.get("eta").asDouble());
+        probe.measure(
+            p,
+            batch(g.get("batch_a"), spec.seqLen()),
+            batch(g.get("batch_b"), spec.seqLen()),
+            c.get("eta").asDouble());
     assertClose("commutator delta", s.delta(), doubles(c.get("delta")));
-    assertClose("commutator defect", new double[] {s.defect()}, new double[] {c.get("defect").asDouble()});
+    assertClose(
+        "commutator defect", new double[] {s.defect()}, new double[] {c.get("defect").asDouble()});
     assertThat(p.flat().equals(before)).as("probe leaves the parameters unchanged").isTrue();
   }
 }

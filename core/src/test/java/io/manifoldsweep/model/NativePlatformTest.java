@@ -14,15 +14,24 @@ class NativePlatformTest {
 
   @Test
   void anotherPlatformIsNamedWithTheFix() {
-    assertThat(NativePlatform.problem("linux-arm64")).hasValueSatisfying(p -> assertThat(p)
-        .contains("runs on linux-arm64", "for linux-x86_64 only", "Linux x86-64 machine, VM or container", "every executor"));
-    assertThat(NativePlatform.problem("macosx-arm64")).hasValueSatisfying(p -> assertThat(p).contains("runs on macosx-arm64"));
+    assertThat(NativePlatform.problem("linux-arm64"))
+        .hasValueSatisfying(
+            p ->
+                assertThat(p)
+                    .contains(
+                        "runs on linux-arm64",
+                        "for linux-x86_64 only",
+                        "Linux x86-64 machine, VM or container",
+                        "every executor"));
+    assertThat(NativePlatform.problem("macosx-arm64"))
+        .hasValueSatisfying(p -> assertThat(p).contains("runs on macosx-arm64"));
   }
 
   @Test
   void requireThrowsTheProblemOnAnotherPlatformOnly() {
     NativePlatform.require(NativePlatform.PACKAGED);
-    assertThatThrownBy(() -> NativePlatform.require("macosx-arm64")).isInstanceOf(IllegalStateException.class)
+    assertThatThrownBy(() -> NativePlatform.require("macosx-arm64"))
+        .isInstanceOf(IllegalStateException.class)
         .hasMessage(NativePlatform.problem("macosx-arm64").orElseThrow());
   }
 }

@@ -26,7 +26,9 @@ class PrecisionConsistencyTest {
   @ParameterizedTest
   @CsvSource({"false, 7", "true, 7", "false, 19"})
   void float32GradientMatchesFloat64(boolean mlp, int seqLen) {
-    TaskSpec task = new TaskSpec(30, 5, seqLen, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
+    TaskSpec task =
+        new TaskSpec(
+            30, 5, seqLen, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
     ModelSpec spec = new ModelSpec(30, seqLen, 5, 2, 20, 4, mlp, 24);
     ParamLayout layout = ParamLayout.of(spec);
     Transformer model = new Transformer(layout);
@@ -34,9 +36,11 @@ class PrecisionConsistencyTest {
     double[] theta = Params.initialise(layout, Precision.FLOAT64, 4).toDoubleArray();
 
     Params grad64 = Params.zeros(layout, Precision.FLOAT64);
-    double loss64 = model.lossAndGradient(Params.fromArray(layout, Precision.FLOAT64, theta), batch, grad64);
+    double loss64 =
+        model.lossAndGradient(Params.fromArray(layout, Precision.FLOAT64, theta), batch, grad64);
     Params grad32 = Params.zeros(layout, Precision.FLOAT32);
-    double loss32 = model.lossAndGradient(Params.fromArray(layout, Precision.FLOAT32, theta), batch, grad32);
+    double loss32 =
+        model.lossAndGradient(Params.fromArray(layout, Precision.FLOAT32, theta), batch, grad32);
 
     assertThat(loss32).isCloseTo(loss64, offset(1e-5 * Math.abs(loss64)));
     double[] g64 = grad64.toDoubleArray();
@@ -50,16 +54,21 @@ class PrecisionConsistencyTest {
         norm += g64[k] * g64[k];
       }
       // relative to the whole gradient's norm: the key bias's gradient is exactly 0 in theory
-      assertThat(Math.sqrt(diff)).as("float32 vs float64 gradient of %s", e.name())
+      assertThat(Math.sqrt(diff))
+          .as("float32 vs float64 gradient of %s", e.name())
           .isLessThanOrEqualTo(1e-4 * Math.sqrt(dot(g64, g64)));
-      assertThat(norm > 0 || e.name().endsWith("attn.bk")).as("%s has a gradient", e.name()).isTrue();
+      assertThat(norm > 0 || e.name().endsWith("attn.bk"))
+          .as("%s has a gradient", e.name())
+          .isTrue();
     }
   }
 
   @ParameterizedTest
   @CsvSource({"false, 7", "true, 19"})
   void float32InferenceMatchesFloat64(boolean mlp, int seqLen) {
-    TaskSpec task = new TaskSpec(30, 5, seqLen, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
+    TaskSpec task =
+        new TaskSpec(
+            30, 5, seqLen, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
     ModelSpec spec = new ModelSpec(30, seqLen, 5, 3, 20, 4, mlp, 24);
     ParamLayout layout = ParamLayout.of(spec);
     Transformer model = new Transformer(layout);
@@ -76,17 +85,22 @@ class PrecisionConsistencyTest {
       }
     }
     for (int i = 0; i < logits[0].length; i++) {
-      assertThat(logits[0][i]).as("logit %d", i).isCloseTo(logits[1][i], offset(1e-4 * (1 + Math.abs(logits[1][i]))));
+      assertThat(logits[0][i])
+          .as("logit %d", i)
+          .isCloseTo(logits[1][i], offset(1e-4 * (1 + Math.abs(logits[1][i]))));
     }
     for (int i = 0; i < attention[0].length; i++) {
-      assertThat(attention[0][i]).as("last layer's last-row attention %d", i).isCloseTo(attention[1][i], offset(1e-5));
+      assertThat(attention[0][i])
+          .as("last layer's last-row attention %d", i)
+          .isCloseTo(attention[1][i], offset(1e-5));
     }
   }
 
   /**
-   * AdamW updates a float32 run in float (its generated twin): three steps from the same start agree
-   * with the float64 update to float rounding. A wrong term in the float twin (bias correction,
-   * decay, the moments) would move a parameter by about lr, a thousand times the tolerance.
+   * AdamW updates a float32 run in float (its generated twin): three steps from the same start
+   * agree with the float64 update to float rounding. A wrong term in the float twin (bias
+   * correction, decay, the moments) would move a parameter by about lr, a thousand times the
+   * tolerance.
    */
   @Test
   void float32AdamWMatchesFloat64() {
@@ -108,10 +122,14 @@ class PrecisionConsistencyTest {
     int moved = 0;
     for (int i = 0; i < theta.length; i++) {
       double p64 = after[Precision.FLOAT64.ordinal()][i];
-      assertThat(after[Precision.FLOAT32.ordinal()][i]).as("parameter %d", i).isCloseTo(p64, offset(1e-6 * (Math.abs(p64) + lr)));
+      assertThat(after[Precision.FLOAT32.ordinal()][i])
+          .as("parameter %d", i)
+          .isCloseTo(p64, offset(1e-6 * (Math.abs(p64) + lr)));
       moved += Math.abs(p64 - theta[i]) > lr ? 1 : 0;
     }
-    assertThat(moved).as("parameters that three steps moved by more than lr").isGreaterThan(theta.length / 2);
+    assertThat(moved)
+        .as("parameters that three steps moved by more than lr")
+        .isGreaterThan(theta.length / 2);
   }
 
   private static double dot(double[] a, double[] b) {

@@ -14,12 +14,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * training path's loss and gradient are pinned by the golden and finite-difference tests.
  */
 class SoftmaxCrossEntropyTest {
-  /** Row 0: probabilities 1/4, 3/4; row 1: a tie, which goes to the first class; row 2: large logits. */
+  /**
+   * Row 0: probabilities 1/4, 3/4; row 1: a tie, which goes to the first class; row 2: large
+   * logits.
+   */
   private static INDArray logits(DataType type) {
-    return Nd4j.createFromArray(new double[][] {
-        {0, Math.log(3)},
-        {2, 2},
-        {1000, 1000 + Math.log(3)}}).castTo(type);
+    return Nd4j.createFromArray(
+            new double[][] {
+              {0, Math.log(3)},
+              {2, 2},
+              {1000, 1000 + Math.log(3)}
+            })
+        .castTo(type);
   }
 
   @Test
@@ -41,21 +47,26 @@ class SoftmaxCrossEntropyTest {
   @Test
   void gradientIsSoftmaxMinusOneHotOverBatch() {
     INDArray d = Nd4j.createUninitialized(DataType.DOUBLE, 3, 2);
-    double loss = SoftmaxCrossEntropy.lossAndGradient(logits(DataType.DOUBLE), new int[] {1, 0, 1}, d);
+    double loss =
+        SoftmaxCrossEntropy.lossAndGradient(logits(DataType.DOUBLE), new int[] {1, 0, 1}, d);
     assertThat(loss).isCloseTo((-Math.log(0.75) + Math.log(2) - Math.log(0.75)) / 3, offset(1e-12));
-    assertThat(d.reshape(6).toDoubleVector()).containsExactly(
-        new double[] {0.25 / 3, -0.25 / 3, -0.5 / 3, 0.5 / 3, 0.25 / 3, -0.25 / 3}, offset(1e-12));
+    assertThat(d.reshape(6).toDoubleVector())
+        .containsExactly(
+            new double[] {0.25 / 3, -0.25 / 3, -0.5 / 3, 0.5 / 3, 0.25 / 3, -0.25 / 3},
+            offset(1e-12));
   }
 
   @Test
   void nonFiniteLogitsGiveANonFiniteLoss() {
-    INDArray bad = Nd4j.createFromArray(new double[][] {{Double.NaN, 0}, {Double.POSITIVE_INFINITY, 0}});
+    INDArray bad =
+        Nd4j.createFromArray(new double[][] {{Double.NaN, 0}, {Double.POSITIVE_INFINITY, 0}});
     assertThat(SoftmaxCrossEntropy.lossAndCorrect(bad, new int[] {0, 1})[0]).isNaN();
   }
 
   @Test
   void labelOutsideTheClassesIsRejected() {
-    assertThatThrownBy(() -> SoftmaxCrossEntropy.lossAndCorrect(logits(DataType.DOUBLE), new int[] {0, 2, 1}))
+    assertThatThrownBy(
+            () -> SoftmaxCrossEntropy.lossAndCorrect(logits(DataType.DOUBLE), new int[] {0, 2, 1}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("label 2 is outside the classes 0..1");
   }

@@ -18,7 +18,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * pass must not depend on what ran before it (the golden tests call the model outside any pass).
  */
 class WorkspacesTest {
-  private static final TaskSpec TASK = new TaskSpec(30, 5, 7, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
+  private static final TaskSpec TASK =
+      new TaskSpec(30, 5, 7, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
 
   @ParameterizedTest
   @CsvSource({"false, FLOAT64", "true, FLOAT64", "false, FLOAT32"})

@@ -11,8 +11,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MarkerTaskTest {
-  private static TaskSpec spec(int vocab, int modulus, int seqLen, int mMin, int mMax, Operation op, boolean distractorValues, Sampling sampling) {
-    return new TaskSpec(vocab, modulus, seqLen, mMin, mMax, Schedule.MIXED, op, 100, distractorValues, sampling);
+  private static TaskSpec spec(
+      int vocab,
+      int modulus,
+      int seqLen,
+      int mMin,
+      int mMax,
+      Operation op,
+      boolean distractorValues,
+      Sampling sampling) {
+    return new TaskSpec(
+        vocab, modulus, seqLen, mMin, mMax, Schedule.MIXED, op, 100, distractorValues, sampling);
   }
 
   @Test
@@ -39,14 +48,18 @@ class MarkerTaskTest {
         for (int p = 0; p < 16; p++) {
           int tok = batch.token(e, p);
           if (tok >= 100 && tok < 104) {
-            assertThat(tok).as("markers are numbered in position order").isEqualTo(100 + markerPositions.size());
+            assertThat(tok)
+                .as("markers are numbered in position order")
+                .isEqualTo(100 + markerPositions.size());
             markerPositions.add(p);
             int value = batch.token(e, p + 1);
             assertThat(value).isBetween(0, 7);
             assertThat(batch.role(e, p + 1)).isEqualTo(Batch.VALUE);
             expected = op == Operation.ADD ? (expected + value) % 8 : (expected * value) % 8;
           } else if (batch.role(e, p) == Batch.DISTRACTOR) {
-            assertThat(tok).as("distractors are neither values nor markers").isGreaterThanOrEqualTo(8);
+            assertThat(tok)
+                .as("distractors are neither values nor markers")
+                .isGreaterThanOrEqualTo(8);
           }
         }
         assertThat(markerPositions).hasSize(batch.markerCounts()[e]);
@@ -89,8 +102,11 @@ class MarkerTaskTest {
         assertThat(batch.role(e, p)).isEqualTo(batch.role(0, p));
       }
     }
-    Batch perExample = new MarkerTask(spec(256, 8, 16, 1, 4, Operation.ADD, false, Sampling.PER_EXAMPLE)).trainBatch(5, 9, 64, 1, 4);
-    assertThat(java.util.Arrays.stream(perExample.markerCounts()).distinct().count()).isGreaterThan(1);
+    Batch perExample =
+        new MarkerTask(spec(256, 8, 16, 1, 4, Operation.ADD, false, Sampling.PER_EXAMPLE))
+            .trainBatch(5, 9, 64, 1, 4);
+    assertThat(java.util.Arrays.stream(perExample.markerCounts()).distinct().count())
+        .isGreaterThan(1);
   }
 
   @Test
@@ -110,7 +126,8 @@ class MarkerTaskTest {
     assertThat(task.evalSet(1, 3, 16).tokens()).isEqualTo(task.evalSet(1, 3, 16).tokens());
     assertThat(task.evalSet(1, 3, 16).tokens()).isNotEqualTo(task.probeSet(1, 3, 16).tokens());
     assertThat(task.evalSet(1, 3, 16).markerCounts()).containsOnly(3);
-    assertThat(task.commutatorBatch(1, 0, 0, 0, 16, 1, 4).tokens()).isNotEqualTo(task.trainBatch(1, 0, 16, 1, 4).tokens());
+    assertThat(task.commutatorBatch(1, 0, 0, 0, 16, 1, 4).tokens())
+        .isNotEqualTo(task.trainBatch(1, 0, 16, 1, 4).tokens());
   }
 
   @Test
@@ -122,11 +139,26 @@ class MarkerTaskTest {
     assertThatThrownBy(() -> spec(102, 8, 16, 1, 4, Operation.ADD, false, Sampling.PER_EXAMPLE))
         .hasMessageContaining("task.marker_base=100")
         .hasMessageContaining("vocab=102");
-    assertThatThrownBy(() -> new TaskSpec(256, 120, 16, 1, 4, Schedule.MIXED, Operation.ADD, 100, false, Sampling.PER_EXAMPLE))
+    assertThatThrownBy(
+            () ->
+                new TaskSpec(
+                    256,
+                    120,
+                    16,
+                    1,
+                    4,
+                    Schedule.MIXED,
+                    Operation.ADD,
+                    100,
+                    false,
+                    Sampling.PER_EXAMPLE))
         .hasMessageContaining("task.modulus=120");
-    assertThatThrownBy(() -> spec(256, 8, 16, 3, 2, Operation.ADD, false, Sampling.PER_EXAMPLE)).hasMessageContaining("task.markers");
-    assertThatThrownBy(() -> spec(256, 1, 16, 1, 2, Operation.ADD, false, Sampling.PER_EXAMPLE)).hasMessageContaining("task.modulus=1");
-    assertThatThrownBy(() -> spec(256, 8, 0, 1, 2, Operation.ADD, false, Sampling.PER_EXAMPLE)).hasMessageContaining("task.seq_len=0");
+    assertThatThrownBy(() -> spec(256, 8, 16, 3, 2, Operation.ADD, false, Sampling.PER_EXAMPLE))
+        .hasMessageContaining("task.markers");
+    assertThatThrownBy(() -> spec(256, 1, 16, 1, 2, Operation.ADD, false, Sampling.PER_EXAMPLE))
+        .hasMessageContaining("task.modulus=1");
+    assertThatThrownBy(() -> spec(256, 8, 0, 1, 2, Operation.ADD, false, Sampling.PER_EXAMPLE))
+        .hasMessageContaining("task.seq_len=0");
   }
 
   @Test
@@ -142,6 +174,7 @@ class MarkerTaskTest {
     for (int c : counts) {
       assertThat(c).isBetween(9500, 10500);
     }
-    assertThat(SplitMix64.forKeys(1, 2, 3).nextLong()).isNotEqualTo(SplitMix64.forKeys(1, 2, 4).nextLong());
+    assertThat(SplitMix64.forKeys(1, 2, 3).nextLong())
+        .isNotEqualTo(SplitMix64.forKeys(1, 2, 4).nextLong());
   }
 }

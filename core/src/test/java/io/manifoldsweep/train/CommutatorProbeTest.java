@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /** The probe reuses its vectors from pair to pair; no pair may see another's, nor touch theta. */
 class CommutatorProbeTest {
-  private static final ParamLayout LAYOUT = ParamLayout.of(new ModelSpec(256, 16, 8, 2, 32, 2, false, 128));
+  private static final ParamLayout LAYOUT =
+      ParamLayout.of(new ModelSpec(256, 16, 8, 2, 32, 2, false, 128));
   private static final MarkerTask TASK = new MarkerTask(TaskSpec.DEFAULT);
 
   @Test
@@ -27,7 +28,8 @@ class CommutatorProbeTest {
       used.measure(theta, batch(0, 0), batch(0, 1), 1e-3);
       used.measure(theta, batch(1, 0), batch(1, 1), 1e-2);
       CommutatorProbe.Sample again = used.measure(theta, batch(2, 0), batch(2, 1), 1e-3);
-      CommutatorProbe.Sample fresh = new CommutatorProbe(model, theta).measure(theta, batch(2, 0), batch(2, 1), 1e-3);
+      CommutatorProbe.Sample fresh =
+          new CommutatorProbe(model, theta).measure(theta, batch(2, 0), batch(2, 1), 1e-3);
 
       assertThat(again.delta()).as("%s delta", precision).containsExactly(fresh.delta());
       assertThat(again.deltaNorm()).isEqualTo(fresh.deltaNorm());

@@ -7,11 +7,23 @@ import org.junit.jupiter.api.Test;
 class NativeThreadsTest {
   @Test
   void anUnsetOrOtherOpenblasThreadCountIsNamedWithItsFix() {
-    assertThat(NativeThreads.threadCountProblem(1, null)).hasValueSatisfying(p -> assertThat(p)
-        .contains("OPENBLAS_NUM_THREADS is unset", "set OPENBLAS_NUM_THREADS=1", "spark.executorEnv.OPENBLAS_NUM_THREADS=1")
-        .doesNotContain("null"));
-    assertThat(NativeThreads.threadCountProblem(2, "8")).hasValueSatisfying(p -> assertThat(p)
-        .contains("OPENBLAS_NUM_THREADS='8'", "asked for 2 native thread(s)", "set OPENBLAS_NUM_THREADS=2"));
+    assertThat(NativeThreads.threadCountProblem(1, null))
+        .hasValueSatisfying(
+            p ->
+                assertThat(p)
+                    .contains(
+                        "OPENBLAS_NUM_THREADS is unset",
+                        "set OPENBLAS_NUM_THREADS=1",
+                        "spark.executorEnv.OPENBLAS_NUM_THREADS=1")
+                    .doesNotContain("null"));
+    assertThat(NativeThreads.threadCountProblem(2, "8"))
+        .hasValueSatisfying(
+            p ->
+                assertThat(p)
+                    .contains(
+                        "OPENBLAS_NUM_THREADS='8'",
+                        "asked for 2 native thread(s)",
+                        "set OPENBLAS_NUM_THREADS=2"));
   }
 
   @Test
@@ -22,8 +34,14 @@ class NativeThreadsTest {
 
   @Test
   void severalThreadsWithoutAWaitPolicyAreToldToSetItPassive() {
-    assertThat(NativeThreads.waitPolicyProblem(2, null)).hasValueSatisfying(p -> assertThat(p)
-        .contains("2 native threads", "OMP_WAIT_POLICY=PASSIVE", "spark.executorEnv.OMP_WAIT_POLICY"));
+    assertThat(NativeThreads.waitPolicyProblem(2, null))
+        .hasValueSatisfying(
+            p ->
+                assertThat(p)
+                    .contains(
+                        "2 native threads",
+                        "OMP_WAIT_POLICY=PASSIVE",
+                        "spark.executorEnv.OMP_WAIT_POLICY"));
   }
 
   @Test

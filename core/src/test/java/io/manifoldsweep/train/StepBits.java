@@ -41,17 +41,26 @@ public final class StepBits {
     return out;
   }
 
-  /** d_model 32 and 2 heads: a LayerNorm row is several vectors of either precision, a head one or two. */
+  /**
+   * d_model 32 and 2 heads: a LayerNorm row is several vectors of either precision, a head one or
+   * two.
+   */
   static List<String> losses(Precision precision, int steps) {
-    TaskSpec task = new TaskSpec(32, 5, 8, 1, 2, Schedule.MIXED, Operation.ADD, 16, false, Sampling.PER_EXAMPLE);
+    TaskSpec task =
+        new TaskSpec(
+            32, 5, 8, 1, 2, Schedule.MIXED, Operation.ADD, 16, false, Sampling.PER_EXAMPLE);
     ModelSpec model = CellConfig.modelFor(task, 2, 32, 2, false, 64);
     ParamLayout layout = ParamLayout.of(model);
     Params params = Params.initialise(layout, precision, 7);
-    TrainingStep step = new TrainingStep(new Transformer(layout), params, OptimizerSpec.DEFAULT.create(layout, precision));
+    TrainingStep step =
+        new TrainingStep(
+            new Transformer(layout), params, OptimizerSpec.DEFAULT.create(layout, precision));
     MarkerTask gen = new MarkerTask(task);
     List<String> out = new ArrayList<>();
     for (int s = 0; s < steps; s++) {
-      out.add(Double.toHexString(step.apply(gen.trainBatch(7, s, 16, task.markersMin(), task.markersMax()))));
+      out.add(
+          Double.toHexString(
+              step.apply(gen.trainBatch(7, s, 16, task.markersMin(), task.markersMax()))));
     }
     return out;
   }

@@ -16,10 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A seed's losses do not depend on how far the JIT has got nor on which JDK runs them: the
- * kernels' Vector API code gives the same bits interpreted and compiled, on this JDK and on every
- * other one installed beside it. A reduction whose order the JIT chooses broke exactly that on
- * JDK 25 while JDK 17 stayed exact, so each installed JDK is asked.
+ * A seed's losses do not depend on how far the JIT has got nor on which JDK runs them: the kernels'
+ * Vector API code gives the same bits interpreted and compiled, on this JDK and on every other one
+ * installed beside it. A reduction whose order the JIT chooses broke exactly that on JDK 25 while
+ * JDK 17 stayed exact, so each installed JDK is asked.
  */
 class StepBitsAcrossJvmsTest {
   private static final int WARMUP = 3000;
@@ -46,14 +46,19 @@ class StepBitsAcrossJvmsTest {
     }
   }
 
-  /** JDKs 17 and later in the folder that holds this one (/usr/lib/jvm on Debian), by their release file. */
+  /**
+   * JDKs 17 and later in the folder that holds this one (/usr/lib/jvm on Debian), by their release
+   * file.
+   */
   private static List<Path> otherJdks() throws IOException {
     Path home = Path.of(System.getProperty("java.home")).toRealPath();
     List<Path> found = new ArrayList<>();
     try (Stream<Path> dirs = Files.list(home.getParent())) {
       for (Path dir : dirs.map(StepBitsAcrossJvmsTest::realPath).distinct().toList()) {
         Path java = dir.resolve("bin").resolve("java");
-        if (!dir.equals(home) && Files.isExecutable(java) && featureVersion(dir.resolve("release")) >= 17) {
+        if (!dir.equals(home)
+            && Files.isExecutable(java)
+            && featureVersion(dir.resolve("release")) >= 17) {
           found.add(java);
         }
       }
@@ -82,12 +87,20 @@ class StepBitsAcrossJvmsTest {
     return 0;
   }
 
-  private static List<String> childLosses(Path java, String mode, int warmup) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(List.of(java.toString(), "--add-modules=jdk.incubator.vector", mode));
+  private static List<String> childLosses(Path java, String mode, int warmup)
+      throws IOException, InterruptedException {
+    List<String> cmd =
+        new ArrayList<>(List.of(java.toString(), "--add-modules=jdk.incubator.vector", mode));
     // the vector width sets which lanes each partial sum holds, so the child gets this JVM's
     ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("-XX:MaxVectorSize") || a.startsWith("-XX:UseAVX")).forEach(cmd::add);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StepBits.class.getName(), Integer.toString(warmup)));
+        .filter(a -> a.startsWith("-XX:MaxVectorSize") || a.startsWith("-XX:UseAVX"))
+        .forEach(cmd::add);
+    cmd.addAll(
+        List.of(
+            "-cp",
+            System.getProperty("java.class.path"),
+            StepBits.class.getName(),
+            Integer.toString(warmup)));
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(300, TimeUnit.SECONDS)).as(String.join(" ", cmd)).isTrue();

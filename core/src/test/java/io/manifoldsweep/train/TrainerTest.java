@@ -31,25 +31,51 @@ class TrainerTest {
     return new TaskSpec(32, 5, 8, 1, 2, schedule, Operation.ADD, 16, false, Sampling.PER_EXAMPLE);
   }
 
-  static CellConfig tiny(int steps, OptimizerSpec opt, RecordSpec record, Schedule schedule, boolean reset, long seed) {
+  static CellConfig tiny(
+      int steps,
+      OptimizerSpec opt,
+      RecordSpec record,
+      Schedule schedule,
+      boolean reset,
+      long seed) {
     TaskSpec task = tinyTask(schedule);
     ModelSpec model = CellConfig.modelFor(task, 2, 32, 2, false, 64);
-    TrainSpec train = new TrainSpec(steps, 64, opt, reset, seed, seed, TrainSpec.DEFAULT_EVAL_SEED, Precision.FLOAT32);
+    TrainSpec train =
+        new TrainSpec(
+            steps, 64, opt, reset, seed, seed, TrainSpec.DEFAULT_EVAL_SEED, Precision.FLOAT32);
     return new CellConfig(task, model, train, record);
   }
 
-  static final OptimizerSpec ADAMW = new OptimizerSpec(OptimizerSpec.Kind.ADAMW, 3e-3, 0.01, 0, 0.9, 0.98, 1e-8);
+  static final OptimizerSpec ADAMW =
+      new OptimizerSpec(OptimizerSpec.Kind.ADAMW, 3e-3, 0.01, 0, 0.9, 0.98, 1e-8);
 
   static RecordSpec every(int snapshot, int eval, int commutator) {
-    return new RecordSpec(snapshot, eval, 256, 64, commutator, 3, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.NONE, 0);
+    return new RecordSpec(
+        snapshot,
+        eval,
+        256,
+        64,
+        commutator,
+        3,
+        1e-3,
+        CommutatorVectors.ATTENTION,
+        false,
+        Checkpoints.NONE,
+        0);
   }
 
   @Test
   void tinyModelLearnsTheTask() {
     InMemoryRecordSink sink = new InMemoryRecordSink();
-    RunResult result = new Trainer(tiny(1500, ADAMW, every(250, 250, 0), Schedule.MIXED, false, 1), ProgressListener.NONE).run(sink);
+    RunResult result =
+        new Trainer(
+                tiny(1500, ADAMW, every(250, 250, 0), Schedule.MIXED, false, 1),
+                ProgressListener.NONE)
+            .run(sink);
     assertThat(result.status()).isEqualTo(RunStatus.OK);
-    assertThat(result.finalEvalAccuracy()).as("pooled eval accuracy after 1500 steps").isGreaterThanOrEqualTo(0.95);
+    assertThat(result.finalEvalAccuracy())
+        .as("pooled eval accuracy after 1500 steps")
+        .isGreaterThanOrEqualTo(0.95);
     MetricsRecord first = sink.metrics().get(0);
     MetricsRecord last = sink.metrics().get(sink.metrics().size() - 1);
     assertThat(last.eval().pooledLoss()).isLessThan(first.eval().pooledLoss() / 5);
@@ -57,27 +83,51 @@ class TrainerTest {
 
   @Test
   void recordingTimeIsThePartOfTheWallTimeSpentInRecordingPasses() {
-    RunResult everyStep = new Trainer(tiny(20, ADAMW, every(1, 1, 1), Schedule.MIXED, false, 1), ProgressListener.NONE).run(new InMemoryRecordSink());
-    // each step records an eval of 512 examples, a probe of 128 and 3 commutator pairs (12 gradients)
+    RunResult everyStep =
+        new Trainer(
+                tiny(20, ADAMW, every(1, 1, 1), Schedule.MIXED, false, 1), ProgressListener.NONE)
+            .run(new InMemoryRecordSink());
+    // each step records an eval of 512 examples, a probe of 128 and 3 commutator pairs (12
+    // gradients)
     assertThat(everyStep.recordingSeconds()).isPositive().isLessThan(everyStep.wallSeconds());
-    assertThat(everyStep.recordingSeconds() / everyStep.wallSeconds()).as("share of the wall time recording every step").isGreaterThan(0.5);
-    RunResult none = new Trainer(tiny(20, ADAMW, every(100, 100, 0), Schedule.MIXED, false, 1), ProgressListener.NONE).run(new InMemoryRecordSink());
-    assertThat(none.recordingSeconds()).as("steps 0 and 20 only").isLessThan(everyStep.recordingSeconds() / 4);
+    assertThat(everyStep.recordingSeconds() / everyStep.wallSeconds())
+        .as("share of the wall time recording every step")
+        .isGreaterThan(0.5);
+    RunResult none =
+        new Trainer(
+                tiny(20, ADAMW, every(100, 100, 0), Schedule.MIXED, false, 1),
+                ProgressListener.NONE)
+            .run(new InMemoryRecordSink());
+    assertThat(none.recordingSeconds())
+        .as("steps 0 and 20 only")
+        .isLessThan(everyStep.recordingSeconds() / 4);
   }
 
   @Test
   void recordsFollowTheSchedule() {
     InMemoryRecordSink sink = new InMemoryRecordSink();
-    RunResult result = new Trainer(tiny(250, ADAMW, every(100, 200, 120), Schedule.MIXED, false, 2), ProgressListener.NONE).run(sink);
+    RunResult result =
+        new Trainer(
+                tiny(250, ADAMW, every(100, 200, 120), Schedule.MIXED, false, 2),
+                ProgressListener.NONE)
+            .run(sink);
     assertThat(result.stepsDone()).isEqualTo(250);
-    assertThat(sink.metrics()).extracting(MetricsRecord::step).containsExactly(0L, 100L, 200L, 250L);
+    assertThat(sink.metrics())
+        .extracting(MetricsRecord::step)
+        .containsExactly(0L, 100L, 200L, 250L);
     assertThat(sink.metrics().get(0).trainLoss()).isNaN();
-    assertThat(sink.metrics()).extracting(m -> m.eval() != null).containsExactly(true, false, true, true);
+    assertThat(sink.metrics())
+        .extracting(m -> m.eval() != null)
+        .containsExactly(true, false, true, true);
     // 2 layers x 4 matrices per snapshot step
     assertThat(sink.snapshots()).hasSize(4 * 8);
-    assertThat(sink.snapshots()).extracting(SnapshotRecord::block).contains("layer0.wq", "layer1.wo");
+    assertThat(sink.snapshots())
+        .extracting(SnapshotRecord::block)
+        .contains("layer0.wq", "layer1.wo");
     assertThat(sink.snapshots().get(0).values()).hasSize(32 * 32);
-    assertThat(sink.commutators()).extracting(CommutatorRecord::step).containsExactly(0L, 120L, 240L);
+    assertThat(sink.commutators())
+        .extracting(CommutatorRecord::step)
+        .containsExactly(0L, 120L, 240L);
     CommutatorRecord c = sink.commutators().get(1);
     assertThat(c.delta()).hasSize(2 * 4 * 32 * 32);
     assertThat(c.defectP90()).isGreaterThanOrEqualTo(c.defectMedian()).isPositive();
@@ -87,43 +137,79 @@ class TrainerTest {
     assertThat(m.attention().entropy()).hasDimensions(2, 2);
     double maxEntropy = Math.log(8);
     assertThat(m.attention().entropy()[0][0][0]).isBetween(0.0, maxEntropy);
-    assertThat(m.attention().markerMass()[1][1][1] + m.attention().valueMass()[1][1][1]).isBetween(0.0, 1.0 + 1e-9);
+    assertThat(m.attention().markerMass()[1][1][1] + m.attention().valueMass()[1][1][1])
+        .isBetween(0.0, 1.0 + 1e-9);
   }
 
   @Test
   void evalStepsBetweenSnapshotsGetMetricsRowsOfTheirOwn() {
     InMemoryRecordSink sink = new InMemoryRecordSink();
-    new Trainer(tiny(300, ADAMW, every(100, 150, 0), Schedule.MIXED, false, 3), ProgressListener.NONE).run(sink);
-    assertThat(sink.metrics()).extracting(MetricsRecord::step).containsExactly(0L, 100L, 150L, 200L, 300L);
-    assertThat(sink.metrics()).extracting(m -> m.eval() != null).containsExactly(true, false, true, false, true);
+    new Trainer(
+            tiny(300, ADAMW, every(100, 150, 0), Schedule.MIXED, false, 3), ProgressListener.NONE)
+        .run(sink);
+    assertThat(sink.metrics())
+        .extracting(MetricsRecord::step)
+        .containsExactly(0L, 100L, 150L, 200L, 300L);
+    assertThat(sink.metrics())
+        .extracting(m -> m.eval() != null)
+        .containsExactly(true, false, true, false, true);
     assertThat(sink.metrics()).allSatisfy(m -> assertThat(m.attention()).isNotNull());
-    assertThat(sink.snapshots()).extracting(SnapshotRecord::step).containsOnly(0L, 100L, 200L, 300L);
+    assertThat(sink.snapshots())
+        .extracting(SnapshotRecord::step)
+        .containsOnly(0L, 100L, 200L, 300L);
     // each row's train loss is the mean since the row before: at 150 and 200 over 50 steps, as
     // snapshots every 50 steps give them (recording never changes training)
     InMemoryRecordSink every50 = new InMemoryRecordSink();
-    new Trainer(tiny(300, ADAMW, every(50, 150, 0), Schedule.MIXED, false, 3), ProgressListener.NONE).run(every50);
-    assertThat(every50.metrics()).extracting(MetricsRecord::step).containsExactly(0L, 50L, 100L, 150L, 200L, 250L, 300L);
+    new Trainer(
+            tiny(300, ADAMW, every(50, 150, 0), Schedule.MIXED, false, 3), ProgressListener.NONE)
+        .run(every50);
+    assertThat(every50.metrics())
+        .extracting(MetricsRecord::step)
+        .containsExactly(0L, 50L, 100L, 150L, 200L, 250L, 300L);
     assertThat(sink.metrics().get(2).trainLoss()).isEqualTo(every50.metrics().get(3).trainLoss());
     assertThat(sink.metrics().get(3).trainLoss()).isEqualTo(every50.metrics().get(4).trainLoss());
-    assertThat(sink.metrics().get(2).eval()).usingRecursiveComparison().isEqualTo(every50.metrics().get(3).eval());
+    assertThat(sink.metrics().get(2).eval())
+        .usingRecursiveComparison()
+        .isEqualTo(every50.metrics().get(3).eval());
   }
 
   @Test
   void checkpointsHoldTheWholeParameterVectorAtTheirSteps() {
-    RecordSpec rec = new RecordSpec(40, 120, 64, 16, 0, 3, 1e-3, CommutatorVectors.ATTENTION, false,
-        new Checkpoints(List.of(0, 0.25, 80, 1.0)), 0);
+    RecordSpec rec =
+        new RecordSpec(
+            40,
+            120,
+            64,
+            16,
+            0,
+            3,
+            1e-3,
+            CommutatorVectors.ATTENTION,
+            false,
+            new Checkpoints(List.of(0, 0.25, 80, 1.0)),
+            0);
     CellConfig cell = tiny(120, ADAMW, rec, Schedule.MIXED, false, 8);
     InMemoryRecordSink sink = new InMemoryRecordSink();
     new Trainer(cell, ProgressListener.NONE).run(sink);
-    assertThat(sink.checkpoints()).extracting(CheckpointRecord::step).containsExactly(0L, 30L, 80L, 120L);
+    assertThat(sink.checkpoints())
+        .extracting(CheckpointRecord::step)
+        .containsExactly(0L, 30L, 80L, 120L);
     ParamLayout layout = ParamLayout.of(cell.model());
     ParamLayout.Entry wq = layout.blockEntry("layer1.wq");
     for (CheckpointRecord c : sink.checkpoints()) {
       assertThat(c.params()).hasSize((int) layout.size());
-      SnapshotRecord snap = sink.snapshots().stream().filter(s -> s.step() == c.step() && s.block().equals("layer1.wq")).findFirst().orElse(null);
+      SnapshotRecord snap =
+          sink.snapshots().stream()
+              .filter(s -> s.step() == c.step() && s.block().equals("layer1.wq"))
+              .findFirst()
+              .orElse(null);
       if (snap != null) {
-        float[] slice = java.util.Arrays.copyOfRange(c.params(), (int) wq.offset(), (int) (wq.offset() + wq.length()));
-        assertThat(slice).as("layer1.wq inside the checkpoint at step %d", c.step()).isEqualTo(snap.values());
+        float[] slice =
+            java.util.Arrays.copyOfRange(
+                c.params(), (int) wq.offset(), (int) (wq.offset() + wq.length()));
+        assertThat(slice)
+            .as("layer1.wq inside the checkpoint at step %d", c.step())
+            .isEqualTo(snap.values());
       }
     }
     assertThat(sink.checkpoints().get(0).params()).isNotEqualTo(sink.checkpoints().get(3).params());
@@ -147,8 +233,22 @@ class TrainerTest {
 
   @Test
   void aRunResumedFromAPointRecordsExactlyWhatTheUninterruptedRunRecordsAfterIt() throws Exception {
-    for (OptimizerSpec opt : List.of(ADAMW, new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.05, 0.01, 0.9, 0.9, 0.999, 1e-8))) {
-      RecordSpec rec = new RecordSpec(20, 30, 64, 16, 25, 2, 1e-3, CommutatorVectors.ATTENTION, false, new Checkpoints(List.of(0.3, 0.7)), 40);
+    for (OptimizerSpec opt :
+        List.of(
+            ADAMW, new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.05, 0.01, 0.9, 0.9, 0.999, 1e-8))) {
+      RecordSpec rec =
+          new RecordSpec(
+              20,
+              30,
+              64,
+              16,
+              25,
+              2,
+              1e-3,
+              CommutatorVectors.ATTENTION,
+              false,
+              new Checkpoints(List.of(0.3, 0.7)),
+              40);
       CellConfig cell = tiny(130, opt, rec, Schedule.CURRICULUM, true, 9);
       InMemoryRecordSink whole = new InMemoryRecordSink();
       MemoryStore store = new MemoryStore();
@@ -158,7 +258,9 @@ class TrainerTest {
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
       store.saved.get(1).write(new java.io.DataOutputStream(bytes));
       MemoryStore again = new MemoryStore();
-      again.from = ResumePoint.read(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+      again.from =
+          ResumePoint.read(
+              new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
       InMemoryRecordSink rest = new InMemoryRecordSink();
       RunResult resumed = new Trainer(cell, ProgressListener.NONE).run(rest, again);
       assertThat(resumed.resumedFrom()).containsExactly(80L);
@@ -168,14 +270,23 @@ class TrainerTest {
       assertThat(again.saved).extracting(ResumePoint::step).containsExactly(120L);
       assertThat(again.saved.get(0).resumedFrom()).containsExactly(80L);
       ResumePoint at80 = again.from;
-      assertThat(at80.recordingSeconds()).as("recording before step 80").isPositive().isLessThan(at80.trainingSeconds());
-      assertThat(resumed.recordingSeconds()).as("recording over both attempts").isGreaterThan(at80.recordingSeconds());
-      assertSameSnapshots(rest.snapshots(), whole.snapshots().stream().filter(s -> s.step() > 80).toList());
-      assertThat(rest.metrics()).usingRecursiveFieldByFieldElementComparator()
+      assertThat(at80.recordingSeconds())
+          .as("recording before step 80")
+          .isPositive()
+          .isLessThan(at80.trainingSeconds());
+      assertThat(resumed.recordingSeconds())
+          .as("recording over both attempts")
+          .isGreaterThan(at80.recordingSeconds());
+      assertSameSnapshots(
+          rest.snapshots(), whole.snapshots().stream().filter(s -> s.step() > 80).toList());
+      assertThat(rest.metrics())
+          .usingRecursiveFieldByFieldElementComparator()
           .isEqualTo(whole.metrics().stream().filter(m -> m.step() > 80).toList());
-      assertThat(rest.commutators()).usingRecursiveFieldByFieldElementComparator()
+      assertThat(rest.commutators())
+          .usingRecursiveFieldByFieldElementComparator()
           .isEqualTo(whole.commutators().stream().filter(c -> c.step() > 80).toList());
-      assertThat(rest.checkpoints()).usingRecursiveFieldByFieldElementComparator()
+      assertThat(rest.checkpoints())
+          .usingRecursiveFieldByFieldElementComparator()
           .isEqualTo(whole.checkpoints().stream().filter(c -> c.step() > 80).toList());
       assertThat(rest.checkpoints()).isNotEmpty();
     }
@@ -190,7 +301,9 @@ class TrainerTest {
     new Trainer(cell, ProgressListener.NONE).run(b);
     assertSameSnapshots(a.snapshots(), b.snapshots());
     InMemoryRecordSink other = new InMemoryRecordSink();
-    new Trainer(tiny(120, ADAMW, every(40, 120, 0), Schedule.MIXED, false, 4), ProgressListener.NONE).run(other);
+    new Trainer(
+            tiny(120, ADAMW, every(40, 120, 0), Schedule.MIXED, false, 4), ProgressListener.NONE)
+        .run(other);
     assertThat(other.snapshots().get(0).values()).isNotEqualTo(a.snapshots().get(0).values());
   }
 
@@ -198,8 +311,12 @@ class TrainerTest {
   void commutatorProbesNeverChangeTraining() {
     InMemoryRecordSink without = new InMemoryRecordSink();
     InMemoryRecordSink with = new InMemoryRecordSink();
-    new Trainer(tiny(100, ADAMW, every(50, 100, 0), Schedule.MIXED, false, 5), ProgressListener.NONE).run(without);
-    new Trainer(tiny(100, ADAMW, every(50, 100, 25), Schedule.MIXED, false, 5), ProgressListener.NONE).run(with);
+    new Trainer(
+            tiny(100, ADAMW, every(50, 100, 0), Schedule.MIXED, false, 5), ProgressListener.NONE)
+        .run(without);
+    new Trainer(
+            tiny(100, ADAMW, every(50, 100, 25), Schedule.MIXED, false, 5), ProgressListener.NONE)
+        .run(with);
     assertThat(with.commutators()).hasSize(5);
     assertSameSnapshots(without.snapshots(), with.snapshots());
   }
@@ -207,7 +324,11 @@ class TrainerTest {
   @Test
   void hugeLearningRateEndsDivergedNotInAnError() {
     OptimizerSpec explode = new OptimizerSpec(OptimizerSpec.Kind.SGD, 1e6, 0, 0, 0.9, 0.999, 1e-8);
-    RunResult result = new Trainer(tiny(200, explode, every(50, 50, 0), Schedule.MIXED, false, 6), ProgressListener.NONE).run(new InMemoryRecordSink());
+    RunResult result =
+        new Trainer(
+                tiny(200, explode, every(50, 50, 0), Schedule.MIXED, false, 6),
+                ProgressListener.NONE)
+            .run(new InMemoryRecordSink());
     assertThat(result.status()).isEqualTo(RunStatus.DIVERGED);
     assertThat(result.stepsDone()).isLessThan(200);
     assertThat(result.message()).contains("at step " + result.stepsDone());
@@ -229,18 +350,27 @@ class TrainerTest {
 
     InMemoryRecordSink keep = new InMemoryRecordSink();
     InMemoryRecordSink reset = new InMemoryRecordSink();
-    new Trainer(tiny(60, ADAMW, every(60, 60, 0), Schedule.CURRICULUM, false, 7), ProgressListener.NONE).run(keep);
-    new Trainer(tiny(60, ADAMW, every(60, 60, 0), Schedule.CURRICULUM, true, 7), ProgressListener.NONE).run(reset);
+    new Trainer(
+            tiny(60, ADAMW, every(60, 60, 0), Schedule.CURRICULUM, false, 7), ProgressListener.NONE)
+        .run(keep);
+    new Trainer(
+            tiny(60, ADAMW, every(60, 60, 0), Schedule.CURRICULUM, true, 7), ProgressListener.NONE)
+        .run(reset);
     int last = keep.snapshots().size() - 1;
     assertThat(keep.snapshots().get(0).values()).isEqualTo(reset.snapshots().get(0).values());
-    assertThat(keep.snapshots().get(last).values()).isNotEqualTo(reset.snapshots().get(last).values());
+    assertThat(keep.snapshots().get(last).values())
+        .isNotEqualTo(reset.snapshots().get(last).values());
   }
 
   @Test
   void float64TrainingIsSelectable() {
     TaskSpec task = tinyTask(Schedule.MIXED);
-    CellConfig cell = new CellConfig(task, CellConfig.modelFor(task, 1, 16, 2, true, 32),
-        new TrainSpec(20, 16, ADAMW, false, 1, 1, 1, Precision.FLOAT64), every(10, 10, 10));
+    CellConfig cell =
+        new CellConfig(
+            task,
+            CellConfig.modelFor(task, 1, 16, 2, true, 32),
+            new TrainSpec(20, 16, ADAMW, false, 1, 1, 1, Precision.FLOAT64),
+            every(10, 10, 10));
     InMemoryRecordSink sink = new InMemoryRecordSink();
     assertThat(new Trainer(cell, ProgressListener.NONE).run(sink).status()).isEqualTo(RunStatus.OK);
     assertThat(sink.commutators()).hasSize(3);
@@ -251,7 +381,9 @@ class TrainerTest {
     for (int i = 0; i < a.size(); i++) {
       assertThat(a.get(i).step()).isEqualTo(b.get(i).step());
       assertThat(a.get(i).block()).isEqualTo(b.get(i).block());
-      assertThat(a.get(i).values()).as("snapshot %s at step %s", a.get(i).block(), a.get(i).step()).isEqualTo(b.get(i).values());
+      assertThat(a.get(i).values())
+          .as("snapshot %s at step %s", a.get(i).block(), a.get(i).step())
+          .isEqualTo(b.get(i).values());
     }
   }
 }

@@ -10,7 +10,10 @@ import java.util.List;
 public final class CliProcess {
   private CliProcess() {}
 
-  /** Starts {@code Main args} with the scripts' JVM options and {@code jvmFlags}; output and errors go to {@code log}. */
+  /**
+   * Starts {@code Main args} with the scripts' JVM options and {@code jvmFlags}; output and errors
+   * go to {@code log}.
+   */
   public static Process start(Path log, List<String> jvmFlags, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -22,7 +25,8 @@ public final class CliProcess {
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.manifoldsweep.jobs.cli.Main");
     cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
     return pb.start();
   }

@@ -8,8 +8,11 @@ public final class TestSessions {
   private TestSessions() {}
 
   public static SparkSession local(String master, String appName) {
-    return SparkSession.builder().master(master).appName(appName)
-        .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+    return SparkSession.builder()
+        .master(master)
+        .appName(appName)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
         .config(ForklessLocalFileSystem.SPARK_SETTING, ForklessLocalFileSystem.class.getName())
         .getOrCreate();
   }

@@ -7,9 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fixed examples the SAE analysis hooks (DESIGN section 8): {@code perM} examples for every marker
- * count from the eval seed's own stream, in m order, and the task variables of every row (one row per
- * example and position, row {@code e*T + t}) that latents are associated with.
+ * The fixed examples the SAE analysis hooks (DESIGN section 8): {@code perM} examples for every
+ * marker count from the eval seed's own stream, in m order, and the task variables of every row
+ * (one row per example and position, row {@code e*T + t}) that latents are associated with.
  */
 public final class ActivationSet {
   /** The task variables, in the order of {@link #variable}. */
@@ -49,11 +49,14 @@ public final class ActivationSet {
   private final Batch examples;
   private final int markersMin;
   private final int perM;
+
   /** variables[v][row]: the class of the row, -1 where the variable does not apply. */
   private final int[][] variables;
+
   private final int[] classes;
 
-  private ActivationSet(Batch examples, int markersMin, int perM, int[][] variables, int[] classes) {
+  private ActivationSet(
+      Batch examples, int markersMin, int perM, int[][] variables, int[] classes) {
     this.examples = examples;
     this.markersMin = markersMin;
     this.perM = perM;
@@ -91,7 +94,16 @@ public final class ActivationSet {
         vars[Variable.M.ordinal()][r] = all.markerCounts()[e] - spec.markersMin();
       }
     }
-    int[] classes = {t, 2, 2, spec.markersMax(), spec.modulus(), spec.modulus(), spec.modulus(), spec.markerCountChoices()};
+    int[] classes = {
+      t,
+      2,
+      2,
+      spec.markersMax(),
+      spec.modulus(),
+      spec.modulus(),
+      spec.modulus(),
+      spec.markerCountChoices()
+    };
     return new ActivationSet(all, spec.markersMin(), perM, vars, classes);
   }
 
@@ -130,7 +142,10 @@ public final class ActivationSet {
     return examples.size() / perM;
   }
 
-  /** The class of {@code row} for {@code v}, or -1 where it does not apply (marker index off markers, value off values). */
+  /**
+   * The class of {@code row} for {@code v}, or -1 where it does not apply (marker index off
+   * markers, value off values).
+   */
   public int variable(Variable v, int row) {
     return variables[v.ordinal()][row];
   }
@@ -139,10 +154,13 @@ public final class ActivationSet {
     return classes[v.ordinal()];
   }
 
-  /** The first {@code perM} examples of every marker count: the examples ablations are scored on. */
+  /**
+   * The first {@code perM} examples of every marker count: the examples ablations are scored on.
+   */
   public int[] ablationExamples(int count) {
     if (count > perM) {
-      throw new IllegalArgumentException("only " + perM + " examples per marker count, asked for " + count);
+      throw new IllegalArgumentException(
+          "only " + perM + " examples per marker count, asked for " + count);
     }
     int[] out = new int[count * markerCounts()];
     for (int g = 0; g < markerCounts(); g++) {

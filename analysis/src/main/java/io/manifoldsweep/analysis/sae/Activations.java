@@ -7,7 +7,8 @@ package io.manifoldsweep.analysis.sae;
 public record Activations(double[] x, int rows, int d) {
   public Activations {
     if ((long) rows * d != x.length) {
-      throw new IllegalArgumentException(rows + " rows of width " + d + " need " + (long) rows * d + " values, got " + x.length);
+      throw new IllegalArgumentException(
+          rows + " rows of width " + d + " need " + (long) rows * d + " values, got " + x.length);
     }
   }
 
@@ -25,7 +26,9 @@ public record Activations(double[] x, int rows, int d) {
     return m;
   }
 
-  /** {@code c = mean_rows |x - mean(x)|^2}: the loss's normaliser, and FVE's denominator per row. */
+  /**
+   * {@code c = mean_rows |x - mean(x)|^2}: the loss's normaliser, and FVE's denominator per row.
+   */
   public double scale() {
     double[] m = mean();
     double s = 0;

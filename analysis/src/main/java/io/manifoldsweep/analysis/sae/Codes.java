@@ -2,11 +2,13 @@ package io.manifoldsweep.analysis.sae;
 
 /**
  * The sparse codes of rows: row r's k slots are {@code idx[r*k + s]} and {@code val[r*k + s]}, in
- * decreasing order of the pre-activation; a slot's value is after ReLU, so it may be 0 (selected but
- * silent), and its index is -1 when fewer latents than k were allowed.
+ * decreasing order of the pre-activation; a slot's value is after ReLU, so it may be 0 (selected
+ * but silent), and its index is -1 when fewer latents than k were allowed.
  */
 public record Codes(int rows, int k, int[] idx, double[] val) {
-  /** The activation of {@code latent} in {@code row}, 0 when it is not among the row's active slots. */
+  /**
+   * The activation of {@code latent} in {@code row}, 0 when it is not among the row's active slots.
+   */
   public double value(int row, int latent) {
     for (int s = 0; s < k; s++) {
       if (idx[row * k + s] == latent) {

@@ -8,14 +8,15 @@ import io.manifoldsweep.task.Batch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A trained model with a hook at {@code resid_post} of one layer: it reads the residual stream there
- * and runs the rest of the model from a replaced stream, for splicing and ablations. Examples go
- * through in chunks, which bounds activation memory whatever the set's size.
+ * A trained model with a hook at {@code resid_post} of one layer: it reads the residual stream
+ * there and runs the rest of the model from a replaced stream, for splicing and ablations. Examples
+ * go through in chunks, which bounds activation memory whatever the set's size.
  */
 public final class HookedModel {
   /**
-   * Examples per forward pass: evaluation's, whose activations stay in L2 from the products into the
-   * kernels. At 256, the earlier chunk, a canonical cell's latent ablations took a fifth longer.
+   * Examples per forward pass: evaluation's, whose activations stay in L2 from the products into
+   * the kernels. At 256, the earlier chunk, a canonical cell's latent ablations took a fifth
+   * longer.
    */
   static final int CHUNK = Transformer.INFERENCE_SEQUENCES;
 
@@ -53,7 +54,10 @@ public final class HookedModel {
     return new Activations(x, examples.size() * seqLen, d);
   }
 
-  /** The unhooked model's logits {@code [B, C]} of every example of {@code examples}, as {@link Transformer#infer} gives them. */
+  /**
+   * The unhooked model's logits {@code [B, C]} of every example of {@code examples}, as {@link
+   * Transformer#infer} gives them.
+   */
   public static double[] forwardLogits(Transformer model, Params params, Batch examples) {
     int classes = model.layout().spec().classes();
     double[] out = new double[examples.size() * classes];
@@ -69,7 +73,10 @@ public final class HookedModel {
     return out;
   }
 
-  /** The logits {@code [count, C]} of {@code count} examples whose hook activations start at example {@code first} of {@code x}. */
+  /**
+   * The logits {@code [count, C]} of {@code count} examples whose hook activations start at example
+   * {@code first} of {@code x}.
+   */
   public double[] logits(double[] x, int first, int count) {
     double[] out = new double[count * classes];
     for (int from = 0; from < count; from += CHUNK) {

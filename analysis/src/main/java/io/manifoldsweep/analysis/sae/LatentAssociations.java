@@ -5,14 +5,22 @@ import io.manifoldsweep.analysis.sae.ActivationSet.Variable;
 
 /**
  * What each latent encodes (DESIGN section 8): for every latent and task variable, the correlation
- * ratio {@code eta^2 = SS_between / SS_total} of the latent's activation over the variable's classes,
- * on the rows where the variable applies (marker index on marker rows, value on value rows, the rest
- * on every row). The best variable decides the category; below the threshold it is {@code other}.
- * One pass over the codes' active slots: O(rows k |variables|).
+ * ratio {@code eta^2 = SS_between / SS_total} of the latent's activation over the variable's
+ * classes, on the rows where the variable applies (marker index on marker rows, value on value
+ * rows, the rest on every row). The best variable decides the category; below the threshold it is
+ * {@code other}. One pass over the codes' active slots: O(rows k |variables|).
  */
 public final class LatentAssociations {
-  /** One latent: how often it fires, its mean activation over all rows, and its eta^2 per variable. */
-  public record Latent(int index, double frequency, double meanActivation, double[] eta2, Variable best, double association,
+  /**
+   * One latent: how often it fires, its mean activation over all rows, and its eta^2 per variable.
+   */
+  public record Latent(
+      int index,
+      double frequency,
+      double meanActivation,
+      double[] eta2,
+      Variable best,
+      double association,
       Category category) {
     public boolean alive() {
       return frequency > 0;
@@ -84,15 +92,28 @@ public final class LatentAssociations {
           }
         }
         between -= sum[vi][j] * sum[vi][j] / n;
-        // a latent constant over the applicable rows (silent there) explains nothing of the variable
-        eta2[vi] = ssTotal > 1e-12 * squares[vi][j] && ssTotal > 0 ? Math.max(0, Math.min(1, between / ssTotal)) : 0;
+        // a latent constant over the applicable rows (silent there) explains nothing of the
+        // variable
+        eta2[vi] =
+            ssTotal > 1e-12 * squares[vi][j] && ssTotal > 0
+                ? Math.max(0, Math.min(1, between / ssTotal))
+                : 0;
         if (best == null || eta2[vi] > association) {
           best = v;
           association = eta2[vi];
         }
       }
-      Category category = fired[j] == 0 || association < minAssociation ? Category.OTHER : best.category;
-      out[j] = new Latent(j, (double) fired[j] / rows, total[j] / rows, eta2, fired[j] == 0 ? null : best, association, category);
+      Category category =
+          fired[j] == 0 || association < minAssociation ? Category.OTHER : best.category;
+      out[j] =
+          new Latent(
+              j,
+              (double) fired[j] / rows,
+              total[j] / rows,
+              eta2,
+              fired[j] == 0 ? null : best,
+              association,
+              category);
     }
     return out;
   }

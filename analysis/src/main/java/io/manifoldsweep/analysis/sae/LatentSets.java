@@ -18,11 +18,17 @@ import java.util.Set;
 public final class LatentSets {
   /** Latents ablated one at a time. */
   public static final int SINGLES = 16;
+
   /** Set sizes of the routing, execution and random sets. */
   public static final int[] SIZES = {1, 2, 4, 8};
+
   /** Random draws per size. */
   public static final int DRAWS = 10;
-  /** A random stand-in is drawn from this many alive latents nearest in firing frequency to the one it replaces. */
+
+  /**
+   * A random stand-in is drawn from this many alive latents nearest in firing frequency to the one
+   * it replaces.
+   */
   static final int NEIGHBOURS = 5;
 
   private LatentSets() {}
@@ -35,7 +41,8 @@ public final class LatentSets {
         alive.add(l);
       }
     }
-    alive.sort(Comparator.comparingDouble(Latent::association).reversed().thenComparingInt(Latent::index));
+    alive.sort(
+        Comparator.comparingDouble(Latent::association).reversed().thenComparingInt(Latent::index));
     return alive;
   }
 
@@ -43,15 +50,22 @@ public final class LatentSets {
     return byAssociation(latents).stream().limit(SINGLES).mapToInt(Latent::index).toArray();
   }
 
-  /** The n latents of a category with the strongest associations (fewer when the category has fewer). */
+  /**
+   * The n latents of a category with the strongest associations (fewer when the category has
+   * fewer).
+   */
   public static int[] top(Latent[] latents, Category category, int n) {
-    return byAssociation(latents).stream().filter(l -> l.category() == category).limit(n).mapToInt(Latent::index).toArray();
+    return byAssociation(latents).stream()
+        .filter(l -> l.category() == category)
+        .limit(n)
+        .mapToInt(Latent::index)
+        .toArray();
   }
 
   /**
-   * As many alive latents as {@code target} holds, none of them in it: each stands in for one target
-   * latent, drawn uniformly from the {@link #NEIGHBOURS} unused latents nearest to it in log firing
-   * frequency, so the random set fires about as often as the target set.
+   * As many alive latents as {@code target} holds, none of them in it: each stands in for one
+   * target latent, drawn uniformly from the {@link #NEIGHBOURS} unused latents nearest to it in log
+   * firing frequency, so the random set fires about as often as the target set.
    */
   public static int[] matchedRandom(Latent[] latents, int[] target, SplitMix64 rng) {
     Set<Integer> used = new HashSet<>();
@@ -71,7 +85,9 @@ public final class LatentSets {
       if (candidates.isEmpty()) {
         break;
       }
-      candidates.sort(Comparator.comparingDouble((Latent l) -> Math.abs(Math.log(l.frequency()) - logFreq)).thenComparingInt(Latent::index));
+      candidates.sort(
+          Comparator.comparingDouble((Latent l) -> Math.abs(Math.log(l.frequency()) - logFreq))
+              .thenComparingInt(Latent::index));
       Latent pick = candidates.get(rng.nextInt(Math.min(NEIGHBOURS, candidates.size())));
       used.add(pick.index());
       out[filled++] = pick.index();

@@ -10,9 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * The manifold side of DESIGN section 8's claim, in weight space: in every attention block move the
- * checkpoint's weights back along directions of the block's trajectory,
- * {@code W' = W - sum_j ((W - W_0) . v_j) v_j}, for the top-k principal directions of the snapshots
- * up to the checkpoint's step, for the next k (k+1..2k) and for k random orthonormal directions.
+ * checkpoint's weights back along directions of the block's trajectory, {@code W' = W - sum_j ((W -
+ * W_0) . v_j) v_j}, for the top-k principal directions of the snapshots up to the checkpoint's
+ * step, for the next k (k+1..2k) and for k random orthonormal directions.
  */
 public final class ManifoldAblation {
   /** The three kinds of directions removed. */
@@ -39,9 +39,11 @@ public final class ManifoldAblation {
      * trajectory, O(n^2 p), whose top-left corner is the Gram of every prefix, so each checkpoint
      * costs only its eigen-decomposition and O(maxPcs n p).
      */
-    public static BlockDirections of(long[] steps, double[][] values, Iterable<Long> checkpointSteps, int maxPcs) {
+    public static BlockDirections of(
+        long[] steps, double[][] values, Iterable<Long> checkpointSteps, int maxPcs) {
       if (steps.length == 0 || steps[0] != 0) {
-        throw new IllegalArgumentException("a block trajectory must start with its step-0 snapshot");
+        throw new IllegalArgumentException(
+            "a block trajectory must start with its step-0 snapshot");
       }
       double[][] gram = Gram.of(values);
       Map<Long, double[][]> pcs = new LinkedHashMap<>();
@@ -70,11 +72,18 @@ public final class ManifoldAblation {
   }
 
   /**
-   * Hands every variant for the checkpoint {@code params} taken at {@code step}, for k = 1..maxK, to
-   * {@code sink}, one at a time (each is a whole parameter vector): top and next once per k, random
-   * {@code randomDraws} times. The blocks' directions must cover 2 maxK components at this step.
+   * Hands every variant for the checkpoint {@code params} taken at {@code step}, for k = 1..maxK,
+   * to {@code sink}, one at a time (each is a whole parameter vector): top and next once per k,
+   * random {@code randomDraws} times. The blocks' directions must cover 2 maxK components at this
+   * step.
    */
-  public void forEach(double[] params, long step, int maxK, int randomDraws, SplitMix64 rng, Consumer<Variant> sink) {
+  public void forEach(
+      double[] params,
+      long step,
+      int maxK,
+      int randomDraws,
+      SplitMix64 rng,
+      Consumer<Variant> sink) {
     for (int k = 1; k <= maxK; k++) {
       for (Directions kind : Directions.values()) {
         int draws = kind == Directions.RANDOM ? randomDraws : 1;
@@ -86,7 +95,8 @@ public final class ManifoldAblation {
             BlockDirections block = blocks.get(b);
             double[][] pcs = block.pcsByStep().get(step);
             if (pcs == null) {
-              throw new IllegalArgumentException("block " + b + " has no directions for step " + step);
+              throw new IllegalArgumentException(
+                  "block " + b + " has no directions for step " + step);
             }
             double[][] dirs = directions(kind, pcs, k, (int) e.length(), rng);
             removed = Math.min(removed, dirs.length);
@@ -97,15 +107,21 @@ public final class ManifoldAblation {
       }
     }
   }
-  private static double[][] directions(Directions kind, double[][] pcs, int k, int p, SplitMix64 rng) {
+
+  private static double[][] directions(
+      Directions kind, double[][] pcs, int k, int p, SplitMix64 rng) {
     return switch (kind) {
       case TOP -> java.util.Arrays.copyOfRange(pcs, 0, Math.min(k, pcs.length));
-      case NEXT -> java.util.Arrays.copyOfRange(pcs, Math.min(k, pcs.length), Math.min(2 * k, pcs.length));
+      case NEXT ->
+          java.util.Arrays.copyOfRange(pcs, Math.min(k, pcs.length), Math.min(2 * k, pcs.length));
       case RANDOM -> randomOrthonormal(k, p, rng);
     };
   }
 
-  /** {@code w -= ((w - w0) . v) v} for each of the orthonormal {@code dirs}, on {@code w = params[off..off+len)}. */
+  /**
+   * {@code w -= ((w - w0) . v) v} for each of the orthonormal {@code dirs}, on {@code w =
+   * params[off..off+len)}.
+   */
   static void moveBack(double[] params, int off, int len, double[] w0, double[][] dirs) {
     double[] delta = new double[len];
     for (int c = 0; c < len; c++) {

@@ -31,7 +31,9 @@ final class Readout {
     return (double) correct / examples.length;
   }
 
-  /** Mean {@code KL(p || q)} of the softmax distributions of two logit blocks of the same examples. */
+  /**
+   * Mean {@code KL(p || q)} of the softmax distributions of two logit blocks of the same examples.
+   */
   static double kl(double[] p, double[] q, int classes) {
     int n = p.length / classes;
     double s = 0;

@@ -14,17 +14,33 @@ import io.manifoldsweep.task.Batch;
  * @param ceScore {@code (CE_zero - CE_spliced) / (CE_zero - CE_clean)}
  * @param klScore {@code (KL_zero - KL_spliced) / KL_zero}, KL(clean || other) of the readout
  */
-public record SaeQuality(double l0, double fve, double aliveFraction, double denseFraction, double ceClean, double ceSpliced,
-    double ceZero, double ceScore, double klSpliced, double klZero, double klScore) {
+public record SaeQuality(
+    double l0,
+    double fve,
+    double aliveFraction,
+    double denseFraction,
+    double ceClean,
+    double ceSpliced,
+    double ceZero,
+    double ceScore,
+    double klSpliced,
+    double klZero,
+    double klScore) {
 
   /** Fraction of rows above which a latent counts as dense. */
   static final double DENSE = 0.1;
 
   /**
-   * Measures {@code sae} given its codes of every row of {@code x}, the model's clean logits and its
-   * logits with the hook zeroed, both over every example in order.
+   * Measures {@code sae} given its codes of every row of {@code x}, the model's clean logits and
+   * its logits with the hook zeroed, both over every example in order.
    */
-  public static SaeQuality measure(TopKSae sae, Activations x, Codes codes, HookedModel model, Batch examples, double[] cleanLogits,
+  public static SaeQuality measure(
+      TopKSae sae,
+      Activations x,
+      Codes codes,
+      HookedModel model,
+      Batch examples,
+      double[] cleanLogits,
       double[] zeroLogits) {
     int rows = x.rows();
     int d = x.d();
@@ -47,12 +63,19 @@ public record SaeQuality(double l0, double fve, double aliveFraction, double den
     for (int from = 0; from < examples.size(); from += chunk) {
       int n = Math.min(chunk, examples.size() - from);
       int firstRow = from * seqLen;
-      sae.decode(slice(codes.idx(), firstRow, n * seqLen, codes.k()), slice(codes.val(), firstRow, n * seqLen, codes.k()), n * seqLen, codes.k(), xHat, true);
+      sae.decode(
+          slice(codes.idx(), firstRow, n * seqLen, codes.k()),
+          slice(codes.val(), firstRow, n * seqLen, codes.k()),
+          n * seqLen,
+          codes.k(),
+          xHat,
+          true);
       for (int i = 0; i < n * seqLen * d; i++) {
         double e = x.x()[firstRow * d + i] - xHat[i];
         residual += e * e;
       }
-      System.arraycopy(model.logits(xHat, 0, n), 0, spliced, from * model.classes(), n * model.classes());
+      System.arraycopy(
+          model.logits(xHat, 0, n), 0, spliced, from * model.classes(), n * model.classes());
     }
     int[] all = java.util.stream.IntStream.range(0, examples.size()).toArray();
     int c = model.classes();
@@ -61,8 +84,17 @@ public record SaeQuality(double l0, double fve, double aliveFraction, double den
     double ceZero = Readout.crossEntropy(zeroLogits, c, examples.labels(), all);
     double klSpliced = Readout.kl(cleanLogits, spliced, c);
     double klZero = Readout.kl(cleanLogits, zeroLogits, c);
-    return new SaeQuality((double) active / rows, 1 - residual / (x.scale() * rows), (double) alive / sae.latents(),
-        (double) dense / sae.latents(), ceClean, ceSpliced, ceZero, (ceZero - ceSpliced) / (ceZero - ceClean), klSpliced, klZero,
+    return new SaeQuality(
+        (double) active / rows,
+        1 - residual / (x.scale() * rows),
+        (double) alive / sae.latents(),
+        (double) dense / sae.latents(),
+        ceClean,
+        ceSpliced,
+        ceZero,
+        (ceZero - ceSpliced) / (ceZero - ceClean),
+        klSpliced,
+        klZero,
         (klZero - klSpliced) / klZero);
   }
 

@@ -18,7 +18,8 @@ public final class SaeTrainer {
 
   private SaeTrainer() {}
 
-  public static Trained train(Activations x, int width, int k, SaeSettings settings, SplitMix64 rng) {
+  public static Trained train(
+      Activations x, int width, int k, SaeSettings settings, SplitMix64 rng) {
     int d = x.d();
     int rows = x.rows();
     int batch = Math.min(settings.batchSize(), rows);

@@ -17,7 +17,8 @@ public record Scores(double acc, double ce, double[] accPerM, double[] cePerM) {
     double[] ce = new double[groups];
     int[] local = java.util.stream.IntStream.range(0, perM).toArray();
     for (int g = 0; g < groups; g++) {
-      double[] part = java.util.Arrays.copyOfRange(logits, g * perM * classes, (g + 1) * perM * classes);
+      double[] part =
+          java.util.Arrays.copyOfRange(logits, g * perM * classes, (g + 1) * perM * classes);
       int[] labels = new int[perM];
       for (int i = 0; i < perM; i++) {
         labels[i] = set.labels()[examples[g * perM + i]];

@@ -12,9 +12,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A TopK sparse autoencoder (Gao et al. 2024; DESIGN section 8), in float64:
- * {@code z_pre = (x - b_pre) W_enc + b_enc}, {@code z = ReLU(TopK_k(z_pre))} (ties to the lower index),
- * {@code x_hat = z W_dec + b_pre}, with unit-norm decoder rows.
+ * A TopK sparse autoencoder (Gao et al. 2024; DESIGN section 8), in float64: {@code z_pre = (x -
+ * b_pre) W_enc + b_enc}, {@code z = ReLU(TopK_k(z_pre))} (ties to the lower index), {@code x_hat =
+ * z W_dec + b_pre}, with unit-norm decoder rows.
  *
  * <p>The encoder is stored transposed, {@code wEncT [n, d]}, so that every latent's encoder and
  * decoder vectors are contiguous rows: only the encoder's product is dense (a BLAS gemm); decoding,
@@ -24,6 +24,7 @@ import jdk.incubator.vector.VectorSpecies;
 public final class TopKSae {
   /** Weight of the AuxK loss (DESIGN: 1/32). */
   public static final double AUX_COEF = 1.0 / 32;
+
   private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
 
   final int d;
@@ -35,7 +36,8 @@ public final class TopKSae {
   final double[] wDec;
   final double[] bPre;
 
-  private TopKSae(int d, int n, int k, int kAux, double[] wEncT, double[] bEnc, double[] wDec, double[] bPre) {
+  private TopKSae(
+      int d, int n, int k, int kAux, double[] wEncT, double[] bEnc, double[] wDec, double[] bPre) {
     if (k < 1 || k > n) {
       throw new IllegalArgumentException("k=" + k + " must lie in 1.." + n);
     }
@@ -50,8 +52,9 @@ public final class TopKSae {
   }
 
   /**
-   * DESIGN's initialisation: {@code W_enc ~ N(0, 1/d)}, {@code W_dec = W_enc^T} with rows normalised,
-   * {@code b_enc = 0}, {@code b_pre} the mean of the activation set; {@code k_aux = d/2}.
+   * DESIGN's initialisation: {@code W_enc ~ N(0, 1/d)}, {@code W_dec = W_enc^T} with rows
+   * normalised, {@code b_enc = 0}, {@code b_pre} the mean of the activation set; {@code k_aux =
+   * d/2}.
    */
   public static TopKSae initialise(int n, int k, Activations x, SplitMix64 rng) {
     int d = x.d();
@@ -70,8 +73,10 @@ public final class TopKSae {
   }
 
   /** An SAE with the given parameters; {@code wEnc} in its natural {@code [d, n]} layout. */
-  public static TopKSae of(int d, int n, int k, int kAux, double[] wEnc, double[] bEnc, double[] wDec, double[] bPre) {
-    return new TopKSae(d, n, k, kAux, transpose(wEnc, d, n), bEnc.clone(), wDec.clone(), bPre.clone());
+  public static TopKSae of(
+      int d, int n, int k, int kAux, double[] wEnc, double[] bEnc, double[] wDec, double[] bPre) {
+    return new TopKSae(
+        d, n, k, kAux, transpose(wEnc, d, n), bEnc.clone(), wDec.clone(), bPre.clone());
   }
 
   public int inputs() {
@@ -104,7 +109,10 @@ public final class TopKSae {
     return bPre.clone();
   }
 
-  /** {@code z_pre} of {@code rows} rows of {@code x} (row-major, starting at row {@code from}) into {@code out [rows, n]}. */
+  /**
+   * {@code z_pre} of {@code rows} rows of {@code x} (row-major, starting at row {@code from}) into
+   * {@code out [rows, n]}.
+   */
   void preActivations(double[] x, int from, int rows, double[] out, double[] centred) {
     for (int r = 0; r < rows; r++) {
       int src = (from + r) * d;
@@ -115,17 +123,34 @@ public final class TopKSae {
     for (int r = 0; r < rows; r++) {
       System.arraycopy(bEnc, 0, out, r * n, n);
     }
-    cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, n, d, 1.0, centred, d, wEncT, d, 1.0, out, n);
+    cblas_dgemm(
+        CblasRowMajor,
+        CblasNoTrans,
+        CblasTrans,
+        rows,
+        n,
+        d,
+        1.0,
+        centred,
+        d,
+        wEncT,
+        d,
+        1.0,
+        out,
+        n);
   }
 
   /**
-   * For every row of {@code zPre [rows, n]}, the {@code k} largest entries among the allowed latents
-   * (all when {@code allowed} is null), ties to the lower index, in decreasing order, each passed
-   * through ReLU: slots {@code idx[r*k + s]}, {@code val[r*k + s]}; unused slots hold index -1.
+   * For every row of {@code zPre [rows, n]}, the {@code k} largest entries among the allowed
+   * latents (all when {@code allowed} is null), ties to the lower index, in decreasing order, each
+   * passed through ReLU: slots {@code idx[r*k + s]}, {@code val[r*k + s]}; unused slots hold index
+   * -1.
    */
-  static void topK(double[] zPre, int rows, int n, int k, boolean[] allowed, int[] idx, double[] val) {
+  static void topK(
+      double[] zPre, int rows, int n, int k, boolean[] allowed, int[] idx, double[] val) {
     int vectors = n / LANES.length();
-    double[] maxima = allowed == null && vectors >= k && n % LANES.length() == 0 ? new double[vectors] : null;
+    double[] maxima =
+        allowed == null && vectors >= k && n % LANES.length() == 0 ? new double[vectors] : null;
     double[] top = new double[k];
     for (int r = 0; r < rows; r++) {
       int base = r * k;
@@ -134,7 +159,9 @@ public final class TopKSae {
         // each vector's maximum is an entry, so the k-th largest maximum bounds the k-th largest
         // entry from below: only entries at or above it can be chosen, and most vectors hold none
         for (int g = 0; g < vectors; g++) {
-          maxima[g] = DoubleVector.fromArray(LANES, zPre, r * n + g * LANES.length()).reduceLanes(VectorOperators.MAX);
+          maxima[g] =
+              DoubleVector.fromArray(LANES, zPre, r * n + g * LANES.length())
+                  .reduceLanes(VectorOperators.MAX);
         }
         double bound = kthLargest(maxima, k, top);
         for (int g = 0; g < vectors; g++) {
@@ -164,9 +191,9 @@ public final class TopKSae {
   }
 
   /**
-   * Puts latent {@code j} with pre-activation {@code v} into a row's slots, kept in decreasing order,
-   * if it beats the k-th so far; strictly greater, so an equal later latent never displaces an
-   * earlier one. Returns the slots filled.
+   * Puts latent {@code j} with pre-activation {@code v} into a row's slots, kept in decreasing
+   * order, if it beats the k-th so far; strictly greater, so an equal later latent never displaces
+   * an earlier one. Returns the slots filled.
    */
   private static int insert(double v, int j, int[] idx, double[] val, int base, int k, int filled) {
     if (filled == k && !(v > val[base + k - 1])) {
@@ -209,7 +236,10 @@ public final class TopKSae {
     return codes;
   }
 
-  /** {@code out[r] = sum_s val * W_dec[idx]} (+ b_pre when {@code withBias}) for every row of the codes. */
+  /**
+   * {@code out[r] = sum_s val * W_dec[idx]} (+ b_pre when {@code withBias}) for every row of the
+   * codes.
+   */
   void decode(int[] idx, double[] val, int rows, int slots, double[] out, boolean withBias) {
     for (int r = 0; r < rows; r++) {
       int o = r * d;
@@ -304,18 +334,23 @@ public final class TopKSae {
     }
   }
 
-  /** As {@link #lossAndGradient(double[], int, int, boolean[], double, Gradient, Work)} with fresh scratch. */
-  public Loss lossAndGradient(double[] x, int from, int rows, boolean[] dead, double scale, Gradient g) {
+  /**
+   * As {@link #lossAndGradient(double[], int, int, boolean[], double, Gradient, Work)} with fresh
+   * scratch.
+   */
+  public Loss lossAndGradient(
+      double[] x, int from, int rows, boolean[] dead, double scale, Gradient g) {
     return lossAndGradient(x, from, rows, dead, scale, g, new Work(this, rows));
   }
 
   /**
-   * DESIGN's loss on rows {@code from..from+rows} of {@code x}:
-   * {@code mean_rows |x - x_hat|^2 / c + (1/32) mean_rows |e - e_hat|^2 / c}, with {@code e = x - x_hat}
-   * held constant and {@code e_hat = ReLU(TopK_kaux(z_pre over dead latents)) W_dec}; the AuxK term is
-   * zero when no latent is dead. Writes the raw gradients of the total into {@code g} (overwritten).
+   * DESIGN's loss on rows {@code from..from+rows} of {@code x}: {@code mean_rows |x - x_hat|^2 / c
+   * + (1/32) mean_rows |e - e_hat|^2 / c}, with {@code e = x - x_hat} held constant and {@code
+   * e_hat = ReLU(TopK_kaux(z_pre over dead latents)) W_dec}; the AuxK term is zero when no latent
+   * is dead. Writes the raw gradients of the total into {@code g} (overwritten).
    */
-  Loss lossAndGradient(double[] x, int from, int rows, boolean[] dead, double scale, Gradient g, Work w) {
+  Loss lossAndGradient(
+      double[] x, int from, int rows, boolean[] dead, double scale, Gradient g, Work w) {
     g.clear();
     preActivations(x, from, rows, w.zPre, w.centred);
     topK(w.zPre, rows, n, k, null, w.idx, w.val);
@@ -361,7 +396,15 @@ public final class TopKSae {
    * Back through {@code out_r = sum_s val_s W_dec[idx_s]} for one row given d(loss)/d(out_r): the
    * decoder rows' gradients, and through the ReLU and the encoder for the slots that fired.
    */
-  private void backwardCodes(int[] idx, double[] val, int r, int slots, double[] gOut, double[] centred, int centredOff, Gradient g) {
+  private void backwardCodes(
+      int[] idx,
+      double[] val,
+      int r,
+      int slots,
+      double[] gOut,
+      double[] centred,
+      int centredOff,
+      Gradient g) {
     for (int s = 0; s < slots; s++) {
       int i = idx[r * slots + s];
       double v = val[r * slots + s];

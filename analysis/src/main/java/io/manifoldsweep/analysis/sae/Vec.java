@@ -18,7 +18,9 @@ final class Vec {
     int c = 0;
     DoubleVector av = DoubleVector.broadcast(LANES, a);
     for (; c < LANES.loopBound(len); c += LANES.length()) {
-      DoubleVector.fromArray(LANES, x, xo + c).fma(av, DoubleVector.fromArray(LANES, y, yo + c)).intoArray(y, yo + c);
+      DoubleVector.fromArray(LANES, x, xo + c)
+          .fma(av, DoubleVector.fromArray(LANES, y, yo + c))
+          .intoArray(y, yo + c);
     }
     for (; c < len; c++) {
       y[yo + c] += a * x[xo + c];
@@ -30,7 +32,9 @@ final class Vec {
     int c = 0;
     DoubleVector acc = DoubleVector.zero(LANES);
     for (; c < LANES.loopBound(len); c += LANES.length()) {
-      acc = DoubleVector.fromArray(LANES, a, ao + c).fma(DoubleVector.fromArray(LANES, b, bo + c), acc);
+      acc =
+          DoubleVector.fromArray(LANES, a, ao + c)
+              .fma(DoubleVector.fromArray(LANES, b, bo + c), acc);
     }
     // lane by lane from lane 0, not reduceLanes(ADD): JDK 25 compiles that as a tree and interprets
     // it in lane order, so an SAE's first steps would round differently from its later ones

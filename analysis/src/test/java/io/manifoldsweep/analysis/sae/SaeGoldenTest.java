@@ -24,10 +24,10 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every {@code sae-*.json} in the golden folder (DESIGN section 8, computed by an independent PyTorch
- * reference): the hook, the SAE's forward pass, loss, raw and projected gradients, one Adam step,
- * the CE and KL scores of splicing, and zero and mean ablation with the error term kept; float64 to
- * 1e-9 relative per tensor.
+ * Every {@code sae-*.json} in the golden folder (DESIGN section 8, computed by an independent
+ * PyTorch reference): the hook, the SAE's forward pass, loss, raw and projected gradients, one Adam
+ * step, the CE and KL scores of splicing, and zero and mean ablation with the error term kept;
+ * float64 to 1e-9 relative per tensor.
  */
 class SaeGoldenTest {
   private static final double TOL = 1e-9;
@@ -48,7 +48,8 @@ class SaeGoldenTest {
         tests.add(DynamicTest.dynamicTest(name + " hook activations", c::hook));
         tests.add(DynamicTest.dynamicTest(name + " forward", c::forward));
         tests.add(DynamicTest.dynamicTest(name + " loss and gradients", c::lossAndGradients));
-        tests.add(DynamicTest.dynamicTest(name + " adam step with the decoder constraint", c::adamStep));
+        tests.add(
+            DynamicTest.dynamicTest(name + " adam step with the decoder constraint", c::adamStep));
         tests.add(DynamicTest.dynamicTest(name + " quality metrics", c::metrics));
         tests.add(DynamicTest.dynamicTest(name + " ablations", c::ablations));
       }
@@ -70,8 +71,16 @@ class SaeGoldenTest {
     Case(JsonNode g) {
       this.g = g;
       JsonNode c = g.get("config");
-      ModelSpec spec = new ModelSpec(c.get("vocab").asInt(), c.get("seq_len").asInt(), c.get("modulus").asInt(), c.get("layers").asInt(),
-          c.get("d_model").asInt(), c.get("heads").asInt(), c.get("mlp").asBoolean(), c.has("d_mlp") ? c.get("d_mlp").asInt() : 512);
+      ModelSpec spec =
+          new ModelSpec(
+              c.get("vocab").asInt(),
+              c.get("seq_len").asInt(),
+              c.get("modulus").asInt(),
+              c.get("layers").asInt(),
+              c.get("d_model").asInt(),
+              c.get("heads").asInt(),
+              c.get("mlp").asBoolean(),
+              c.has("d_mlp") ? c.get("d_mlp").asInt() : 512);
       ParamLayout layout = ParamLayout.of(spec);
       double[] flat = new double[(int) layout.size()];
       for (ParamLayout.Entry e : layout.entries()) {
@@ -104,12 +113,20 @@ class SaeGoldenTest {
     }
 
     Activations activations() {
-      return new Activations(doubles(g.get("hook").get("activations")), g.get("hook").get("rows").asInt(), d);
+      return new Activations(
+          doubles(g.get("hook").get("activations")), g.get("hook").get("rows").asInt(), d);
     }
 
     TopKSae sae() {
-      return TopKSae.of(d, n, s.get("k").asInt(), s.get("k_aux").asInt(), doubles(s.get("w_enc")), doubles(s.get("b_enc")),
-          doubles(s.get("w_dec")), doubles(s.get("b_pre")));
+      return TopKSae.of(
+          d,
+          n,
+          s.get("k").asInt(),
+          s.get("k_aux").asInt(),
+          doubles(s.get("w_enc")),
+          doubles(s.get("b_enc")),
+          doubles(s.get("w_dec")),
+          doubles(s.get("b_pre")));
     }
 
     boolean[] dead() {
@@ -123,7 +140,10 @@ class SaeGoldenTest {
     void hook() {
       Activations x = hooked().activations(batch);
       assertClose("resid_post of layer " + layer, x.x(), activations().x());
-      assertThat(x.scale()).isCloseTo(s.get("scale").asDouble(), org.assertj.core.api.Assertions.within(1e-9 * s.get("scale").asDouble()));
+      assertThat(x.scale())
+          .isCloseTo(
+              s.get("scale").asDouble(),
+              org.assertj.core.api.Assertions.within(1e-9 * s.get("scale").asDouble()));
     }
 
     void forward() {
@@ -134,17 +154,23 @@ class SaeGoldenTest {
       assertClose("z_pre", zPre, doubles(g.get("forward").get("z_pre")));
       Codes codes = sae.encode(x.x(), 0, x.rows());
       assertClose("z", dense(codes), doubles(g.get("forward").get("z")));
-      assertClose("reconstruction", sae.decode(codes), doubles(g.get("forward").get("reconstruction")));
+      assertClose(
+          "reconstruction", sae.decode(codes), doubles(g.get("forward").get("reconstruction")));
     }
 
     void lossAndGradients() {
       TopKSae sae = sae();
       Activations x = activations();
       TopKSae.Gradient grad = new TopKSae.Gradient(sae);
-      TopKSae.Loss loss = sae.lossAndGradient(x.x(), 0, x.rows(), dead(), s.get("scale").asDouble(), grad);
+      TopKSae.Loss loss =
+          sae.lossAndGradient(x.x(), 0, x.rows(), dead(), s.get("scale").asDouble(), grad);
       JsonNode l = g.get("loss");
-      assertClose("total loss", new double[] {loss.total()}, new double[] {l.get("total").asDouble()});
-      assertClose("reconstruction loss", new double[] {loss.reconstruction()}, new double[] {l.get("reconstruction").asDouble()});
+      assertClose(
+          "total loss", new double[] {loss.total()}, new double[] {l.get("total").asDouble()});
+      assertClose(
+          "reconstruction loss",
+          new double[] {loss.reconstruction()},
+          new double[] {l.get("reconstruction").asDouble()});
       assertClose("aux loss", new double[] {loss.aux()}, new double[] {l.get("aux").asDouble()});
       JsonNode gr = g.get("grads");
       assertClose("grad w_enc", grad.encoderWeights(), doubles(gr.get("w_enc")));
@@ -152,7 +178,10 @@ class SaeGoldenTest {
       assertClose("grad w_dec", grad.decoderWeights(), doubles(gr.get("w_dec")));
       assertClose("grad b_pre", grad.preBias(), doubles(gr.get("b_pre")));
       sae.projectDecoderGradient(grad);
-      assertClose("projected decoder gradient", grad.decoderWeights(), doubles(g.get("w_dec_grad_projected")));
+      assertClose(
+          "projected decoder gradient",
+          grad.decoderWeights(),
+          doubles(g.get("w_dec_grad_projected")));
     }
 
     void adamStep() {
@@ -162,7 +191,13 @@ class SaeGoldenTest {
       sae.lossAndGradient(x.x(), 0, x.rows(), dead(), s.get("scale").asDouble(), grad);
       sae.projectDecoderGradient(grad);
       JsonNode a = g.get("adam_step");
-      new TopKSae.Adam(sae, a.get("lr").asDouble(), a.get("beta1").asDouble(), a.get("beta2").asDouble(), a.get("eps").asDouble()).step(sae, grad);
+      new TopKSae.Adam(
+              sae,
+              a.get("lr").asDouble(),
+              a.get("beta1").asDouble(),
+              a.get("beta2").asDouble(),
+              a.get("eps").asDouble())
+          .step(sae, grad);
       sae.normaliseDecoder();
       JsonNode after = a.get("params_after");
       assertClose("w_enc after", sae.encoderWeights(), doubles(after.get("w_enc")));
@@ -180,8 +215,28 @@ class SaeGoldenTest {
       double[] zero = hooked.logits(new double[x.x().length], 0, batch.size());
       SaeQuality q = SaeQuality.measure(sae, x, codes, hooked, batch, clean, zero);
       JsonNode m = g.get("metrics");
-      double[] actual = {q.l0(), q.fve(), q.ceClean(), q.ceSpliced(), q.ceZero(), q.ceScore(), q.klSpliced(), q.klZero(), q.klScore()};
-      String[] keys = {"l0", "fve", "ce_clean", "ce_spliced", "ce_zero_ablation", "ce_score", "kl_spliced", "kl_zero_ablation", "kl_score"};
+      double[] actual = {
+        q.l0(),
+        q.fve(),
+        q.ceClean(),
+        q.ceSpliced(),
+        q.ceZero(),
+        q.ceScore(),
+        q.klSpliced(),
+        q.klZero(),
+        q.klScore()
+      };
+      String[] keys = {
+        "l0",
+        "fve",
+        "ce_clean",
+        "ce_spliced",
+        "ce_zero_ablation",
+        "ce_score",
+        "kl_spliced",
+        "kl_zero_ablation",
+        "kl_score"
+      };
       for (int i = 0; i < keys.length; i++) {
         assertClose(keys[i], new double[] {actual[i]}, new double[] {m.get(keys[i]).asDouble()});
       }
@@ -204,7 +259,9 @@ class SaeGoldenTest {
       int classes = hooked.classes();
       double[] zero = ablation.logits(latents, new double[latents.length], all, clean);
       assertClose("zero ablation logits", zero, doubles(ab.get("zero").get("logits")));
-      assertClose("zero ablation ce", new double[] {Readout.crossEntropy(zero, classes, batch.labels(), all)},
+      assertClose(
+          "zero ablation ce",
+          new double[] {Readout.crossEntropy(zero, classes, batch.labels(), all)},
           new double[] {ab.get("zero").get("ce").asDouble()});
       double[] sums = codes.activationSums(sae.latents());
       double[] means = new double[latents.length];
@@ -214,7 +271,9 @@ class SaeGoldenTest {
       assertClose("latent means", means, doubles(ab.get("mean").get("latent_means")));
       double[] mean = ablation.logits(latents, means, all, clean);
       assertClose("mean ablation logits", mean, doubles(ab.get("mean").get("logits")));
-      assertClose("mean ablation ce", new double[] {Readout.crossEntropy(mean, classes, batch.labels(), all)},
+      assertClose(
+          "mean ablation ce",
+          new double[] {Readout.crossEntropy(mean, classes, batch.labels(), all)},
           new double[] {ab.get("mean").get("ce").asDouble()});
     }
 

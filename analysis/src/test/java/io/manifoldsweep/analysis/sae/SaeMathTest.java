@@ -20,7 +20,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SaeMathTest {
-  private static final TaskSpec TASK = new TaskSpec(24, 5, 9, 1, 3, Schedule.MIXED, Operation.ADD, 12, false, Sampling.PER_EXAMPLE);
+  private static final TaskSpec TASK =
+      new TaskSpec(24, 5, 9, 1, 3, Schedule.MIXED, Operation.ADD, 12, false, Sampling.PER_EXAMPLE);
 
   @Test
   void topKKeepsTheLargestWithTiesToTheLowerIndexThenRelu() {
@@ -33,12 +34,15 @@ class SaeMathTest {
     boolean[] allowed = {false, false, false, true, false, false, true, true};
     TopKSae.topK(zPre, 1, 8, 2, allowed, idx, val);
     assertThat(Arrays.copyOf(idx, 2)).containsExactly(7, 6);
-    assertThat(Arrays.copyOf(val, 2)).as("negative pre-activations pass ReLU as silent slots").containsExactly(0, 0);
+    assertThat(Arrays.copyOf(val, 2))
+        .as("negative pre-activations pass ReLU as silent slots")
+        .containsExactly(0, 0);
   }
 
   /**
    * The bounded search of wide rows (the SAE's widths) against a full sort by value, then index, on
-   * rows drawn from a few values, so that ties straddle the k-th place and many entries are negative.
+   * rows drawn from a few values, so that ties straddle the k-th place and many entries are
+   * negative.
    */
   @Test
   void topKOfWideRowsMatchesAFullSort() {
@@ -57,9 +61,16 @@ class SaeMathTest {
           int row = r;
           Integer[] order = new Integer[n];
           Arrays.setAll(order, j -> j);
-          Arrays.sort(order, (a, b) -> zPre[row * n + a] != zPre[row * n + b] ? Double.compare(zPre[row * n + b], zPre[row * n + a]) : a - b);
+          Arrays.sort(
+              order,
+              (a, b) ->
+                  zPre[row * n + a] != zPre[row * n + b]
+                      ? Double.compare(zPre[row * n + b], zPre[row * n + a])
+                      : a - b);
           for (int s = 0; s < k; s++) {
-            assertThat(idx[r * k + s]).as("n=%d k=%d row %d slot %d", n, k, r, s).isEqualTo(order[s]);
+            assertThat(idx[r * k + s])
+                .as("n=%d k=%d row %d slot %d", n, k, r, s)
+                .isEqualTo(order[s]);
             assertThat(val[r * k + s]).isEqualTo(Math.max(0, zPre[r * n + order[s]]));
           }
         }
@@ -93,16 +104,22 @@ class SaeMathTest {
       }
     }
     Activations act = new Activations(x, rows, d);
-    SaeSettings s = new SaeSettings(List.of(32), List.of(4), 800, 3e-3, 256, List.of(), 1, 1, 0, 0.3, 0);
+    SaeSettings s =
+        new SaeSettings(List.of(32), List.of(4), 800, 3e-3, 256, List.of(), 1, 1, 0, 0.3, 0);
     TopKSae untrained = TopKSae.initialise(32, 4, act, new SplitMix64(1));
     SaeTrainer.Trained trained = SaeTrainer.train(act, 32, 4, s, new SplitMix64(1));
     double before = fve(untrained, act);
     double after = fve(trained.sae(), act);
-    assertThat(after).as("FVE after training (before: %s)", before).isGreaterThan(0.9).isGreaterThan(before + 0.3);
+    assertThat(after)
+        .as("FVE after training (before: %s)", before)
+        .isGreaterThan(0.9)
+        .isGreaterThan(before + 0.3);
     assertThat(trained.finalLoss()).isPositive().isLessThan(0.2);
     double[] dec = trained.sae().decoderWeights();
     for (int i = 0; i < 32; i++) {
-      assertThat(Vec.dot(dec, i * d, dec, i * d, d)).as("decoder row %d stays unit-norm", i).isCloseTo(1.0, within(1e-9));
+      assertThat(Vec.dot(dec, i * d, dec, i * d, d))
+          .as("decoder row %d stays unit-norm", i)
+          .isCloseTo(1.0, within(1e-9));
     }
   }
 
@@ -136,7 +153,9 @@ class SaeMathTest {
     assertThat(l[0].association()).isCloseTo(1.0, within(1e-9));
     assertThat(l[0].category()).isEqualTo(Category.ROUTING);
     assertThat(l[0].frequency()).isEqualTo(1.0);
-    assertThat(l[1].best()).as("value explains all of its variance on value rows").isEqualTo(Variable.VALUE);
+    assertThat(l[1].best())
+        .as("value explains all of its variance on value rows")
+        .isEqualTo(Variable.VALUE);
     assertThat(l[1].eta2()[Variable.VALUE.ordinal()]).isCloseTo(1.0, within(1e-9));
     assertThat(l[1].eta2()[Variable.IS_VALUE.ordinal()]).isBetween(0.1, 0.99);
     assertThat(l[1].category()).isEqualTo(Category.EXECUTION);
@@ -153,7 +172,8 @@ class SaeMathTest {
     for (int e = 0; e < set.examples().size(); e++) {
       int t = set.examples().seqLen();
       int last = e * t + t - 1;
-      assertThat(set.variable(Variable.RUNNING_RESULT, last)).as("running sum at the last position is the label")
+      assertThat(set.variable(Variable.RUNNING_RESULT, last))
+          .as("running sum at the last position is the label")
           .isEqualTo(set.examples().labels()[e]);
       assertThat(set.variable(Variable.M, last)).isEqualTo(set.examples().markerCounts()[e] - 1);
     }
@@ -164,7 +184,8 @@ class SaeMathTest {
     Latent[] latents = new Latent[40];
     for (int i = 0; i < latents.length; i++) {
       double freq = i < 4 ? 0 : Math.pow(1.2, -i);
-      latents[i] = new Latent(i, freq, freq, new double[8], Variable.VALUE, 0.5, Category.EXECUTION);
+      latents[i] =
+          new Latent(i, freq, freq, new double[8], Variable.VALUE, 0.5, Category.EXECUTION);
     }
     int[] target = {10, 20, 30};
     SplitMix64 rng = new SplitMix64(5);
@@ -172,7 +193,9 @@ class SaeMathTest {
       int[] r = LatentSets.matchedRandom(latents, target, rng);
       assertThat(r).hasSize(3).doesNotContain(10, 20, 30, 0, 1, 2, 3).doesNotHaveDuplicates();
       for (int j = 0; j < 3; j++) {
-        assertThat(Math.abs(r[j] - target[j])).as("within the nearest neighbours in log frequency").isLessThanOrEqualTo(LatentSets.NEIGHBOURS);
+        assertThat(Math.abs(r[j] - target[j]))
+            .as("within the nearest neighbours in log frequency")
+            .isLessThanOrEqualTo(LatentSets.NEIGHBOURS);
       }
     }
   }
@@ -205,20 +228,37 @@ class SaeMathTest {
       System.arraycopy(values[4], 0, params, (int) layout.blockEntry(b).offset(), p);
     }
     List<ManifoldAblation.Variant> variants = new java.util.ArrayList<>();
-    new ManifoldAblation(layout, blocks).forEach(params, 40, 2, 1, new SplitMix64(2), variants::add);
-    ManifoldAblation.Variant top2 = variants.stream()
-        .filter(v -> v.k() == 2 && v.directions() == ManifoldAblation.Directions.TOP).findFirst().orElseThrow();
-    double[] w = Arrays.copyOfRange(top2.params(), (int) layout.blockEntry("layer0.wq").offset(), (int) layout.blockEntry("layer0.wq").offset() + p);
+    new ManifoldAblation(layout, blocks)
+        .forEach(params, 40, 2, 1, new SplitMix64(2), variants::add);
+    ManifoldAblation.Variant top2 =
+        variants.stream()
+            .filter(v -> v.k() == 2 && v.directions() == ManifoldAblation.Directions.TOP)
+            .findFirst()
+            .orElseThrow();
+    double[] w =
+        Arrays.copyOfRange(
+            top2.params(),
+            (int) layout.blockEntry("layer0.wq").offset(),
+            (int) layout.blockEntry("layer0.wq").offset() + p);
     for (int c = 0; c < p; c++) {
-      assertThat(w[c]).as("moving back along the whole 2-d trajectory returns to w0").isCloseTo(w0[c], within(1e-9));
+      assertThat(w[c])
+          .as("moving back along the whole 2-d trajectory returns to w0")
+          .isCloseTo(w0[c], within(1e-9));
     }
-    ManifoldAblation.Variant next1 = variants.stream()
-        .filter(v -> v.k() == 1 && v.directions() == ManifoldAblation.Directions.NEXT).findFirst().orElseThrow();
+    ManifoldAblation.Variant next1 =
+        variants.stream()
+            .filter(v -> v.k() == 1 && v.directions() == ManifoldAblation.Directions.NEXT)
+            .findFirst()
+            .orElseThrow();
     assertThat(next1.removed()).isEqualTo(1);
-    ManifoldAblation.Variant next2 = variants.stream()
-        .filter(v -> v.k() == 2 && v.directions() == ManifoldAblation.Directions.NEXT).findFirst().orElseThrow();
+    ManifoldAblation.Variant next2 =
+        variants.stream()
+            .filter(v -> v.k() == 2 && v.directions() == ManifoldAblation.Directions.NEXT)
+            .findFirst()
+            .orElseThrow();
     assertThat(next2.removed()).as("a rank-2 trajectory has no PCs 3 and 4").isZero();
-    assertThat(variants.stream().filter(v -> v.directions() == ManifoldAblation.Directions.RANDOM)).hasSize(2);
+    assertThat(variants.stream().filter(v -> v.directions() == ManifoldAblation.Directions.RANDOM))
+        .hasSize(2);
     // everything outside the attention blocks is untouched
     ParamLayout.Entry emb = layout.entry("tok_emb");
     assertThat(Arrays.copyOfRange(top2.params(), 0, (int) emb.length())).containsOnly(0.0);

@@ -35,7 +35,9 @@ class SpliceIdentityTest {
     for (Precision precision : Precision.values()) {
       for (boolean mlp : new boolean[] {false, true}) {
         for (long seed = 0; seed < 3; seed++) {
-          TaskSpec task = new TaskSpec(24, 5, 9, 1, 3, Schedule.MIXED, Operation.ADD, 12, false, Sampling.PER_EXAMPLE);
+          TaskSpec task =
+              new TaskSpec(
+                  24, 5, 9, 1, 3, Schedule.MIXED, Operation.ADD, 12, false, Sampling.PER_EXAMPLE);
           ModelSpec spec = new ModelSpec(24, 9, 5, 3, 16, 2, mlp, 24);
           ParamLayout layout = ParamLayout.of(spec);
           Transformer model = new Transformer(layout);
@@ -46,25 +48,43 @@ class SpliceIdentityTest {
           for (int layer = 0; layer < spec.layers(); layer++) {
             HookedModel hooked = new HookedModel(model, params, layer);
             Activations x = hooked.activations(batch);
-            String what = precision + (mlp ? " with MLP" : "") + " seed " + seed + " hook after layer " + layer;
+            String what =
+                precision
+                    + (mlp ? " with MLP" : "")
+                    + " seed "
+                    + seed
+                    + " hook after layer "
+                    + layer;
             double[] clean = hooked.logits(x.x(), 0, batch.size());
             if (layer < spec.layers() - 1) {
-              // the blocks after the hook run as in the model's own passes, the last at the last position
+              // the blocks after the hook run as in the model's own passes, the last at the last
+              // position
               assertThat(clean).as(what).isEqualTo(readoutOnly);
             } else {
               // a hook after the last block reads its output at every position, which the model's
               // passes never compute: the same numbers, rounded differently
-              assertThat(clean).as(what).containsExactly(readoutOnly, within(precision == Precision.FLOAT32 ? 1e-4 : 1e-12));
+              assertThat(clean)
+                  .as(what)
+                  .containsExactly(
+                      readoutOnly, within(precision == Precision.FLOAT32 ? 1e-4 : 1e-12));
             }
             // an ablation that changes no row must not change a logit either, pass or no pass
             TopKSae sae = TopKSae.initialise(32, 2, x, new SplitMix64(seed));
             Codes codes = sae.encode(x.x(), 0, x.rows());
-            int silent = IntStream.range(0, 32).filter(i -> codes.firingCounts(32)[i] == 0).findFirst().orElse(-1);
+            int silent =
+                IntStream.range(0, 32)
+                    .filter(i -> codes.firingCounts(32)[i] == 0)
+                    .findFirst()
+                    .orElse(-1);
             int[] all = IntStream.range(0, batch.size()).toArray();
             LatentAblation ablation = new LatentAblation(sae, x, codes, hooked, batch.seqLen());
-            assertThat(ablation.logits(new int[0], new double[0], all, clean)).as(what).isEqualTo(clean);
+            assertThat(ablation.logits(new int[0], new double[0], all, clean))
+                .as(what)
+                .isEqualTo(clean);
             if (silent >= 0) {
-              assertThat(ablation.logits(new int[] {silent}, new double[] {0}, all, clean)).as(what).isEqualTo(clean);
+              assertThat(ablation.logits(new int[] {silent}, new double[] {0}, all, clean))
+                  .as(what)
+                  .isEqualTo(clean);
             }
           }
         }

@@ -34,8 +34,8 @@ import org.apache.spark.storage.StorageLevel;
  * Computes the analysis tables of a results folder. Per-run work is one Spark task per cell (linear
  * in runs); cross-seed alignment compares every pair inside a group of cells that differ only in
  * their seeds (quadratic in the group's size only); the SAE analysis is one task per (cell,
- * checkpoint, layer) and one per cell ({@link SaeJob}). Re-running replaces every analysis table; each
- * is written beside the old one and swapped in by rename, so a failed run leaves the previous
+ * checkpoint, layer) and one per cell ({@link SaeJob}). Re-running replaces every analysis table;
+ * each is written beside the old one and swapped in by rename, so a failed run leaves the previous
  * tables intact.
  */
 public final class AnalyzeJob {
@@ -78,7 +78,10 @@ public final class AnalyzeJob {
   private Outcome analyse(String dir, int k, Optional<SaeSettings> sae, List<String> views) {
     List<Payload> cells = new ArrayList<>();
     Map<String, String> skipped = new LinkedHashMap<>();
-    for (Row r : spark.sql("SELECT cell_id, sweep, status, config_json FROM runs ORDER BY cell_id").collectAsList()) {
+    for (Row r :
+        spark
+            .sql("SELECT cell_id, sweep, status, config_json FROM runs ORDER BY cell_id")
+            .collectAsList()) {
       if ("ok".equals(r.getString(2))) {
         cells.add(new Payload(r.getString(0), r.getString(1), r.getString(3)));
       } else {
@@ -99,27 +102,55 @@ public final class AnalyzeJob {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     jsc.setJobGroup("analyze", "analyze " + cells.size() + " cells of " + dir, true);
     try {
-      JavaRDD<CellAnalysis.Result> results = jsc.parallelize(cells, cells.size()).map(p -> {
-        Configuration c = new Configuration(false);
-        conf.forEach(c::set);
-        CellSpec cell = SweepSpec.cellFromJson(p.sweep(), p.configJson(), Map.of());
-        if (!cell.cellId().equals(p.cellId())) {
-          throw new IllegalStateException("cell " + p.cellId() + ": its config_json now resolves to cell " + cell.cellId()
-              + "; it was written by an incompatible version of manifold-sweep");
-        }
-        return CellAnalysis.run(cell, c, new Path(rootUri), k);
-      }).persist(StorageLevel.MEMORY_AND_DISK());
+      JavaRDD<CellAnalysis.Result> results =
+          jsc.parallelize(cells, cells.size())
+              .map(
+                  p -> {
+                    Configuration c = new Configuration(false);
+                    conf.forEach(c::set);
+                    CellSpec cell = SweepSpec.cellFromJson(p.sweep(), p.configJson(), Map.of());
+                    if (!cell.cellId().equals(p.cellId())) {
+                      throw new IllegalStateException(
+                          "cell "
+                              + p.cellId()
+                              + ": its config_json now resolves to cell "
+                              + cell.cellId()
+                              + "; it was written by an incompatible version of manifold-sweep");
+                    }
+                    return CellAnalysis.run(cell, c, new Path(rootUri), k);
+                  })
+              .persist(StorageLevel.MEMORY_AND_DISK());
       TableWriter writer = new TableWriter(spark, root);
-      writer.write(AnalysisTables.DIMENSIONS, results.flatMap(r -> r.dimensions().iterator()), AnalysisTables.DIMENSIONS_SCHEMA);
-      writer.write(AnalysisTables.TIMELINE, results.flatMap(r -> r.timeline().iterator()), AnalysisTables.TIMELINE_SCHEMA);
-      writer.write(AnalysisTables.COMMUTATOR_ALIGNMENT, results.flatMap(r -> r.commutatorAlignment().iterator()), AnalysisTables.COMMUTATOR_ALIGNMENT_SCHEMA);
-      writer.write(AnalysisTables.SATURATION, results.flatMap(r -> r.saturation().iterator()), AnalysisTables.SATURATION_SCHEMA);
-      writer.write(AnalysisTables.BASES, results.flatMap(r -> r.bases().iterator()), AnalysisTables.BASES_SCHEMA);
-      writer.write(AnalysisTables.PROJECTIONS, results.flatMap(r -> r.projections().iterator()), AnalysisTables.PROJECTIONS_SCHEMA);
+      writer.write(
+          AnalysisTables.DIMENSIONS,
+          results.flatMap(r -> r.dimensions().iterator()),
+          AnalysisTables.DIMENSIONS_SCHEMA);
+      writer.write(
+          AnalysisTables.TIMELINE,
+          results.flatMap(r -> r.timeline().iterator()),
+          AnalysisTables.TIMELINE_SCHEMA);
+      writer.write(
+          AnalysisTables.COMMUTATOR_ALIGNMENT,
+          results.flatMap(r -> r.commutatorAlignment().iterator()),
+          AnalysisTables.COMMUTATOR_ALIGNMENT_SCHEMA);
+      writer.write(
+          AnalysisTables.SATURATION,
+          results.flatMap(r -> r.saturation().iterator()),
+          AnalysisTables.SATURATION_SCHEMA);
+      writer.write(
+          AnalysisTables.BASES,
+          results.flatMap(r -> r.bases().iterator()),
+          AnalysisTables.BASES_SCHEMA);
+      writer.write(
+          AnalysisTables.PROJECTIONS,
+          results.flatMap(r -> r.projections().iterator()),
+          AnalysisTables.PROJECTIONS_SCHEMA);
       results.unpersist();
       long pairs = alignment(writer, cells, k);
-      out.printf("wrote dimensions, dimension_timeline, alignment, commutator_alignment, saturation, bases, projections under %s"
-          + " (%d seed pairs)%n", dir, pairs);
+      out.printf(
+          "wrote dimensions, dimension_timeline, alignment, commutator_alignment, saturation, bases, projections under %s"
+              + " (%d seed pairs)%n",
+          dir, pairs);
       long saes = 0;
       if (sae.isPresent()) {
         saes = new SaeJob(spark, out).run(root, cells, sae.get(), writer, views);
@@ -155,22 +186,58 @@ public final class AnalyzeJob {
         }
       }
     }
-    StructType pairSchema = new StructType().add("group_key", "string").add("cell_a", "string").add("cell_b", "string").add("varied", "string");
+    StructType pairSchema =
+        new StructType()
+            .add("group_key", "string")
+            .add("cell_a", "string")
+            .add("cell_b", "string")
+            .add("varied", "string");
     Dataset<Row> pairDf = spark.createDataFrame(pairs, pairSchema);
     Dataset<Row> bases = spark.read().parquet(writer.path(AnalysisTables.BASES).toString());
-    Dataset<Row> a = bases.selectExpr("cell_id AS cell_a", "block", "p", "vectors AS va", "k AS ka");
-    Dataset<Row> b = bases.selectExpr("cell_id AS cell_b", "block AS block_b", "vectors AS vb", "k AS kb");
-    Dataset<Row> joined = pairDf.join(a, "cell_a").join(b, pairDf.col("cell_b").equalTo(b.col("cell_b")).and(a.col("block").equalTo(b.col("block_b"))))
-        .select(pairDf.col("group_key"), a.col("block"), pairDf.col("cell_a"), pairDf.col("cell_b"), pairDf.col("varied"),
-            a.col("p"), a.col("ka"), a.col("va"), b.col("kb"), b.col("vb"));
-    Dataset<Row> alignment = joined.map((org.apache.spark.api.java.function.MapFunction<Row, Row>) r -> {
-      int p = r.getInt(5);
-      double[][] qa = unflatten(r.getList(7), r.getInt(6), p);
-      double[][] qb = unflatten(r.getList(9), r.getInt(8), p);
-      double[] cos = PrincipalAngles.cosines(qa, qb);
-      return RowFactory.create(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4), k,
-          cos, PrincipalAngles.meanSquare(cos), PrincipalAngles.randomMeanSquare(k, p));
-    }, Encoders.row(AnalysisTables.ALIGNMENT_SCHEMA));
+    Dataset<Row> a =
+        bases.selectExpr("cell_id AS cell_a", "block", "p", "vectors AS va", "k AS ka");
+    Dataset<Row> b =
+        bases.selectExpr("cell_id AS cell_b", "block AS block_b", "vectors AS vb", "k AS kb");
+    Dataset<Row> joined =
+        pairDf
+            .join(a, "cell_a")
+            .join(
+                b,
+                pairDf
+                    .col("cell_b")
+                    .equalTo(b.col("cell_b"))
+                    .and(a.col("block").equalTo(b.col("block_b"))))
+            .select(
+                pairDf.col("group_key"),
+                a.col("block"),
+                pairDf.col("cell_a"),
+                pairDf.col("cell_b"),
+                pairDf.col("varied"),
+                a.col("p"),
+                a.col("ka"),
+                a.col("va"),
+                b.col("kb"),
+                b.col("vb"));
+    Dataset<Row> alignment =
+        joined.map(
+            (org.apache.spark.api.java.function.MapFunction<Row, Row>)
+                r -> {
+                  int p = r.getInt(5);
+                  double[][] qa = unflatten(r.getList(7), r.getInt(6), p);
+                  double[][] qb = unflatten(r.getList(9), r.getInt(8), p);
+                  double[] cos = PrincipalAngles.cosines(qa, qb);
+                  return RowFactory.create(
+                      r.getString(0),
+                      r.getString(1),
+                      r.getString(2),
+                      r.getString(3),
+                      r.getString(4),
+                      k,
+                      cos,
+                      PrincipalAngles.meanSquare(cos),
+                      PrincipalAngles.randomMeanSquare(k, p));
+                },
+            Encoders.row(AnalysisTables.ALIGNMENT_SCHEMA));
     writer.write(AnalysisTables.ALIGNMENT, alignment);
     return pairs.size();
   }

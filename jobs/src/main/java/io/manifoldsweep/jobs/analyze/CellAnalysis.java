@@ -22,13 +22,19 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Every per-run metric of one cell (DESIGN section 5). Cost per block: O(n^2 p) for the Gram, O(n^4)
- * for the expanding windows, O(n^3 + k n p) per causal basis; linear in the number of runs.
+ * Every per-run metric of one cell (DESIGN section 5). Cost per block: O(n^2 p) for the Gram,
+ * O(n^4) for the expanding windows, O(n^3 + k n p) per causal basis; linear in the number of runs.
  */
 final class CellAnalysis {
   /** Rows for each per-cell table. */
-  record Result(List<Row> dimensions, List<Row> timeline, List<Row> commutatorAlignment, List<Row> saturation, List<Row> bases,
-      List<Row> projections) implements Serializable {}
+  record Result(
+      List<Row> dimensions,
+      List<Row> timeline,
+      List<Row> commutatorAlignment,
+      List<Row> saturation,
+      List<Row> bases,
+      List<Row> projections)
+      implements Serializable {}
 
   /** Random bases drawn per commutator record for the baselines (DESIGN: 10). */
   static final int RANDOM_DRAWS = 10;
@@ -42,7 +48,8 @@ final class CellAnalysis {
     Map<String, CellTables.BlockTrajectory> blocks = tables.snapshots();
     List<String> expected = layout.blockNames();
     if (!blocks.keySet().containsAll(expected)) {
-      throw new IOException("cell " + id + ": snapshots hold blocks " + blocks.keySet() + ", expected " + expected);
+      throw new IOException(
+          "cell " + id + ": snapshots hold blocks " + blocks.keySet() + ", expected " + expected);
     }
     List<Row> dims = new ArrayList<>();
     List<Row> timeline = new ArrayList<>();
@@ -52,7 +59,8 @@ final class CellAnalysis {
     List<double[][]> grams = new ArrayList<>();
     CellTables.Attention attention = tables.attention(cell.config().model().layers() - 1);
     long[] steps = blocks.get(expected.get(0)).steps();
-    CommutatorProjection commutators = new CommutatorProjection(tables.commutators(), layout, steps);
+    CommutatorProjection commutators =
+        new CommutatorProjection(tables.commutators(), layout, steps);
     // one block's float64 rows at a time: a paper-sized cell holds 20 blocks of 201 x 16384
     for (int b = 0; b < expected.size(); b++) {
       String block = expected.get(b);
@@ -62,18 +70,39 @@ final class CellAnalysis {
       grams.add(g);
       PcaBasis basis = PcaBasis.fit(x, g, x.length, k);
       describe(id, groupKey(cell), block, g, traj.steps(), dims, timeline);
-      bases.add(RowFactory.create(id, block, basis.directions().length, x[0].length, basis.singularValues(), flatten(basis.directions())));
+      bases.add(
+          RowFactory.create(
+              id,
+              block,
+              basis.directions().length,
+              x[0].length,
+              basis.singularValues(),
+              flatten(basis.directions())));
       saturation.addAll(saturation(id, block, basis, traj.steps(), attention));
       project(id, block, basis.coordinates(), traj.steps(), projections);
       commutators.addBlock(b, x, g, basis, k);
     }
     double[][] all = Gram.sum(grams);
     describe(id, groupKey(cell), AnalysisTables.ALL, all, steps, dims, timeline);
-    project(id, AnalysisTables.ALL, PcaBasis.coordinatesOnly(all, all.length, k), steps, projections);
-    return new Result(dims, timeline, commutators.rows(id, layout, new SplittableRandom(id.hashCode())), saturation, bases, projections);
+    project(
+        id, AnalysisTables.ALL, PcaBasis.coordinatesOnly(all, all.length, k), steps, projections);
+    return new Result(
+        dims,
+        timeline,
+        commutators.rows(id, layout, new SplittableRandom(id.hashCode())),
+        saturation,
+        bases,
+        projections);
   }
 
-  private static void describe(String id, String group, String block, double[][] gram, long[] steps, List<Row> dims, List<Row> timeline) {
+  private static void describe(
+      String id,
+      String group,
+      String block,
+      double[][] gram,
+      long[] steps,
+      List<Row> dims,
+      List<Row> timeline) {
     int n = gram.length;
     Spectrum s = Spectrum.ofCentredGram(Gram.centred(gram, n));
     int[] r90 = DimensionTimeline.expandingR90(gram);
@@ -84,12 +113,27 @@ final class CellAnalysis {
     }
     Spectrum walk = RandomWalkNull.spectrum(n);
     long collapse = DimensionTimeline.collapseStep(r90, windowEnds);
-    dims.add(RowFactory.create(id, group, block, n, s.componentsFor(0.90), s.componentsFor(0.95), s.componentsFor(0.99),
-        s.participationRatio(), s.effectiveRank(), s.pc1(), s.explainedVarianceRatio(), collapse < 0 ? null : collapse,
-        walk.pc1(), walk.componentsFor(0.90), walk.participationRatio()));
+    dims.add(
+        RowFactory.create(
+            id,
+            group,
+            block,
+            n,
+            s.componentsFor(0.90),
+            s.componentsFor(0.95),
+            s.componentsFor(0.99),
+            s.participationRatio(),
+            s.effectiveRank(),
+            s.pc1(),
+            s.explainedVarianceRatio(),
+            collapse < 0 ? null : collapse,
+            walk.pc1(),
+            walk.componentsFor(0.90),
+            walk.participationRatio()));
   }
 
-  private static void project(String id, String block, double[][] coords, long[] steps, List<Row> out) {
+  private static void project(
+      String id, String block, double[][] coords, long[] steps, List<Row> out) {
     for (int t = 0; t < steps.length; t++) {
       double[] pcs = new double[coords.length];
       for (int j = 0; j < coords.length; j++) {
@@ -109,7 +153,8 @@ final class CellAnalysis {
     return SweepSpec.cellId(SweepSpec.canonicalJson(tree));
   }
 
-  private static List<Row> saturation(String id, String block, PcaBasis basis, long[] steps, CellTables.Attention attention) {
+  private static List<Row> saturation(
+      String id, String block, PcaBasis basis, long[] steps, CellTables.Attention attention) {
     List<Row> out = new ArrayList<>();
     double[] entropy = new double[steps.length];
     double[] marker = new double[steps.length];
@@ -122,7 +167,14 @@ final class CellAnalysis {
       double[] c = basis.coordinates()[j];
       double ce = Saturation.correlation(c, entropy);
       double cm = Saturation.correlation(c, marker);
-      out.add(RowFactory.create(id, block, j + 1, Double.isNaN(ce) ? null : ce, Double.isNaN(cm) ? null : cm, Saturation.settledStep(c, steps)));
+      out.add(
+          RowFactory.create(
+              id,
+              block,
+              j + 1,
+              Double.isNaN(ce) ? null : ce,
+              Double.isNaN(cm) ? null : cm,
+              Saturation.settledStep(c, steps)));
     }
     return out;
   }

@@ -15,18 +15,21 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 
 /**
  * Reads one committed cell's own Parquet files on an executor. Each cell's rows sit in one file per
- * table, so a per-cell task reads exactly its data and nothing is shuffled. Any missing or unreadable
- * file is an error that names the file.
+ * table, so a per-cell task reads exactly its data and nothing is shuffled. Any missing or
+ * unreadable file is an error that names the file.
  */
 final class CellTables {
   /** Snapshots of one block in step order. */
   record BlockTrajectory(long[] steps, List<float[]> values) {}
 
-  /** The last layer's readout attention, averaged over heads and marker counts, per snapshot step. */
+  /**
+   * The last layer's readout attention, averaged over heads and marker counts, per snapshot step.
+   */
   record Attention(Map<Long, double[]> entropyAndMarkerMassByStep) {}
 
   /** One commutator record: its step, norms and recorded delta coordinates (may be null). */
-  record Commutator(long step, String coords, float[] delta, double deltaNorm, double normOutsideAttention) {}
+  record Commutator(
+      long step, String coords, float[] delta, double deltaNorm, double normOutsideAttention) {}
 
   private final Configuration conf;
   private final Path root;
@@ -50,9 +53,17 @@ final class CellTables {
     Path p = file(table);
     FileSystem fs = p.getFileSystem(conf);
     if (!fs.exists(p)) {
-      throw new IOException("missing Parquet file " + p + " (cell " + cellId + " has a runs row but no " + table + ")");
+      throw new IOException(
+          "missing Parquet file "
+              + p
+              + " (cell "
+              + cellId
+              + " has a runs row but no "
+              + table
+              + ")");
     }
-    try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), p).withConf(conf).build()) {
+    try (ParquetReader<Group> r =
+        ParquetReader.builder(new GroupReadSupport(), p).withConf(conf).build()) {
       for (Group g = r.read(); g != null; g = r.read()) {
         handler.accept(g);
       }
@@ -64,17 +75,29 @@ final class CellTables {
   Map<String, BlockTrajectory> snapshots() throws IOException {
     Map<String, List<Long>> steps = new LinkedHashMap<>();
     Map<String, List<float[]>> values = new LinkedHashMap<>();
-    read(Tables.SNAPSHOTS, g -> {
-      String block = g.getString("block", 0);
-      steps.computeIfAbsent(block, b -> new ArrayList<>()).add(g.getLong("step", 0));
-      values.computeIfAbsent(block, b -> new ArrayList<>()).add(floats(g.getGroup("values", 0)));
-    });
+    read(
+        Tables.SNAPSHOTS,
+        g -> {
+          String block = g.getString("block", 0);
+          steps.computeIfAbsent(block, b -> new ArrayList<>()).add(g.getLong("step", 0));
+          values
+              .computeIfAbsent(block, b -> new ArrayList<>())
+              .add(floats(g.getGroup("values", 0)));
+        });
     Map<String, BlockTrajectory> out = new LinkedHashMap<>();
     for (String block : steps.keySet()) {
       long[] s = steps.get(block).stream().mapToLong(Long::longValue).toArray();
       for (int i = 1; i < s.length; i++) {
         if (s[i] <= s[i - 1]) {
-          throw new IOException(file(Tables.SNAPSHOTS) + ": block " + block + " has steps out of order (" + s[i - 1] + ", " + s[i] + ")");
+          throw new IOException(
+              file(Tables.SNAPSHOTS)
+                  + ": block "
+                  + block
+                  + " has steps out of order ("
+                  + s[i - 1]
+                  + ", "
+                  + s[i]
+                  + ")");
         }
       }
       out.put(block, new BlockTrajectory(s, values.get(block)));
@@ -84,28 +107,33 @@ final class CellTables {
 
   Attention attention(int lastLayer) throws IOException {
     Map<Long, double[]> out = new LinkedHashMap<>();
-    read(Tables.METRICS, g -> {
-      Group list = g.getGroup("attention", 0);
-      int n = list.getFieldRepetitionCount("list");
-      double entropy = 0;
-      double marker = 0;
-      int count = 0;
-      for (int i = 0; i < n; i++) {
-        Group e = list.getGroup("list", i).getGroup("element", 0);
-        if (e.getInteger("layer", 0) == lastLayer) {
-          entropy += e.getDouble("entropy", 0);
-          marker += e.getDouble("marker_mass", 0);
-          count++;
-        }
-      }
-      if (count > 0) {
-        out.put(g.getLong("step", 0), new double[] {entropy / count, marker / count});
-      }
-    });
+    read(
+        Tables.METRICS,
+        g -> {
+          Group list = g.getGroup("attention", 0);
+          int n = list.getFieldRepetitionCount("list");
+          double entropy = 0;
+          double marker = 0;
+          int count = 0;
+          for (int i = 0; i < n; i++) {
+            Group e = list.getGroup("list", i).getGroup("element", 0);
+            if (e.getInteger("layer", 0) == lastLayer) {
+              entropy += e.getDouble("entropy", 0);
+              marker += e.getDouble("marker_mass", 0);
+              count++;
+            }
+          }
+          if (count > 0) {
+            out.put(g.getLong("step", 0), new double[] {entropy / count, marker / count});
+          }
+        });
     return new Attention(out);
   }
 
-  /** Whether the cell recorded checkpoints; cells of versions before {@code record.checkpoints} did not. */
+  /**
+   * Whether the cell recorded checkpoints; cells of versions before {@code record.checkpoints} did
+   * not.
+   */
   boolean hasCheckpoints() throws IOException {
     Path p = file(Tables.CHECKPOINTS);
     return p.getFileSystem(conf).exists(p);
@@ -114,26 +142,37 @@ final class CellTables {
   /** The parameter vectors of the listed checkpoint steps, in step order. */
   Map<Long, float[]> checkpoints(java.util.Collection<Long> steps) throws IOException {
     Map<Long, float[]> out = new java.util.TreeMap<>();
-    read(Tables.CHECKPOINTS, g -> {
-      long step = g.getLong("step", 0);
-      if (steps.contains(step)) {
-        out.put(step, floats(g.getGroup("params", 0)));
-      }
-    });
+    read(
+        Tables.CHECKPOINTS,
+        g -> {
+          long step = g.getLong("step", 0);
+          if (steps.contains(step)) {
+            out.put(step, floats(g.getGroup("params", 0)));
+          }
+        });
     if (!out.keySet().containsAll(steps)) {
-      throw new IOException(file(Tables.CHECKPOINTS) + " lacks checkpoint steps " + steps + ": it holds " + out.keySet());
+      throw new IOException(
+          file(Tables.CHECKPOINTS)
+              + " lacks checkpoint steps "
+              + steps
+              + ": it holds "
+              + out.keySet());
     }
     return out;
   }
 
   List<Commutator> commutators() throws IOException {
     List<Commutator> out = new ArrayList<>();
-    read(Tables.COMMUTATORS, g -> out.add(new Commutator(
-        g.getLong("step", 0),
-        g.getString("delta_coords", 0),
-        g.getFieldRepetitionCount("delta") > 0 ? floats(g.getGroup("delta", 0)) : null,
-        g.getDouble("delta_norm", 0),
-        g.getDouble("delta_norm_outside_attention", 0))));
+    read(
+        Tables.COMMUTATORS,
+        g ->
+            out.add(
+                new Commutator(
+                    g.getLong("step", 0),
+                    g.getString("delta_coords", 0),
+                    g.getFieldRepetitionCount("delta") > 0 ? floats(g.getGroup("delta", 0)) : null,
+                    g.getDouble("delta_norm", 0),
+                    g.getDouble("delta_norm_outside_attention", 0))));
     return out;
   }
 

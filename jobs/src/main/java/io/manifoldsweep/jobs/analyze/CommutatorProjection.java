@@ -59,7 +59,10 @@ final class CommutatorProjection {
         if (n < 2) {
           continue;
         }
-        double[][] dirs = kind == 0 && n < snapshots ? PcaBasis.fit(x, gram, n, k).directions() : posthoc.directions();
+        double[][] dirs =
+            kind == 0 && n < snapshots
+                ? PcaBasis.fit(x, gram, n, k).directions()
+                : posthoc.directions();
         double rho = CommutatorAlignment.rho(List.<double[][]>of(dirs), List.of(seg), 1.0);
         energy[r][kind] += rho * rho;
         columns[r][kind] += dirs.length;
@@ -77,10 +80,35 @@ final class CommutatorProjection {
           continue;
         }
         double rho = Math.sqrt(energy[r][kind]) / c.deltaNorm();
-        double live = CommutatorAlignment.randomRho(kTotal, layout.size(), c.deltaNorm(), c.deltaNorm(), CellAnalysis.RANDOM_DRAWS, rng);
-        double att = CommutatorAlignment.randomRho(kTotal, layout.attentionSize(), attentionNorm[r], c.deltaNorm(), CellAnalysis.RANDOM_DRAWS, rng);
-        out.add(RowFactory.create(cellId, c.step(), KINDS[kind], kTotal, kind == 0 ? causalSnapshots[r] : snapshots, rho,
-            CommutatorAlignment.perpendicularEnergy(rho), live, att, rho / live, rho / att));
+        double live =
+            CommutatorAlignment.randomRho(
+                kTotal,
+                layout.size(),
+                c.deltaNorm(),
+                c.deltaNorm(),
+                CellAnalysis.RANDOM_DRAWS,
+                rng);
+        double att =
+            CommutatorAlignment.randomRho(
+                kTotal,
+                layout.attentionSize(),
+                attentionNorm[r],
+                c.deltaNorm(),
+                CellAnalysis.RANDOM_DRAWS,
+                rng);
+        out.add(
+            RowFactory.create(
+                cellId,
+                c.step(),
+                KINDS[kind],
+                kTotal,
+                kind == 0 ? causalSnapshots[r] : snapshots,
+                rho,
+                CommutatorAlignment.perpendicularEnergy(rho),
+                live,
+                att,
+                rho / live,
+                rho / att));
       }
     }
     return out;

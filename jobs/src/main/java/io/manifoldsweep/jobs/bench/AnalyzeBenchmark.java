@@ -35,24 +35,42 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Analysis throughput on synthetic runs (three slow directions plus noise per block, with metrics and
- * commutators), at local[1] and local[2] in the same process; prints runs/s and the scaling.
+ * Analysis throughput on synthetic runs (three slow directions plus noise per block, with metrics
+ * and commutators), at local[1] and local[2] in the same process; prints runs/s and the scaling.
  */
-@Command(name = "analyze", mixinStandardHelpOptions = true, description = "Benchmark the analysis job on synthetic trajectories.")
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    description = "Benchmark the analysis job on synthetic trajectories.")
 public final class AnalyzeBenchmark implements Callable<Integer> {
-  @Option(names = "--runs", defaultValue = "24", description = "Synthetic runs (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--runs",
+      defaultValue = "24",
+      description = "Synthetic runs (default ${DEFAULT-VALUE}).")
   int runs;
 
-  @Option(names = "--layers", defaultValue = "2", description = "Layers: 4 blocks each (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--layers",
+      defaultValue = "2",
+      description = "Layers: 4 blocks each (default ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--d-model", defaultValue = "64", description = "Width: d^2 coordinates per block (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--d-model",
+      defaultValue = "64",
+      description = "Width: d^2 coordinates per block (default ${DEFAULT-VALUE}).")
   int dModel;
 
-  @Option(names = "--snapshots", defaultValue = "101", description = "Snapshots per run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--snapshots",
+      defaultValue = "101",
+      description = "Snapshots per run (default ${DEFAULT-VALUE}).")
   int snapshots;
 
-  @Option(names = "--commutators", defaultValue = "11", description = "Commutator records per run (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--commutators",
+      defaultValue = "11",
+      description = "Commutator records per run (default ${DEFAULT-VALUE}).")
   int commutators;
 
   private final PrintStream out;
@@ -66,7 +84,8 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
     Path dir = Files.createTempDirectory("ms-bench-analyze");
     try {
       long bytes = generate(dir);
-      out.printf("synthetic: %d runs x %d blocks x %d snapshots x %d coordinates (%.1f MB of Parquet)%n",
+      out.printf(
+          "synthetic: %d runs x %d blocks x %d snapshots x %d coordinates (%.1f MB of Parquet)%n",
           runs, 4 * layers, snapshots, dModel * dModel, bytes / 1e6);
       double one = time(dir, 1);
       double two = time(dir, 2);
@@ -80,9 +99,13 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
   }
 
   private double time(Path dir, int cores) {
-    SparkSession spark = SparkSessions.create("bench-analyze", "local[" + cores + "]", Map.of("spark.ui.enabled", "false"), "WARN");
+    SparkSession spark =
+        SparkSessions.create(
+            "bench-analyze", "local[" + cores + "]", Map.of("spark.ui.enabled", "false"), "WARN");
     try {
-      AnalyzeJob job = new AnalyzeJob(spark, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+      AnalyzeJob job =
+          new AnalyzeJob(
+              spark, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
       long t0 = System.nanoTime();
       job.run(dir.toString(), 3, java.util.Optional.empty());
       return (System.nanoTime() - t0) / 1e9;
@@ -92,33 +115,71 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
   }
 
   private long generate(Path dir) throws IOException {
-    String yaml = """
+    String yaml =
+        """
         name: synthetic
         task: {vocab: 64, modulus: 7, seq_len: 12, markers: {min: 1, max: 2}, marker_base: 32}
         model: {layers: %d, d_model: %d, heads: 4}
         train: {steps: %d, init_seed: {range: [0, %d]}}
         record: {snapshot_every: 100, commutator_every: %d}
-        """.formatted(layers, dModel, (snapshots - 1) * 100, runs, (snapshots - 1) * 100 / Math.max(1, commutators - 1));
+        """
+            .formatted(
+                layers,
+                dModel,
+                (snapshots - 1) * 100,
+                runs,
+                (snapshots - 1) * 100 / Math.max(1, commutators - 1));
     List<CellSpec> cells = SweepSpec.parse(yaml, "synthetic").cells();
     Configuration conf = ForklessLocalFileSystem.configuration();
     for (CellSpec cell : cells) {
       ParamLayout layout = ParamLayout.of(cell.config().model());
-      org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(dir.resolve("_gen").resolve(cell.cellId()).toUri());
+      org.apache.hadoop.fs.Path staging =
+          new org.apache.hadoop.fs.Path(dir.resolve("_gen").resolve(cell.cellId()).toUri());
       Random rng = new Random(cell.config().train().initSeed());
-      ParquetRecordSink sink = new ParquetRecordSink(conf, staging, cell.cellId(), "attention", ParquetFiles.Encoding.PLAIN_ZSTD, "bench", Map.of());
+      ParquetRecordSink sink =
+          new ParquetRecordSink(
+              conf,
+              staging,
+              cell.cellId(),
+              "attention",
+              ParquetFiles.Encoding.PLAIN_ZSTD,
+              "bench",
+              Map.of());
       try (sink) {
         writeCell(sink, layout, rng);
       }
       for (Map.Entry<String, List<org.apache.hadoop.fs.Path>> e : sink.parts().entrySet()) {
         for (org.apache.hadoop.fs.Path part : e.getValue()) {
           Files.createDirectories(dir.resolve(e.getKey()));
-          Files.move(Path.of(part.toUri()), dir.resolve(e.getKey()).resolve(cell.cellId() + ".parquet"));
+          Files.move(
+              Path.of(part.toUri()), dir.resolve(e.getKey()).resolve(cell.cellId() + ".parquet"));
         }
       }
       Files.createDirectories(dir.resolve(Tables.RUNS));
-      RunsFile.write(conf, new org.apache.hadoop.fs.Path(dir.resolve(Tables.RUNS).resolve(cell.cellId() + ".parquet").toUri()), cell,
-          new RunResult(RunStatus.OK, cell.config().train().steps(), 0, 0, 1.0, "", java.util.List.of(), cell.config().train().steps()),
-          new RunsFile.Provenance(BuildInfo.projectVersion(), "bench", BuildInfo.nd4jVersion(), System.getProperty("java.version"), "bench", "bench", "bench", 0), 0);
+      RunsFile.write(
+          conf,
+          new org.apache.hadoop.fs.Path(
+              dir.resolve(Tables.RUNS).resolve(cell.cellId() + ".parquet").toUri()),
+          cell,
+          new RunResult(
+              RunStatus.OK,
+              cell.config().train().steps(),
+              0,
+              0,
+              1.0,
+              "",
+              java.util.List.of(),
+              cell.config().train().steps()),
+          new RunsFile.Provenance(
+              BuildInfo.projectVersion(),
+              "bench",
+              BuildInfo.nd4jVersion(),
+              System.getProperty("java.version"),
+              "bench",
+              "bench",
+              "bench",
+              0),
+          0);
     }
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
@@ -155,7 +216,9 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
       for (double[] heads : attention[0]) {
         java.util.Arrays.fill(heads, Math.exp(-t / 20.0));
       }
-      sink.metrics(new MetricsRecord(step, 1.0, null, new AttentionStats(1, attention, attention, attention)));
+      sink.metrics(
+          new MetricsRecord(
+              step, 1.0, null, new AttentionStats(1, attention, attention, attention)));
     }
     long last = (snapshots - 1) * 100L;
     for (int i = 0; i < commutators; i++) {
@@ -164,7 +227,9 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
         delta[c] = (float) rng.nextGaussian();
       }
       double norm = Math.sqrt(delta.length * 1.2);
-      sink.commutator(new CommutatorRecord(last * i / Math.max(1, commutators - 1), 3, 1, 2, 0.1, delta, norm, norm * 0.4));
+      sink.commutator(
+          new CommutatorRecord(
+              last * i / Math.max(1, commutators - 1), 3, 1, 2, 0.1, delta, norm, norm * 0.4));
     }
   }
 }

@@ -17,9 +17,13 @@ final class CopyProbe {
 
   private CopyProbe() {}
 
-  /** Bytes read plus bytes written per second, the best of {@code reps} passes over {@code workingSetBytes}. */
+  /**
+   * Bytes read plus bytes written per second, the best of {@code reps} passes over {@code
+   * workingSetBytes}.
+   */
   static double bytesPerSecond(long workingSetBytes, int reps) {
-    int floats = Math.toIntExact(Math.max(BLOCK, workingSetBytes / 2 / Float.BYTES / BLOCK * BLOCK));
+    int floats =
+        Math.toIntExact(Math.max(BLOCK, workingSetBytes / 2 / Float.BYTES / BLOCK * BLOCK));
     INDArray source = Nd4j.rand(DataType.FLOAT, floats);
     INDArray target = Nd4j.zeros(DataType.FLOAT, floats);
     HostView.Float32 from = HostView.Float32.view(source);

@@ -21,13 +21,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * call and through OpenBLAS's sgemm for comparison, and the step's gemm floor at those speeds.
  */
 final class GemmProbe {
-  /** One product shape of the step: {@code op(A) [m x k] times op(B) [k x n]}, {@code perStep} times. */
-  record Shape(String label, String role, int m, int n, int k, boolean transA, boolean transB, int perStep) {
+  /**
+   * One product shape of the step: {@code op(A) [m x k] times op(B) [k x n]}, {@code perStep}
+   * times.
+   */
+  record Shape(
+      String label, String role, int m, int n, int k, boolean transA, boolean transB, int perStep) {
     double flops() {
       return 2.0 * m * n * k;
     }
 
-    /** The forward pass's products are the untransposed ones; both backward kinds transpose an operand. */
+    /**
+     * The forward pass's products are the untransposed ones; both backward kinds transpose an
+     * operand.
+     */
     boolean forward() {
       return !transA && !transB;
     }
@@ -92,11 +99,37 @@ final class GemmProbe {
     int lda = Math.toIntExact(a.size(1));
     int ldb = Math.toIntExact(b.size(1));
     if (c.dataType() == DataType.FLOAT) {
-      cblas_sgemm(CblasRowMajor, ta, tb, s.m(), s.n(), s.k(), 1f, new FloatPointer(a.data().pointer()), lda,
-          new FloatPointer(b.data().pointer()), ldb, 0f, new FloatPointer(c.data().pointer()), s.n());
+      cblas_sgemm(
+          CblasRowMajor,
+          ta,
+          tb,
+          s.m(),
+          s.n(),
+          s.k(),
+          1f,
+          new FloatPointer(a.data().pointer()),
+          lda,
+          new FloatPointer(b.data().pointer()),
+          ldb,
+          0f,
+          new FloatPointer(c.data().pointer()),
+          s.n());
     } else {
-      cblas_dgemm(CblasRowMajor, ta, tb, s.m(), s.n(), s.k(), 1.0, new DoublePointer(a.data().pointer()), lda,
-          new DoublePointer(b.data().pointer()), ldb, 0.0, new DoublePointer(c.data().pointer()), s.n());
+      cblas_dgemm(
+          CblasRowMajor,
+          ta,
+          tb,
+          s.m(),
+          s.n(),
+          s.k(),
+          1.0,
+          new DoublePointer(a.data().pointer()),
+          lda,
+          new DoublePointer(b.data().pointer()),
+          ldb,
+          0.0,
+          new DoublePointer(c.data().pointer()),
+          s.n());
     }
   }
 }

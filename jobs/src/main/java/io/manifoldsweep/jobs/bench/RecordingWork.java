@@ -12,12 +12,13 @@ import java.util.List;
  * every example of their fixed sets, a step's forward products per batch of examples.
  *
  * @param eval the eval sets' forward passes every {@code eval_every} steps
- * @param probe the probe batches' forward passes at every metrics row: every snapshot step and every
- *     eval step
+ * @param probe the probe batches' forward passes at every metrics row: every snapshot step and
+ *     every eval step
  * @param commutators the 4 K gradients every {@code commutator_every} steps
  */
 record RecordingWork(double eval, double probe, double commutators) {
-  static RecordingWork of(RecordSpec rec, int markerCounts, int batch, List<GemmProbe.Shape> stepShapes) {
+  static RecordingWork of(
+      RecordSpec rec, int markerCounts, int batch, List<GemmProbe.Shape> stepShapes) {
     double all = 0;
     double forward = 0;
     for (GemmProbe.Shape shape : stepShapes) {
@@ -26,7 +27,10 @@ record RecordingWork(double eval, double probe, double commutators) {
       forward += shape.forward() ? flops : 0;
     }
     double forwardPerBatch = forward / all;
-    double metricsRowsPerStep = 1.0 / rec.snapshotEvery() + 1.0 / rec.evalEvery() - 1.0 / lcm(rec.snapshotEvery(), rec.evalEvery());
+    double metricsRowsPerStep =
+        1.0 / rec.snapshotEvery()
+            + 1.0 / rec.evalEvery()
+            - 1.0 / lcm(rec.snapshotEvery(), rec.evalEvery());
     return new RecordingWork(
         forwardPerBatch * markerCounts * rec.evalExamples() / batch / rec.evalEvery(),
         forwardPerBatch * markerCounts * rec.probeExamples() / batch * metricsRowsPerStep,

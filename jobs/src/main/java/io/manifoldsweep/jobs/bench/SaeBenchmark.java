@@ -23,21 +23,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The SAE analysis of one canonical cell (DESIGN section 8 with its default settings: 3 checkpoints x
- * 5 layers x width 256 x k in {4, 16}, every ablation, and the manifold ablation) on one thread, as
- * one analysis task would run it. The cell is trained here for a few hundred steps with a snapshot
- * every step, so that its trajectory has as many snapshots as a 20,000-step cell's (201) and the
- * manifold ablation's Gram costs what it would; the SAE work does not depend on how long it trained.
+ * The SAE analysis of one canonical cell (DESIGN section 8 with its default settings: 3 checkpoints
+ * x 5 layers x width 256 x k in {4, 16}, every ablation, and the manifold ablation) on one thread,
+ * as one analysis task would run it. The cell is trained here for a few hundred steps with a
+ * snapshot every step, so that its trajectory has as many snapshots as a 20,000-step cell's (201)
+ * and the manifold ablation's Gram costs what it would; the SAE work does not depend on how long it
+ * trained.
  */
-@Command(name = "sae", mixinStandardHelpOptions = true, description = "Benchmark the SAE analysis of one canonical cell.")
+@Command(
+    name = "sae",
+    mixinStandardHelpOptions = true,
+    description = "Benchmark the SAE analysis of one canonical cell.")
 public final class SaeBenchmark implements Callable<Integer> {
-  @Option(names = "--steps", defaultValue = "200", description = "Training steps of the benchmark cell, one snapshot each (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps",
+      defaultValue = "200",
+      description =
+          "Training steps of the benchmark cell, one snapshot each (default ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--sae-steps", defaultValue = "3000", description = "sae.steps (default ${DEFAULT-VALUE}, DESIGN's).")
+  @Option(
+      names = "--sae-steps",
+      defaultValue = "3000",
+      description = "sae.steps (default ${DEFAULT-VALUE}, DESIGN's).")
   int saeSteps;
 
-  @Option(names = "--layers", defaultValue = "5", description = "Model layers, all hooked (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--layers",
+      defaultValue = "5",
+      description = "Model layers, all hooked (default ${DEFAULT-VALUE}).")
   int layers;
 
   private final PrintStream out;
@@ -49,14 +63,16 @@ public final class SaeBenchmark implements Callable<Integer> {
   @Override
   public Integer call() {
     NativeThreads.set(1);
-    String yaml = """
+    String yaml =
+        """
         name: bench-sae
         task: {sampling: per_batch}
         model: {layers: %d}
         train: {steps: %d, batch_size: 128}
         record: {snapshot_every: 1, eval_every: %d, eval_examples: 256, probe_examples: 16, commutator_every: 0}
         sae: {steps: %d}
-        """.formatted(layers, steps, steps, saeSteps);
+        """
+            .formatted(layers, steps, steps, saeSteps);
     SweepSpec spec = SweepSpec.parse(yaml, "bench-sae");
     CellSpec cell = spec.cells().get(0);
     SaeSettings settings = spec.sae();
@@ -65,8 +81,13 @@ public final class SaeBenchmark implements Callable<Integer> {
     long t0 = System.nanoTime();
     InMemoryRecordSink sink = new InMemoryRecordSink();
     new Trainer(cell.config(), ProgressListener.NONE).run(sink);
-    out.printf(Locale.ROOT, "trained the benchmark cell: %d steps, %d snapshots per block, %d checkpoints in %.1f s%n", steps,
-        steps + 1, sink.checkpoints().size(), (System.nanoTime() - t0) / 1e9);
+    out.printf(
+        Locale.ROOT,
+        "trained the benchmark cell: %d steps, %d snapshots per block, %d checkpoints in %.1f s%n",
+        steps,
+        steps + 1,
+        sink.checkpoints().size(),
+        (System.nanoTime() - t0) / 1e9);
 
     double total = 0;
     double trainTotal = 0;
@@ -77,7 +98,8 @@ public final class SaeBenchmark implements Callable<Integer> {
       checkpoints.put(c.step(), c.params());
       for (int layer : settings.layersOf(cell.config().model())) {
         long t = System.nanoTime();
-        SaeAnalysis.LayerResult r = SaeAnalysis.layer(cell.config(), cell.cellId(), c.step(), c.params(), layer, settings);
+        SaeAnalysis.LayerResult r =
+            SaeAnalysis.layer(cell.config(), cell.cellId(), c.step(), c.params(), layer, settings);
         double secs = (System.nanoTime() - t) / 1e9;
         total += secs;
         double train = r.saes().stream().mapToDouble(SaeAnalysis.SaeRow::trainSeconds).sum();
@@ -86,28 +108,58 @@ public final class SaeBenchmark implements Callable<Integer> {
         trainTotal += train;
         qualityTotal += quality;
         ablationTotal += ablate;
-        out.printf(Locale.ROOT, "checkpoint %d layer %d: %.1f s (%d SAEs: training %.1f s, quality %.1f s, %d ablated sets %.1f s; FVE %s)%n",
-            c.step(), layer, secs, r.saes().size(), train, quality, r.ablations().size(), ablate,
-            r.saes().stream().map(s -> String.format(Locale.ROOT, "%.3f", s.quality().fve())).toList());
+        out.printf(
+            Locale.ROOT,
+            "checkpoint %d layer %d: %.1f s (%d SAEs: training %.1f s, quality %.1f s, %d ablated sets %.1f s; FVE %s)%n",
+            c.step(),
+            layer,
+            secs,
+            r.saes().size(),
+            train,
+            quality,
+            r.ablations().size(),
+            ablate,
+            r.saes().stream()
+                .map(s -> String.format(Locale.ROOT, "%.3f", s.quality().fve()))
+                .toList());
       }
     }
     long t = System.nanoTime();
     List<SaeAnalysis.ManifoldRow> manifold =
-        SaeAnalysis.manifold(cell.config(), cell.cellId(), checkpoints, trajectories(cell, sink, checkpoints.keySet()), settings);
+        SaeAnalysis.manifold(
+            cell.config(),
+            cell.cellId(),
+            checkpoints,
+            trajectories(cell, sink, checkpoints.keySet()),
+            settings);
     double manifoldSecs = (System.nanoTime() - t) / 1e9;
     total += manifoldSecs;
-    out.printf(Locale.ROOT, "manifold ablation: %.1f s (%d variants over %d checkpoints)%n", manifoldSecs, manifold.size(), checkpoints.size());
-    out.printf(Locale.ROOT, "of %.1f s: SAE training %.1f, splicing scores %.1f, latent ablations %.1f, manifold ablation %.1f,"
-        + " activations and the rest %.1f%n", total, trainTotal, qualityTotal, ablationTotal, manifoldSecs,
+    out.printf(
+        Locale.ROOT,
+        "manifold ablation: %.1f s (%d variants over %d checkpoints)%n",
+        manifoldSecs,
+        manifold.size(),
+        checkpoints.size());
+    out.printf(
+        Locale.ROOT,
+        "of %.1f s: SAE training %.1f, splicing scores %.1f, latent ablations %.1f, manifold ablation %.1f,"
+            + " activations and the rest %.1f%n",
+        total,
+        trainTotal,
+        qualityTotal,
+        ablationTotal,
+        manifoldSecs,
         total - trainTotal - qualityTotal - ablationTotal - manifoldSecs);
     out.printf(Locale.ROOT, "sae_seconds_per_cell=%.1f%n", total);
     return 0;
   }
 
-  private static Map<String, ManifoldAblation.BlockDirections> trajectories(CellSpec cell, InMemoryRecordSink sink, Iterable<Long> steps) {
+  private static Map<String, ManifoldAblation.BlockDirections> trajectories(
+      CellSpec cell, InMemoryRecordSink sink, Iterable<Long> steps) {
     Map<String, ManifoldAblation.BlockDirections> out = new LinkedHashMap<>();
     for (String block : ParamLayout.of(cell.config().model()).blockNames()) {
-      List<SnapshotRecord> snaps = sink.snapshots().stream().filter(s -> s.block().equals(block)).toList();
+      List<SnapshotRecord> snaps =
+          sink.snapshots().stream().filter(s -> s.block().equals(block)).toList();
       long[] snapSteps = snaps.stream().mapToLong(SnapshotRecord::step).toArray();
       double[][] values = new double[snaps.size()][];
       for (int i = 0; i < values.length; i++) {
@@ -117,7 +169,10 @@ public final class SaeBenchmark implements Callable<Integer> {
           values[i][c] = f[c];
         }
       }
-      out.put(block, ManifoldAblation.BlockDirections.of(snapSteps, values, steps, 2 * SaeAnalysis.MANIFOLD_MAX_K));
+      out.put(
+          block,
+          ManifoldAblation.BlockDirections.of(
+              snapSteps, values, steps, 2 * SaeAnalysis.MANIFOLD_MAX_K));
     }
     return out;
   }

@@ -42,26 +42,44 @@ import picocli.CommandLine.Option;
  * whose two plain threads ran at 0.80 of one; both jobs here pay it once, which if anything lowers
  * the ratio.
  */
-@Command(name = "sweep", mixinStandardHelpOptions = true, description = "Benchmark sweep scaling on local[k] and snapshot storage.")
+@Command(
+    name = "sweep",
+    mixinStandardHelpOptions = true,
+    description = "Benchmark sweep scaling on local[k] and snapshot storage.")
 public final class SweepBenchmark implements Callable<Integer> {
   /**
    * The target holds for N much larger than k: with few waves of cells, the last wave's uneven end
    * and the per-job fixed cost weigh on the ratio.
    */
-  @Option(names = "--cells", defaultValue = "16", description = "Cells in each of the two runs (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--cells",
+      defaultValue = "16",
+      description = "Cells in each of the two runs (default ${DEFAULT-VALUE}).")
   int cells;
 
-  @Option(names = "--cores", defaultValue = "2", description = "k of local[k] (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--cores",
+      defaultValue = "2",
+      description = "k of local[k] (default ${DEFAULT-VALUE}).")
   int cores;
 
-  @Option(names = "--steps", defaultValue = "600", description = "Steps per cell (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps",
+      defaultValue = "600",
+      description = "Steps per cell (default ${DEFAULT-VALUE}).")
   int steps;
 
-  @Option(names = "--d-model", defaultValue = "64", description = "Width of the benchmark model (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--d-model",
+      defaultValue = "64",
+      description = "Width of the benchmark model (default ${DEFAULT-VALUE}).")
   int dModel;
 
-  @Option(names = "--rounds", defaultValue = "3",
-      description = "Rounds of one-cell and N-cell sweeps, alternated; the median ratio is reported (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rounds",
+      defaultValue = "3",
+      description =
+          "Rounds of one-cell and N-cell sweeps, alternated; the median ratio is reported (default ${DEFAULT-VALUE}).")
   int rounds;
 
   private final PrintStream out;
@@ -77,7 +95,8 @@ public final class SweepBenchmark implements Callable<Integer> {
         model: {layers: 2, d_model: %d, heads: 4}
         train: {steps: %d, batch_size: 64, lr: 2.0e-3, init_seed: {range: [0, %d]}}
         record: {snapshot_every: 50, eval_every: 200, eval_examples: 256, probe_examples: 64, commutator_every: 200, commutator_pairs: 3}
-        """.formatted(name, dModel, steps, seeds);
+        """
+        .formatted(name, dModel, steps, seeds);
   }
 
   @Override
@@ -91,16 +110,30 @@ public final class SweepBenchmark implements Callable<Integer> {
       for (int r = 0; r < rounds; r++) {
         Path warmup = r == 0 ? dir.resolve("warmup") : null;
         double serial = timeSweep(yaml("bench-many", cells), dir.resolve("serial-" + r), 1, warmup);
-        double parallel = timeSweep(yaml("bench-many", cells), dir.resolve("parallel-" + r), cores, null);
+        double parallel =
+            timeSweep(yaml("bench-many", cells), dir.resolve("parallel-" + r), cores, null);
         double ideal = serial / cores;
         efficiency[r] = ideal / parallel;
-        out.printf("round %d: %d cells on local[1] %.2f s (%.2f s a cell); on local[%d] %.2f s (ideal N/k x single = %.2f s,"
-            + " target <= %.2f s): %.3f%n", r + 1, cells, serial, serial / cells, cores, parallel, ideal, 1.1 * ideal, efficiency[r]);
+        out.printf(
+            "round %d: %d cells on local[1] %.2f s (%.2f s a cell); on local[%d] %.2f s (ideal N/k x single = %.2f s,"
+                + " target <= %.2f s): %.3f%n",
+            r + 1,
+            cells,
+            serial,
+            serial / cells,
+            cores,
+            parallel,
+            ideal,
+            1.1 * ideal,
+            efficiency[r]);
       }
       double median = Median.of(efficiency);
       Probe probe = concurrencyCeiling();
-      out.printf("one cell alone: %.2f s; two cells at once in two threads: %.2f s (medians of 3)%n", probe.alone(), probe.both());
-      out.printf("this machine's ceiling for this work (no Spark): %.3f; the sweep reaches %.2f of it%n",
+      out.printf(
+          "one cell alone: %.2f s; two cells at once in two threads: %.2f s (medians of 3)%n",
+          probe.alone(), probe.both());
+      out.printf(
+          "this machine's ceiling for this work (no Spark): %.3f; the sweep reaches %.2f of it%n",
           probe.ceiling(), median / probe.ceiling());
       storage(dir.resolve("storage"));
       out.printf(Locale.ROOT, "scaling_efficiency=%.3f%n", median);
@@ -116,7 +149,9 @@ public final class SweepBenchmark implements Callable<Integer> {
    * host's speed drifts over a minute: measuring all of one kind first biased the ratio either way.
    */
   private double timeSweep(String yaml, Path out, int k, Path warmup) {
-    SparkSession spark = SparkSessions.create("bench-sweep", "local[" + k + "]", Map.of("spark.ui.enabled", "false"), "WARN");
+    SparkSession spark =
+        SparkSessions.create(
+            "bench-sweep", "local[" + k + "]", Map.of("spark.ui.enabled", "false"), "WARN");
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     try {
       SweepJob job = new SweepJob(spark, quiet, 3_600_000);
@@ -159,7 +194,8 @@ public final class SweepBenchmark implements Callable<Integer> {
         train(pair.get(0));
         alone[r] = (System.nanoTime() - t0) / 1e9;
         long t1 = System.nanoTime();
-        List<Future<?>> runs = pair.stream().map(c -> pool.submit(() -> train(c))).collect(Collectors.toList());
+        List<Future<?>> runs =
+            pair.stream().map(c -> pool.submit(() -> train(c))).collect(Collectors.toList());
         for (Future<?> run : runs) {
           run.get();
         }
@@ -184,14 +220,23 @@ public final class SweepBenchmark implements Callable<Integer> {
     long floats = mem.snapshots().stream().mapToLong(s -> s.values().length).sum();
     for (ParquetFiles.Encoding e : ParquetFiles.Encoding.values()) {
       Path folder = dir.resolve(e.name());
-      try (ParquetRecordSink sink = new ParquetRecordSink(ForklessLocalFileSystem.configuration(), new org.apache.hadoop.fs.Path(folder.toUri()),
-          cell.cellId(), "attention", e, "bench", Map.of())) {
+      try (ParquetRecordSink sink =
+          new ParquetRecordSink(
+              ForklessLocalFileSystem.configuration(),
+              new org.apache.hadoop.fs.Path(folder.toUri()),
+              cell.cellId(),
+              "attention",
+              e,
+              "bench",
+              Map.of())) {
         for (SnapshotRecord s : mem.snapshots()) {
           sink.snapshot(s);
         }
       }
       long bytes = Files.size(folder.resolve("snapshots.bench.0.parquet"));
-      out.printf("snapshots as %-22s %8d bytes for %d floats: %.3f bytes/float%n", e, bytes, floats, (double) bytes / floats);
+      out.printf(
+          "snapshots as %-22s %8d bytes for %d floats: %.3f bytes/float%n",
+          e, bytes, floats, (double) bytes / floats);
     }
   }
 }

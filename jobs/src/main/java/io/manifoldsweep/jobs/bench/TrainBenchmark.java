@@ -28,44 +28,76 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Time per full training step (batch generation, forward, backward, AdamW) against the gemm floor of
- * the same step: each of its projection shapes timed alone, in the same process, so the ratio
+ * Time per full training step (batch generation, forward, backward, AdamW) against the gemm floor
+ * of the same step: each of its projection shapes timed alone, in the same process, so the ratio
  * survives a noisy machine; and against the time the step's own products took ({@link GemmClock}),
  * which is what the Java kernels are measured by; and the bytes the rest moves ({@link
  * KernelTraffic}) against this thread's copy rate, which tells how much of the rest memory bounds.
  * Prints the CPU and which BLAS library and kernels computed it.
  */
-@Command(name = "train", mixinStandardHelpOptions = true, description = "Benchmark one training step of the canonical model.")
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = "Benchmark one training step of the canonical model.")
 public final class TrainBenchmark implements Callable<Integer> {
-  @Option(names = "--layers", defaultValue = "5", description = "Transformer blocks (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--layers",
+      defaultValue = "5",
+      description = "Transformer blocks (default ${DEFAULT-VALUE}).")
   int layers;
 
-  @Option(names = "--d-model", defaultValue = "128", description = "Residual width (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--d-model",
+      defaultValue = "128",
+      description = "Residual width (default ${DEFAULT-VALUE}).")
   int dModel;
 
-  @Option(names = "--heads", defaultValue = "4", description = "Attention heads (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--heads",
+      defaultValue = "4",
+      description = "Attention heads (default ${DEFAULT-VALUE}).")
   int heads;
 
-  @Option(names = "--batch", defaultValue = "128", description = "Batch size (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch",
+      defaultValue = "128",
+      description = "Batch size (default ${DEFAULT-VALUE}).")
   int batch;
 
-  @Option(names = "--seq-len", defaultValue = "16", description = "Sequence length (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seq-len",
+      defaultValue = "16",
+      description = "Sequence length (default ${DEFAULT-VALUE}).")
   int seqLen;
 
-  @Option(names = "--steps", defaultValue = "60", description = "Timed steps (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--steps",
+      defaultValue = "60",
+      description = "Timed steps (default ${DEFAULT-VALUE}).")
   int steps;
 
   /**
    * The model's Vector API kernels run several times slower until C2 has compiled them (before that
-   * each vector op is a boxed Java object); 40 canonical steps cover that, a real run's first seconds.
+   * each vector op is a boxed Java object); 40 canonical steps cover that, a real run's first
+   * seconds.
    */
-  @Option(names = "--warmup", defaultValue = "40", description = "Untimed steps first, while the JIT compiles the kernels (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      defaultValue = "40",
+      description =
+          "Untimed steps first, while the JIT compiles the kernels (default ${DEFAULT-VALUE}).")
   int warmup;
 
-  @Option(names = "--threads", defaultValue = "1", description = "Native threads (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--threads",
+      defaultValue = "1",
+      description = "Native threads (default ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(names = "--precision", defaultValue = "FLOAT32", description = "FLOAT32 or FLOAT64 (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--precision",
+      defaultValue = "FLOAT32",
+      description = "FLOAT32 or FLOAT64 (default ${DEFAULT-VALUE}).")
   Precision precision;
 
   private final PrintStream out;
@@ -74,23 +106,41 @@ public final class TrainBenchmark implements Callable<Integer> {
     this.out = out;
   }
 
-  @Option(names = "--gemm-reps", defaultValue = "200", description = "Timed calls per gemm shape (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--gemm-reps",
+      defaultValue = "200",
+      description = "Timed calls per gemm shape (default ${DEFAULT-VALUE}).")
   int gemmReps;
 
   @Override
   public Integer call() {
     NativeThreads.set(threads);
-    TaskSpec task = new TaskSpec(256, 8, seqLen, 1, Math.min(4, (seqLen - 1) / 2), Schedule.MIXED, Operation.ADD, 100, false, Sampling.PER_EXAMPLE);
-    ModelSpec spec = new ModelSpec(task.vocab(), seqLen, task.modulus(), layers, dModel, heads, false, 512);
+    TaskSpec task =
+        new TaskSpec(
+            256,
+            8,
+            seqLen,
+            1,
+            Math.min(4, (seqLen - 1) / 2),
+            Schedule.MIXED,
+            Operation.ADD,
+            100,
+            false,
+            Sampling.PER_EXAMPLE);
+    ModelSpec spec =
+        new ModelSpec(task.vocab(), seqLen, task.modulus(), layers, dModel, heads, false, 512);
     ParamLayout layout = ParamLayout.of(spec);
     Params params = Params.initialise(layout, precision, 1);
-    TrainingStep step = new TrainingStep(new Transformer(layout), params, OptimizerSpec.DEFAULT.create(layout, precision));
+    TrainingStep step =
+        new TrainingStep(
+            new Transformer(layout), params, OptimizerSpec.DEFAULT.create(layout, precision));
     MarkerTask gen = new MarkerTask(task);
     NativeBlas blas = NativeBlas.get();
     out.printf("cpu: %s%n", blas.cpu().describe());
     out.printf("blas: %s%n", blas.describe());
     out.printf("kernels' loads and stores on ND4J's arrays: %s%n", HostView.inPlaceAccess());
-    out.printf("config: layers=%d d_model=%d heads=%d batch=%d seq_len=%d threads=%d precision=%s params=%d%n",
+    out.printf(
+        "config: layers=%d d_model=%d heads=%d batch=%d seq_len=%d threads=%d precision=%s params=%d%n",
         layers, dModel, heads, batch, seqLen, threads, precision, layout.size());
     for (int s = 0; s < warmup; s++) {
       step.apply(gen.trainBatch(1, s, batch, task.markersMin(), task.markersMax()));
@@ -113,24 +163,58 @@ public final class TrainBenchmark implements Callable<Integer> {
     double meanMs = Arrays.stream(ms).average().orElseThrow();
     double median = Median.of(ms);
     String library = precision == Precision.FLOAT32 ? "oneDNN" : "OpenBLAS";
-    out.printf("gemm on the step's shapes, %d thread(s), GFLOP/s through the model's call (%s) and OpenBLAS's:%n", threads, library);
+    out.printf(
+        "gemm on the step's shapes, %d thread(s), GFLOP/s through the model's call (%s) and OpenBLAS's:%n",
+        threads, library);
     List<GemmProbe.Speed> speeds = new ArrayList<>();
     for (GemmProbe.Shape shape : GemmProbe.stepShapes(spec, batch)) {
       GemmProbe.Speed sp = GemmProbe.measure(shape, precision, gemmReps);
       speeds.add(sp);
-      out.printf(Locale.ROOT, "  %s %dx%dx%d (%s, %d per step): %.1f (OpenBLAS %.1f)%n", shape.label(), shape.m(), shape.n(), shape.k(),
-          shape.role(), shape.perStep(), sp.modelGflops(), sp.openblasGflops());
+      out.printf(
+          Locale.ROOT,
+          "  %s %dx%dx%d (%s, %d per step): %.1f (OpenBLAS %.1f)%n",
+          shape.label(),
+          shape.m(),
+          shape.n(),
+          shape.k(),
+          shape.role(),
+          shape.perStep(),
+          sp.modelGflops(),
+          sp.openblasGflops());
     }
     double floor = GemmProbe.floorMs(speeds);
-    out.printf(Locale.ROOT, "step time: median %.2f ms, min %.2f ms, max %.2f ms over %d steps%n", median,
-        Arrays.stream(ms).min().orElseThrow(), Arrays.stream(ms).max().orElseThrow(), steps);
-    out.printf(Locale.ROOT, "gemm floor: %.2f ms per step at these speeds; step / floor = %.2f%n", floor, median / floor);
-    out.printf(Locale.ROOT, "gemm inside the step: %.2f ms of a mean %.2f ms step, the rest (Java kernels, batch, loss) %.2f ms;"
-        + " step / its gemm time = %.2f%n", gemmMs, meanMs, meanMs - gemmMs, meanMs / gemmMs);
+    out.printf(
+        Locale.ROOT,
+        "step time: median %.2f ms, min %.2f ms, max %.2f ms over %d steps%n",
+        median,
+        Arrays.stream(ms).min().orElseThrow(),
+        Arrays.stream(ms).max().orElseThrow(),
+        steps);
+    out.printf(
+        Locale.ROOT,
+        "gemm floor: %.2f ms per step at these speeds; step / floor = %.2f%n",
+        floor,
+        median / floor);
+    out.printf(
+        Locale.ROOT,
+        "gemm inside the step: %.2f ms of a mean %.2f ms step, the rest (Java kernels, batch, loss) %.2f ms;"
+            + " step / its gemm time = %.2f%n",
+        gemmMs,
+        meanMs,
+        meanMs - gemmMs,
+        meanMs / gemmMs);
     double memoryMs = (readMb + writtenMb) * 1e6 / copyRate * 1e3;
-    out.printf(Locale.ROOT, "memory the rest moves: %.1f MB read and %.1f MB written per step (kernels, bias adds, column sums, AdamW);"
-        + " this thread copies native memory to the heap and back at %.1f GB/s over a %.0f MB working set (the step's),"
-        + " at which rate the bytes take %.2f ms of the rest's %.2f ms%n", readMb, writtenMb, copyRate / 1e9, workingSet / 1e6, memoryMs, meanMs - gemmMs);
+    out.printf(
+        Locale.ROOT,
+        "memory the rest moves: %.1f MB read and %.1f MB written per step (kernels, bias adds, column sums, AdamW);"
+            + " this thread copies native memory to the heap and back at %.1f GB/s over a %.0f MB working set (the step's),"
+            + " at which rate the bytes take %.2f ms of the rest's %.2f ms%n",
+        readMb,
+        writtenMb,
+        copyRate / 1e9,
+        workingSet / 1e6,
+        memoryMs,
+        meanMs - gemmMs);
     out.printf(Locale.ROOT, "ms_per_step=%.2f%n", median);
     return 0;
   }

@@ -10,16 +10,27 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code analyze DIR}: the analysis tables of a results folder; re-running replaces them. */
-@Command(name = "analyze", mixinStandardHelpOptions = true,
-    description = "Compute manifold dimensions, cross-seed alignment, commutator alignment, saturation and the sparse-autoencoder"
-        + " analysis for every ok cell in DIR; re-running replaces the analysis tables.")
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    description =
+        "Compute manifold dimensions, cross-seed alignment, commutator alignment, saturation and the sparse-autoencoder"
+            + " analysis for every ok cell in DIR; re-running replaces the analysis tables.")
 public final class AnalyzeCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin SaeOptions saeOptions;
-  @Parameters(index = "0", paramLabel = "DIR", description = "Results folder written by sweep (any Hadoop URI).")
+
+  @Parameters(
+      index = "0",
+      paramLabel = "DIR",
+      description = "Results folder written by sweep (any Hadoop URI).")
   String dir;
 
-  @Option(names = "--k", defaultValue = "3", description = "Principal components per block for bases and alignment (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--k",
+      defaultValue = "3",
+      description =
+          "Principal components per block for bases and alignment (default ${DEFAULT-VALUE}).")
   int k;
 
   private final PrintStream out;

@@ -23,28 +23,35 @@ final class Interrupts implements AutoCloseable {
   private final List<SignalHandler> previous;
 
   private Interrupts(SparkSession spark, PrintStream err) {
-    SignalHandler handler = sig -> {
-      int code = 128 + sig.getNumber();
-      if (!received.compareAndSet(null, sig)) {
-        err.println("second SIG" + sig.getName() + ": exiting now");
-        System.exit(code);
-      }
-      err.println();
-      err.println("SIG" + sig.getName() + " received: cancelling the running cells; committed cells are kept");
-      spark.sparkContext().cancelAllJobs();
-      Thread watchdog = new Thread(() -> {
-        try {
-          Thread.sleep(STOP_AFTER_MS);
-          spark.sparkContext().stop();
-          Thread.sleep(EXIT_AFTER_MS - STOP_AFTER_MS);
-        } catch (InterruptedException e) {
-          return;
-        }
-        System.exit(code);
-      }, "interrupt-watchdog");
-      watchdog.setDaemon(true);
-      watchdog.start();
-    };
+    SignalHandler handler =
+        sig -> {
+          int code = 128 + sig.getNumber();
+          if (!received.compareAndSet(null, sig)) {
+            err.println("second SIG" + sig.getName() + ": exiting now");
+            System.exit(code);
+          }
+          err.println();
+          err.println(
+              "SIG"
+                  + sig.getName()
+                  + " received: cancelling the running cells; committed cells are kept");
+          spark.sparkContext().cancelAllJobs();
+          Thread watchdog =
+              new Thread(
+                  () -> {
+                    try {
+                      Thread.sleep(STOP_AFTER_MS);
+                      spark.sparkContext().stop();
+                      Thread.sleep(EXIT_AFTER_MS - STOP_AFTER_MS);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                    System.exit(code);
+                  },
+                  "interrupt-watchdog");
+          watchdog.setDaemon(true);
+          watchdog.start();
+        };
     previous = signals.stream().map(s -> Signal.handle(s, handler)).toList();
   }
 

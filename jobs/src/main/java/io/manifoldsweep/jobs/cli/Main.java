@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
     name = "manifold-sweep",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
-    description = "Sweeps of small transformers on marker modular arithmetic and the geometry of their trajectories.")
+    description =
+        "Sweeps of small transformers on marker modular arithmetic and the geometry of their trajectories.")
 public final class Main {
   public static void main(String[] args) {
     System.exit(run(args));
@@ -35,13 +36,17 @@ public final class Main {
   }
 
   /**
-   * Whether a command line trains or runs the SAE analysis, the parts that load the native libraries.
-   * query, report, {@code analyze --skip-sae} and every --help read Parquet and draw only, so they
-   * also run on a laptop of another platform, over results copied from a cluster.
+   * Whether a command line trains or runs the SAE analysis, the parts that load the native
+   * libraries. query, report, {@code analyze --skip-sae} and every --help read Parquet and draw
+   * only, so they also run on a laptop of another platform, over results copied from a cluster.
    */
   static boolean loadsNatives(String... args) {
     List<String> words = List.of(args);
-    if (words.isEmpty() || words.contains("--help") || words.contains("-h") || words.contains("--version") || words.contains("-V")) {
+    if (words.isEmpty()
+        || words.contains("--help")
+        || words.contains("-h")
+        || words.contains("--version")
+        || words.contains("-V")) {
       return false;
     }
     return switch (words.get(0)) {
@@ -52,7 +57,9 @@ public final class Main {
   }
 
   public static int run(String... args) {
-    Optional<String> unsupported = SupportedJava.problem().or(() -> loadsNatives(args) ? NativePlatform.problem() : Optional.empty());
+    Optional<String> unsupported =
+        SupportedJava.problem()
+            .or(() -> loadsNatives(args) ? NativePlatform.problem() : Optional.empty());
     if (unsupported.isPresent()) {
       System.err.println("error: " + unsupported.get());
       return 1;
@@ -83,8 +90,12 @@ public final class Main {
           String root = rootMessage(ex);
           if (root.contains("Cannot call methods on a stopped SparkContext")) {
             // the context died under the command: on a standalone cluster, a master that refused it
-            root = "Spark stopped before the command could use it. " + SparkSessions.refused(
-                System.getProperty("spark.master", "the master"), System.getProperty("spark.authenticate.secret") != null).getMessage();
+            root =
+                "Spark stopped before the command could use it. "
+                    + SparkSessions.refused(
+                            System.getProperty("spark.master", "the master"),
+                            System.getProperty("spark.authenticate.secret") != null)
+                        .getMessage();
           }
           commandLine.getErr().println("error: " + root);
           if (System.getenv("MS_DEBUG") != null) {

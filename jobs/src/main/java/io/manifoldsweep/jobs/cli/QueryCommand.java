@@ -13,26 +13,46 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code query DIR "SQL"}: Spark SQL over every table of a results folder. */
-@Command(name = "query", mixinStandardHelpOptions = true,
-    description = "Run Spark SQL over a results folder; every table is a view (runs, snapshots, metrics, commutators, and the analysis tables).")
+@Command(
+    name = "query",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run Spark SQL over a results folder; every table is a view (runs, snapshots, metrics, commutators, and the analysis tables).")
 public final class QueryCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
+
   /** Output formats. */
-  public enum Format { TEXT, CSV, JSON }
+  public enum Format {
+    TEXT,
+    CSV,
+    JSON
+  }
 
   @Parameters(index = "0", paramLabel = "DIR", description = "Results folder (any Hadoop URI).")
   String dir;
 
-  @Parameters(index = "1", paramLabel = "SQL", arity = "0..1", description = "The query; omit it to list the tables.")
+  @Parameters(
+      index = "1",
+      paramLabel = "SQL",
+      arity = "0..1",
+      description = "The query; omit it to list the tables.")
   String sql;
 
-  @Option(names = "--format", defaultValue = "TEXT", description = "TEXT, CSV or JSON (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--format",
+      defaultValue = "TEXT",
+      description = "TEXT, CSV or JSON (default ${DEFAULT-VALUE}).")
   Format format;
 
-  @Option(names = "--limit", defaultValue = "1000", description = "Rows shown in TEXT format (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--limit",
+      defaultValue = "1000",
+      description = "Rows shown in TEXT format (default ${DEFAULT-VALUE}).")
   int limit;
 
-  @Option(names = "--summary", description = "Print the paper-style summary tables instead of running SQL.")
+  @Option(
+      names = "--summary",
+      description = "Print the paper-style summary tables instead of running SQL.")
   boolean summary;
 
   private final PrintStream out;
@@ -84,7 +104,10 @@ public final class QueryCommand implements Callable<Integer> {
     if (v == null) {
       return "";
     }
-    String s = v instanceof scala.collection.Seq<?> seq ? seq.mkString("[", ";", "]") : String.valueOf(v);
-    return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    String s =
+        v instanceof scala.collection.Seq<?> seq ? seq.mkString("[", ";", "]") : String.valueOf(v);
+    return s.contains(",") || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
   }
 }

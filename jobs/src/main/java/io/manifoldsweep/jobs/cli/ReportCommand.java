@@ -7,14 +7,20 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code report DIR}: writes DIR/report/index.html with its figures. */
-@Command(name = "report", mixinStandardHelpOptions = true, description = "Write DIR/report/index.html and its PNG figures (needs submit/analyze first).")
+@Command(
+    name = "report",
+    mixinStandardHelpOptions = true,
+    description = "Write DIR/report/index.html and its PNG figures (needs submit/analyze first).")
 public final class ReportCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
-  @Parameters(index = "0", paramLabel = "DIR", description = "Analysed results folder on the local file system.")
+
+  @Parameters(
+      index = "0",
+      paramLabel = "DIR",
+      description = "Analysed results folder on the local file system.")
   String dir;
 
   private final PrintStream out;

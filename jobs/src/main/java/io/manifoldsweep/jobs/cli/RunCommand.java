@@ -17,21 +17,38 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code run CONFIG}: sweep, analyze and report in one Spark session. */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = "Sweep (resuming), analyze and report in one go; prints where the tables and the report are.")
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description =
+        "Sweep (resuming), analyze and report in one go; prints where the tables and the report are.")
 public final class RunCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin SaeOptions saeOptions;
-  @Parameters(index = "0", paramLabel = "CONFIG", description = "Sweep YAML (default conf/quick.yaml).", defaultValue = "conf/quick.yaml")
+
+  @Parameters(
+      index = "0",
+      paramLabel = "CONFIG",
+      description = "Sweep YAML (default conf/quick.yaml).",
+      defaultValue = "conf/quick.yaml")
   Path config;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Results folder (default results/<sweep name>).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Results folder (default results/<sweep name>).")
   String out;
 
-  @Option(names = "--k", defaultValue = "3", description = "Principal components per block (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--k",
+      defaultValue = "3",
+      description = "Principal components per block (default ${DEFAULT-VALUE}).")
   int k;
 
-  @Option(names = "--max-cells", defaultValue = "10000", description = "Refuse grids of more cells than this (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-cells",
+      defaultValue = "10000",
+      description = "Refuse grids of more cells than this (default ${DEFAULT-VALUE}).")
   long maxCells;
 
   private final PrintStream stdout;
@@ -62,12 +79,22 @@ public final class RunCommand implements Callable<Integer> {
         }
         throw e;
       }
-      stdout.printf("%n[%s] %d cells: %d ok, %d diverged, %d failed, %d already finished%n", spec.name(), cells.size(),
-          sweep.count("ok"), sweep.count("diverged"), sweep.count("failed"), sweep.skipped());
-      stdout.printf("tables:  %s/{runs,snapshots,metrics,commutators,checkpoints,dimensions,dimension_timeline,alignment,"
-          + "commutator_alignment,saturation,bases,projections,sae,sae_latents,sae_ablations,manifold_ablation}%n", dir);
+      stdout.printf(
+          "%n[%s] %d cells: %d ok, %d diverged, %d failed, %d already finished%n",
+          spec.name(),
+          cells.size(),
+          sweep.count("ok"),
+          sweep.count("diverged"),
+          sweep.count("failed"),
+          sweep.skipped());
+      stdout.printf(
+          "tables:  %s/{runs,snapshots,metrics,commutators,checkpoints,dimensions,dimension_timeline,alignment,"
+              + "commutator_alignment,saturation,bases,projections,sae,sae_latents,sae_ablations,manifold_ablation}%n",
+          dir);
       stdout.printf("summary: submit/query %s --summary%n", dir);
-      stdout.printf("SQL:     submit/query %s \"SELECT block, avg(r90), avg(pc1), avg(null_pc1) FROM dimensions GROUP BY block\"%n", dir);
+      stdout.printf(
+          "SQL:     submit/query %s \"SELECT block, avg(r90), avg(pc1), avg(null_pc1) FROM dimensions GROUP BY block\"%n",
+          dir);
       stdout.printf("report:  %s%n", report);
       return sweep.count("failed") > 0 ? 1 : 0;
     } finally {

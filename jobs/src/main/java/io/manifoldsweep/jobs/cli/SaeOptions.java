@@ -26,13 +26,21 @@ import picocli.CommandLine.Option;
  * made with, else the defaults, then each {@code --sae KEY=VALUE}.
  */
 public final class SaeOptions {
-  @Option(names = "--sae-config", paramLabel = "FILE", description = "YAML whose sae: section to use (default: the sweep file DIR was made with).")
+  @Option(
+      names = "--sae-config",
+      paramLabel = "FILE",
+      description = "YAML whose sae: section to use (default: the sweep file DIR was made with).")
   java.nio.file.Path config;
 
-  @Option(names = "--sae", paramLabel = "KEY=VALUE", description = "Override one SAE setting, e.g. --sae steps=500 --sae 'k=[4, 16]'; repeatable.")
+  @Option(
+      names = "--sae",
+      paramLabel = "KEY=VALUE",
+      description = "Override one SAE setting, e.g. --sae steps=500 --sae 'k=[4, 16]'; repeatable.")
   Map<String, String> overrides = new LinkedHashMap<>();
 
-  @Option(names = "--skip-sae", description = "Compute the manifold tables only, not the sparse-autoencoder ones.")
+  @Option(
+      names = "--skip-sae",
+      description = "Compute the manifold tables only, not the sparse-autoencoder ones.")
   boolean skip;
 
   /** The settings for the results folder {@code dir}, empty with --skip-sae. */
@@ -108,13 +116,19 @@ public final class SaeOptions {
         return null;
       }
       try (InputStream in = fs.open(manifest)) {
-        JsonNode m = new ObjectMapper().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        JsonNode m =
+            new ObjectMapper().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         JsonNode yaml = m.get("config_yaml");
         return yaml == null ? null : yaml.asText();
       }
     } catch (IOException | RuntimeException e) {
-      System.err.println("warning: cannot read " + manifest + " before Spark starts (" + e.getMessage() + "); SAE settings from"
-          + " --sae-config and --sae only");
+      System.err.println(
+          "warning: cannot read "
+              + manifest
+              + " before Spark starts ("
+              + e.getMessage()
+              + "); SAE settings from"
+              + " --sae-config and --sae only");
       return null;
     }
   }

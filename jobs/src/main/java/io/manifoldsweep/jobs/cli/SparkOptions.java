@@ -10,16 +10,28 @@ import picocli.CommandLine.Option;
 
 /** The Spark options every Spark command takes, and the session they describe. */
 public final class SparkOptions {
-  /** local, local[k], local[*], each optionally with ",retries"; k in group 1 (a larger k is Spark's to refuse). */
-  private static final Pattern LOCAL = Pattern.compile("local(?:\\[(\\*|\\d{1,9})(?:,\\s*\\d+)?\\])?");
+  /**
+   * local, local[k], local[*], each optionally with ",retries"; k in group 1 (a larger k is Spark's
+   * to refuse).
+   */
+  private static final Pattern LOCAL =
+      Pattern.compile("local(?:\\[(\\*|\\d{1,9})(?:,\\s*\\d+)?\\])?");
 
-  @Option(names = "--master", paramLabel = "URL", description = "Spark master (default: spark-submit's, else local[*]).")
+  @Option(
+      names = "--master",
+      paramLabel = "URL",
+      description = "Spark master (default: spark-submit's, else local[*]).")
   String master;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "Extra Spark setting; repeatable.")
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      description = "Extra Spark setting; repeatable.")
   Map<String, String> conf = new LinkedHashMap<>();
 
-  @Option(names = "--verbose", description = "Spark's and Hadoop's INFO lines too (default: warnings only).")
+  @Option(
+      names = "--verbose",
+      description = "Spark's and Hadoop's INFO lines too (default: warnings only).")
   boolean verbose;
 
   SparkSession session(String appName) {
@@ -29,8 +41,8 @@ public final class SparkOptions {
   /**
    * Refuses, before Spark starts, a sweep whose cells cannot fit one executor: in local mode the
    * executor is this JVM (its heap and as much again off-heap, JavaCPP's default bound); on a
-   * cluster spark.executor.memory plus its overhead. The executor's memory is shared by the cells it
-   * trains at once ({@link #concurrentCells}).
+   * cluster spark.executor.memory plus its overhead. The executor's memory is shared by the cells
+   * it trains at once ({@link #concurrentCells}).
    */
   void checkCellsFit(java.util.List<io.manifoldsweep.sweep.CellSpec> cells) {
     SparkConf sc = new SparkConf();
@@ -43,10 +55,15 @@ public final class SparkOptions {
       where = "this JVM (local mode: -Xmx and as much off-heap)";
     } else {
       long memory = sc.getSizeAsBytes("spark.executor.memory", "1g");
-      long overhead = sc.contains("spark.executor.memoryOverhead") ? sc.getSizeAsBytes("spark.executor.memoryOverhead")
-          : Math.max(384L << 20, memory / 10);
+      long overhead =
+          sc.contains("spark.executor.memoryOverhead")
+              ? sc.getSizeAsBytes("spark.executor.memoryOverhead")
+              : Math.max(384L << 20, memory / 10);
       budget = memory + overhead;
-      where = "an executor (spark.executor.memory=" + sc.get("spark.executor.memory", "1g") + " plus overhead)";
+      where =
+          "an executor (spark.executor.memory="
+              + sc.get("spark.executor.memory", "1g")
+              + " plus overhead)";
     }
     int atOnce = concurrentCells(m, sc);
     if (atOnce > 1) {
@@ -55,9 +72,20 @@ public final class SparkOptions {
     }
     java.util.Set<String> seen = new java.util.HashSet<>();
     for (io.manifoldsweep.sweep.CellSpec c : cells) {
-      String shape = c.config().model() + " " + c.config().train().batchSize() + " " + c.config().train().precision() + " " + c.config().record();
+      String shape =
+          c.config().model()
+              + " "
+              + c.config().train().batchSize()
+              + " "
+              + c.config().train().precision()
+              + " "
+              + c.config().record();
       if (seen.add(shape)) {
-        io.manifoldsweep.train.CellMemory.check(c.config(), budget, where, c.axes().isEmpty() ? "the sweep's cell" : "the cell " + c.axes());
+        io.manifoldsweep.train.CellMemory.check(
+            c.config(),
+            budget,
+            where,
+            c.axes().isEmpty() ? "the sweep's cell" : "the cell " + c.axes());
       }
     }
   }
@@ -73,7 +101,10 @@ public final class SparkOptions {
     Matcher local = LOCAL.matcher(master.trim());
     if (local.matches()) {
       String k = local.group(1);
-      cores = k == null ? 1 : k.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(k);
+      cores =
+          k == null
+              ? 1
+              : k.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(k);
     } else {
       cores = sc.getInt("spark.executor.cores", taskCpus);
     }

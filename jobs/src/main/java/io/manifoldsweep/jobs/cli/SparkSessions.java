@@ -11,12 +11,16 @@ import org.apache.spark.sql.SparkSession;
  * run directly (java -cp), the session defaults to local[*] so a laptop needs nothing installed.
  */
 public final class SparkSessions {
-  /** Names a properties file holding spark.authenticate.secret; the file, not the secret, travels. */
+  /**
+   * Names a properties file holding spark.authenticate.secret; the file, not the secret, travels.
+   */
   static final String SECRET_FILE = "spark.manifoldsweep.authenticate.secretFile";
 
   private SparkSessions() {}
 
-  /** {@link ForklessLocalFileSystem}, unless the submission names a file:// implementation itself. */
+  /**
+   * {@link ForklessLocalFileSystem}, unless the submission names a file:// implementation itself.
+   */
   static Optional<String> localFileSystem(SparkConf conf) {
     return conf.contains(ForklessLocalFileSystem.SPARK_SETTING)
         ? Optional.empty()
@@ -36,13 +40,16 @@ public final class SparkSessions {
     try {
       for (String line : java.nio.file.Files.readAllLines(file)) {
         if (line.startsWith("spark.authenticate.secret ")) {
-          return java.util.Optional.of(line.substring("spark.authenticate.secret ".length()).trim());
+          return java.util.Optional.of(
+              line.substring("spark.authenticate.secret ".length()).trim());
         }
       }
     } catch (java.io.IOException e) {
-      throw new io.manifoldsweep.ConfigException(SECRET_FILE, file, "cannot be read: " + e.getMessage());
+      throw new io.manifoldsweep.ConfigException(
+          SECRET_FILE, file, "cannot be read: " + e.getMessage());
     }
-    throw new io.manifoldsweep.ConfigException(SECRET_FILE, file, "holds no spark.authenticate.secret line");
+    throw new io.manifoldsweep.ConfigException(
+        SECRET_FILE, file, "holds no spark.authenticate.secret line");
   }
 
   /**
@@ -51,7 +58,8 @@ public final class SparkSessions {
    * context and a later "Cannot call methods on a stopped SparkContext"; that is reported here,
    * with what to do.
    */
-  public static SparkSession create(String appName, String master, Map<String, String> settings, String logLevel) {
+  public static SparkSession create(
+      String appName, String master, Map<String, String> settings, String logLevel) {
     SparkConf conf = new SparkConf();
     SparkSession.Builder b = SparkSession.builder().appName(appName);
     if (master != null) {
@@ -67,22 +75,35 @@ public final class SparkSessions {
     SparkSession spark = b.getOrCreate();
     spark.sparkContext().setLogLevel(logLevel);
     String url = spark.sparkContext().master();
-    // a refused application is marked dead just after the context returns, and the context stops then
-    for (int i = 0; i < 50 && url.startsWith("spark://") && !spark.sparkContext().isStopped(); i++) {
+    // a refused application is marked dead just after the context returns, and the context stops
+    // then
+    for (int i = 0;
+        i < 50 && url.startsWith("spark://") && !spark.sparkContext().isStopped();
+        i++) {
       sleep(100);
     }
     if (spark.sparkContext().isStopped()) {
-      throw refused(url, conf.contains("spark.authenticate.secret") || settings.containsKey("spark.authenticate.secret") || conf.contains(SECRET_FILE));
+      throw refused(
+          url,
+          conf.contains("spark.authenticate.secret")
+              || settings.containsKey("spark.authenticate.secret")
+              || conf.contains(SECRET_FILE));
     }
     return spark;
   }
 
   /** What to say when a standalone master will not run the application. */
   static IllegalStateException refused(String url, boolean withSecret) {
-    return new IllegalStateException("the Spark master " + url + " refused this application or did not answer ('All masters are"
-        + " unresponsive')" + (withSecret ? "; check that it runs and that its secret is the one this submission passes"
-            : "; if it requires authentication (submit/local-cluster turns it on), pass its secret:"
-            + " MS_SPARK_PROPERTIES=$(submit/local-cluster properties) submit/... --master " + url));
+    return new IllegalStateException(
+        "the Spark master "
+            + url
+            + " refused this application or did not answer ('All masters are"
+            + " unresponsive')"
+            + (withSecret
+                ? "; check that it runs and that its secret is the one this submission passes"
+                : "; if it requires authentication (submit/local-cluster turns it on), pass its secret:"
+                    + " MS_SPARK_PROPERTIES=$(submit/local-cluster properties) submit/... --master "
+                    + url));
   }
 
   private static void sleep(long ms) {

@@ -11,7 +11,8 @@ import org.apache.spark.sql.SparkSession;
  */
 final class SummaryReport {
   /** Early and late are the first and last fifth of each cell's commutator records, same count. */
-  private static final String COMMUTATOR_PHASES = """
+  private static final String COMMUTATOR_PHASES =
+      """
       WITH ranked AS (
         SELECT c.*, d.group_key,
                row_number() OVER (PARTITION BY c.cell_id, c.basis ORDER BY c.step) AS rn,
@@ -29,14 +30,19 @@ final class SummaryReport {
       FROM phased WHERE phase IS NOT NULL
       GROUP BY group_key, basis, phase ORDER BY group_key, basis, phase""";
 
-  private static final String SAE_QUALITY = """
+  private static final String SAE_QUALITY =
+      """
       SELECT group_key, step, layer, width, k, count(*) AS runs, round(avg(fve), 3) AS fve, round(avg(ce_score), 3) AS ce_score,
              round(avg(kl_score), 3) AS kl_score, round(avg(l0), 2) AS l0, round(avg(alive_fraction), 3) AS alive,
              round(avg(dense_fraction), 3) AS dense
       FROM sae GROUP BY group_key, step, layer, width, k ORDER BY group_key, step, layer, width, k""";
 
-  /** Per SAE: its strongest single latent, its top-8 execution set, and the matched random sets; then over seeds. */
-  private static final String SAE_VERDICT = """
+  /**
+   * Per SAE: its strongest single latent, its top-8 execution set, and the matched random sets;
+   * then over seeds.
+   */
+  private static final String SAE_VERDICT =
+      """
       WITH per_sae AS (
         SELECT group_key, cell_id, step, layer, width, k,
                max(CASE WHEN kind = 'single' THEN acc_drop END) AS single_max,
@@ -53,7 +59,8 @@ final class SummaryReport {
              round(avg(routing_8), 3) AS routing_8_drop
       FROM per_sae GROUP BY group_key, step, layer, width, k ORDER BY group_key, step, layer, width, k""";
 
-  private static final String MANIFOLD_VERDICT = """
+  private static final String MANIFOLD_VERDICT =
+      """
       SELECT group_key, step, count(DISTINCT cell_id) AS runs, round(avg(acc_clean), 3) AS acc_clean,
              round(avg(CASE WHEN directions = 'top' THEN acc_drop END), 3) AS top_3_drop,
              round(avg(CASE WHEN directions = 'next' THEN acc_drop END), 3) AS next_3_drop,
@@ -68,8 +75,13 @@ final class SummaryReport {
       out.println("no analysis tables yet: run submit/analyze DIR first");
       return;
     }
-    section(out, "Manifold dimension per block (mean +- std over seeds) against an isotropic random walk with as many snapshots");
-    show(spark, out, """
+    section(
+        out,
+        "Manifold dimension per block (mean +- std over seeds) against an isotropic random walk with as many snapshots");
+    show(
+        spark,
+        out,
+        """
         SELECT d.group_key, first(r.modulus) AS modulus, d.block, count(*) AS runs,
                concat(format_number(avg(d.r90), 2), ' +- ', format_number(coalesce(stddev(d.r90), 0), 2)) AS r90,
                concat(format_number(avg(d.r95), 2), ' +- ', format_number(coalesce(stddev(d.r95), 0), 2)) AS r95,
@@ -79,26 +91,39 @@ final class SummaryReport {
         FROM dimensions d JOIN runs r ON d.cell_id = r.cell_id
         GROUP BY d.group_key, d.block ORDER BY d.group_key, d.block""");
     if (views.contains("commutator_alignment")) {
-      section(out, "Commutator alignment with the execution subspace / random subspaces, early vs late (medians)");
+      section(
+          out,
+          "Commutator alignment with the execution subspace / random subspaces, early vs late (medians)");
       show(spark, out, COMMUTATOR_PHASES);
     }
     if (views.contains("sae")) {
-      section(out, "Sparse autoencoders per checkpoint and layer (mean over seeds): reconstruction, splicing scores, sparsity");
+      section(
+          out,
+          "Sparse autoencoders per checkpoint and layer (mean over seeds): reconstruction, splicing scores, sparsity");
       show(spark, out, SAE_QUALITY);
     }
     if (views.contains("sae_ablations")) {
-      section(out, "Does a small latent set carry execution? Accuracy drop (clean - ablated) of the strongest single latent and of the"
-          + " top-8 execution latents, against 8 random alive latents matched in firing frequency (zero ablation, error term kept)");
+      section(
+          out,
+          "Does a small latent set carry execution? Accuracy drop (clean - ablated) of the strongest single latent and of the"
+              + " top-8 execution latents, against 8 random alive latents matched in firing frequency (zero ablation, error term kept)");
       show(spark, out, SAE_VERDICT);
     }
     if (views.contains("manifold_ablation")) {
-      section(out, "Manifold ablation at k = 3: accuracy drop when every attention block moves back along its top 3 trajectory PCs,"
-          + " along PCs 4-6, or along 3 random directions");
+      section(
+          out,
+          "Manifold ablation at k = 3: accuracy drop when every attention block moves back along its top 3 trajectory PCs,"
+              + " along PCs 4-6, or along 3 random directions");
       show(spark, out, MANIFOLD_VERDICT);
     }
     if (views.contains("alignment")) {
-      section(out, "Cross-seed subspace alignment: mean cos^2 of principal angles against random subspaces (k/p)");
-      show(spark, out, """
+      section(
+          out,
+          "Cross-seed subspace alignment: mean cos^2 of principal angles against random subspaces (k/p)");
+      show(
+          spark,
+          out,
+          """
           SELECT group_key, varied, block, count(*) AS pairs, round(avg(mean_cos2), 4) AS mean_cos2,
                  round(avg(random_mean_cos2), 5) AS random_mean_cos2, round(avg(mean_cos2) / avg(random_mean_cos2), 1) AS ratio
           FROM alignment GROUP BY group_key, varied, block ORDER BY group_key, varied, block""");

@@ -19,20 +19,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sweep CONFIG [--out DIR] [--master URL]}: trains every cell not yet in DIR. */
-@Command(name = "sweep", mixinStandardHelpOptions = true,
-    description = "Train every cell of a sweep that DIR does not hold yet; running it again resumes.")
+@Command(
+    name = "sweep",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train every cell of a sweep that DIR does not hold yet; running it again resumes.")
 public final class SweepCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
+
   @Parameters(index = "0", paramLabel = "CONFIG", description = "Sweep YAML (see conf/).")
   Path config;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Results folder, any Hadoop URI (default results/<sweep name>).")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Results folder, any Hadoop URI (default results/<sweep name>).")
   String out;
 
-  @Option(names = "--progress-seconds", defaultValue = "10", description = "Seconds between progress lines (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--progress-seconds",
+      defaultValue = "10",
+      description = "Seconds between progress lines (default ${DEFAULT-VALUE}).")
   long progressSeconds;
 
-  @Option(names = "--max-cells", defaultValue = "10000", description = "Refuse grids of more cells than this (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--max-cells",
+      defaultValue = "10000",
+      description = "Refuse grids of more cells than this (default ${DEFAULT-VALUE}).")
   long maxCells;
 
   private final PrintStream stdout;
@@ -51,7 +64,9 @@ public final class SweepCommand implements Callable<Integer> {
     try (Interrupts interrupts = Interrupts.install(spark, System.err)) {
       SweepJob.Outcome outcome;
       try {
-        outcome = new SweepJob(spark, stdout, progressSeconds * 1000).run(spec, cells, dir, SweepHooks.NONE);
+        outcome =
+            new SweepJob(spark, stdout, progressSeconds * 1000)
+                .run(spec, cells, dir, SweepHooks.NONE);
       } catch (Exception e) {
         // a cancelled job surfaces as a SparkException, which Java does not see as thrown here
         if (interrupts.fired()) {
@@ -59,10 +74,17 @@ public final class SweepCommand implements Callable<Integer> {
         }
         throw e;
       }
-      stdout.printf("[%s] done: %d ok, %d diverged, %d failed, %d skipped (already finished)%n", spec.name(),
-          outcome.count("ok"), outcome.count("diverged"), outcome.count("failed"), outcome.skipped());
+      stdout.printf(
+          "[%s] done: %d ok, %d diverged, %d failed, %d skipped (already finished)%n",
+          spec.name(),
+          outcome.count("ok"),
+          outcome.count("diverged"),
+          outcome.count("failed"),
+          outcome.skipped());
       stdout.printf("tables (Parquet) under %s: runs, snapshots, metrics, commutators%n", dir);
-      stdout.printf("query them: submit/query %s \"SELECT modulus, status, count(*), avg(eval_acc) FROM runs GROUP BY 1, 2\"%n", dir);
+      stdout.printf(
+          "query them: submit/query %s \"SELECT modulus, status, count(*), avg(eval_acc) FROM runs GROUP BY 1, 2\"%n",
+          dir);
       return outcome.count("failed") > 0 ? 1 : 0;
     } finally {
       spark.stop();
@@ -71,8 +93,11 @@ public final class SweepCommand implements Callable<Integer> {
 
   /** What an interrupted command prints on its way out, and its exit code. */
   static int interrupted(Interrupts interrupts, String again) {
-    System.err.println(interrupts.signalName() + ": stopped; every committed cell is kept and the folder's lease is released.");
-    System.err.println("Resume with: " + again + "  (unfinished cells continue from their last resume point)");
+    System.err.println(
+        interrupts.signalName()
+            + ": stopped; every committed cell is kept and the folder's lease is released.");
+    System.err.println(
+        "Resume with: " + again + "  (unfinished cells continue from their last resume point)");
     return interrupts.exitCode();
   }
 
@@ -80,7 +105,10 @@ public final class SweepCommand implements Callable<Integer> {
     String text;
     try {
       if (Files.size(file) > 1 << 20) {
-        throw new ConfigException("CONFIG", file, "is " + Files.size(file) + " bytes; a sweep file is text of at most 1 MiB");
+        throw new ConfigException(
+            "CONFIG",
+            file,
+            "is " + Files.size(file) + " bytes; a sweep file is text of at most 1 MiB");
       }
       text = Files.readString(file);
     } catch (NoSuchFileException e) {

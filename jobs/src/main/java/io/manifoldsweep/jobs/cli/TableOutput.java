@@ -8,7 +8,9 @@ import org.apache.spark.sql.Row;
 final class TableOutput {
   private TableOutput() {}
 
-  /** {@code Dataset.show} can only print to System.out, so it is pointed at {@code out} meanwhile. */
+  /**
+   * {@code Dataset.show} can only print to System.out, so it is pointed at {@code out} meanwhile.
+   */
   static void show(Dataset<Row> df, int rows, PrintStream out) {
     PrintStream old = System.out;
     System.setOut(out);

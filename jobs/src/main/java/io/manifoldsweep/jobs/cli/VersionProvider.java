@@ -7,6 +7,8 @@ import picocli.CommandLine.IVersionProvider;
 public final class VersionProvider implements IVersionProvider {
   @Override
   public String[] getVersion() {
-    return new String[] {"manifold-sweep " + BuildInfo.projectVersion() + " (ND4J " + BuildInfo.nd4jVersion() + ")"};
+    return new String[] {
+      "manifold-sweep " + BuildInfo.projectVersion() + " (ND4J " + BuildInfo.nd4jVersion() + ")"
+    };
   }
 }

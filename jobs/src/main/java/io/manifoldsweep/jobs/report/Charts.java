@@ -26,7 +26,14 @@ final class Charts {
   private Charts() {}
 
   static XYChart xy(String title, String xAxis, String yAxis) {
-    XYChart c = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xAxis).yAxisTitle(yAxis).build();
+    XYChart c =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xAxis)
+            .yAxisTitle(yAxis)
+            .build();
     style(c.getStyler());
     c.getStyler().setMarkerSize(4);
     return c;
@@ -42,18 +49,34 @@ final class Charts {
   static XYSeries reference(XYChart c, String name, double[] x, double[] y) {
     XYSeries s = line(c, name, x, y);
     s.setLineColor(Color.DARK_GRAY);
-    s.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+    s.setLineStyle(
+        new BasicStroke(
+            2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
     return s;
   }
 
   static CategoryChart category(String title, String xAxis, String yAxis) {
-    CategoryChart c = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xAxis).yAxisTitle(yAxis).build();
+    CategoryChart c =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xAxis)
+            .yAxisTitle(yAxis)
+            .build();
     style(c.getStyler());
     return c;
   }
 
   static HeatMapChart heatMap(String title, String xAxis, String yAxis) {
-    HeatMapChart c = new HeatMapChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xAxis).yAxisTitle(yAxis).build();
+    HeatMapChart c =
+        new HeatMapChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xAxis)
+            .yAxisTitle(yAxis)
+            .build();
     c.getStyler().setShowValue(true);
     c.getStyler().setChartBackgroundColor(Color.WHITE);
     c.getStyler().setMin(0);

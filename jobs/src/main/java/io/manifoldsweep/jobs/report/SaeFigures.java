@@ -38,12 +38,21 @@ final class SaeFigures {
   }
 
   private void quality(String column, String axis, String name) throws IOException {
-    List<Row> rows = group.sql("SELECT step, k, width, layer, avg(" + column + "), coalesce(stddev(" + column + "), 0) FROM sae"
-        + " WHERE group_key = $GROUP GROUP BY step, k, width, layer ORDER BY step, k, width, layer");
+    List<Row> rows =
+        group.sql(
+            "SELECT step, k, width, layer, avg("
+                + column
+                + "), coalesce(stddev("
+                + column
+                + "), 0) FROM sae"
+                + " WHERE group_key = $GROUP GROUP BY step, k, width, layer ORDER BY step, k, width, layer");
     XYChart c = Charts.xy(name + " per layer and checkpoint", "hooked layer (resid_post)", axis);
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     for (Row r : rows) {
-      series.computeIfAbsent("step " + r.getLong(0) + ", k " + r.getInt(1) + ", width " + r.getInt(2), s -> new ArrayList<>())
+      series
+          .computeIfAbsent(
+              "step " + r.getLong(0) + ", k " + r.getInt(1) + ", width " + r.getInt(2),
+              s -> new ArrayList<>())
           .add(new double[] {r.getInt(3), r.getDouble(4), r.getDouble(5)});
     }
     for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
@@ -52,13 +61,19 @@ final class SaeFigures {
       double[] err = e.getValue().stream().mapToDouble(p -> p[2]).toArray();
       c.addSeries(e.getKey(), x, y, err).setMarker(SeriesMarkers.CIRCLE);
     }
-    group.add(c, "sae-" + column.replace('_', '-'), "SAE " + name + " per layer and checkpoint",
-        name + " of the TopK SAEs on each layer's residual stream (resid_post), per checkpoint, k and width; mean over seeds, error bars"
+    group.add(
+        c,
+        "sae-" + column.replace('_', '-'),
+        "SAE " + name + " per layer and checkpoint",
+        name
+            + " of the TopK SAEs on each layer's residual stream (resid_post), per checkpoint, k and width; mean over seeds, error bars"
             + " one standard deviation.");
   }
 
   private void associations() throws IOException {
-    List<Row> pick = group.sql("""
+    List<Row> pick =
+        group.sql(
+            """
         SELECT l.cell_id, l.step, l.layer, l.k, l.width FROM sae_latents l JOIN runs r ON l.cell_id = r.cell_id
         WHERE l.group_key = $GROUP ORDER BY r.init_seed, r.data_seed, l.step DESC, abs(l.layer - 0.5 * r.layers), l.k DESC, l.width LIMIT 1""");
     if (pick.isEmpty()) {
@@ -69,9 +84,21 @@ final class SaeFigures {
     for (Variable v : Variable.values()) {
       eta.append(", eta2_").append(v.label());
     }
-    List<Row> rows = group.sql("SELECT latent, category" + eta + " FROM sae_latents WHERE cell_id = '" + p.getString(0) + "' AND step = "
-        + p.getLong(1) + " AND layer = " + p.getInt(2) + " AND k = " + p.getInt(3) + " AND width = " + p.getInt(4)
-        + " AND category <> 'dead' ORDER BY association DESC, latent LIMIT 24");
+    List<Row> rows =
+        group.sql(
+            "SELECT latent, category"
+                + eta
+                + " FROM sae_latents WHERE cell_id = '"
+                + p.getString(0)
+                + "' AND step = "
+                + p.getLong(1)
+                + " AND layer = "
+                + p.getInt(2)
+                + " AND k = "
+                + p.getInt(3)
+                + " AND width = "
+                + p.getInt(4)
+                + " AND category <> 'dead' ORDER BY association DESC, latent LIMIT 24");
     if (rows.isEmpty()) {
       return;
     }
@@ -88,16 +115,35 @@ final class SaeFigures {
         cells.add(new Number[] {v, i, Math.round(r.getDouble(2 + v) * 100) / 100.0});
       }
     }
-    HeatMapChart h = Charts.heatMap("Latents x task variables (correlation ratio eta^2)", "task variable", "latent (category)");
+    HeatMapChart h =
+        Charts.heatMap(
+            "Latents x task variables (correlation ratio eta^2)",
+            "task variable",
+            "latent (category)");
     h.addSeries("eta^2", variables, latents, cells);
-    group.add(h, "sae-associations", "What the latents encode", "eta^2 of each latent's activation over the classes of each task variable"
-        + " for the 24 most strongly associated alive latents of one SAE (cell " + p.getString(0) + ", step " + p.getLong(1) + ", layer "
-        + p.getInt(2) + ", k " + p.getInt(3) + ", width " + p.getInt(4) + "); routing = position, is_marker, is_value or marker_index,"
-        + " execution = value, running_result or label.");
+    group.add(
+        h,
+        "sae-associations",
+        "What the latents encode",
+        "eta^2 of each latent's activation over the classes of each task variable"
+            + " for the 24 most strongly associated alive latents of one SAE (cell "
+            + p.getString(0)
+            + ", step "
+            + p.getLong(1)
+            + ", layer "
+            + p.getInt(2)
+            + ", k "
+            + p.getInt(3)
+            + ", width "
+            + p.getInt(4)
+            + "); routing = position, is_marker, is_value or marker_index,"
+            + " execution = value, running_result or label.");
   }
 
   private void ablations() throws IOException {
-    List<Row> rows = group.sql("""
+    List<Row> rows =
+        group.sql(
+            """
         WITH last AS (SELECT cell_id, max(step) AS step FROM sae_ablations WHERE group_key = $GROUP GROUP BY cell_id),
         sizes AS (SELECT max(n) AS n FROM sae_ablations a JOIN last USING (cell_id, step) WHERE kind = 'execution')
         SELECT kind, pm.m, avg(pm.acc_clean - pm.acc), coalesce(stddev(pm.acc_clean - pm.acc), 0), first(sizes.n)
@@ -115,47 +161,77 @@ final class SaeFigures {
       if (!ms.contains(m)) {
         ms.add(m);
       }
-      byKind.computeIfAbsent(r.getString(0), k -> new ArrayList<>()).add(new Object[] {r.getDouble(2), r.getDouble(3)});
+      byKind
+          .computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+          .add(new Object[] {r.getDouble(2), r.getDouble(3)});
     }
-    CategoryChart c = Charts.category("Accuracy drop when " + n + " latents are zero-ablated (last checkpoint)", "marker count",
-        "accuracy drop (clean - ablated)");
+    CategoryChart c =
+        Charts.category(
+            "Accuracy drop when " + n + " latents are zero-ablated (last checkpoint)",
+            "marker count",
+            "accuracy drop (clean - ablated)");
     for (String kind : List.of("routing", "execution", "random")) {
       List<Object[]> v = byKind.get(kind);
       if (v != null && v.size() == ms.size()) {
-        c.addSeries(kind, ms, v.stream().map(x -> (Number) x[0]).toList(), v.stream().map(x -> (Number) x[1]).toList());
+        c.addSeries(
+            kind,
+            ms,
+            v.stream().map(x -> (Number) x[0]).toList(),
+            v.stream().map(x -> (Number) x[1]).toList());
       }
     }
-    group.add(c, "sae-ablation", "Routing vs execution vs matched-random latents",
-        "Eval accuracy lost on the ablation examples when the top-" + n + " routing or execution latents, or " + n + " random alive latents"
+    group.add(
+        c,
+        "sae-ablation",
+        "Routing vs execution vs matched-random latents",
+        "Eval accuracy lost on the ablation examples when the top-"
+            + n
+            + " routing or execution latents, or "
+            + n
+            + " random alive latents"
             + " matched in firing frequency to the execution set (10 draws), are zero-ablated with the error term kept; last checkpoint,"
             + " all hooked layers, widths and k pooled; error bars one standard deviation over seeds, layers and draws.");
   }
 
   private void manifold() throws IOException {
-    List<Row> rows = group.sql("""
+    List<Row> rows =
+        group.sql(
+            """
         WITH last AS (SELECT cell_id, max(step) AS step FROM manifold_ablation WHERE group_key = $GROUP GROUP BY cell_id)
         SELECT directions, k, avg(acc), coalesce(stddev(acc), 0) FROM manifold_ablation JOIN last USING (cell_id, step)
         WHERE directions <> 'none' GROUP BY directions, k ORDER BY directions, k""");
-    List<Row> clean = group.sql("""
+    List<Row> clean =
+        group.sql(
+            """
         WITH last AS (SELECT cell_id, max(step) AS step FROM manifold_ablation WHERE group_key = $GROUP GROUP BY cell_id)
         SELECT avg(acc), max(k) FROM manifold_ablation JOIN last USING (cell_id, step)""");
     if (rows.isEmpty()) {
       return;
     }
-    XYChart c = Charts.xy("Accuracy after moving attention weights back along k directions (last checkpoint)", "k (directions per block)",
-        "accuracy on the ablation examples");
+    XYChart c =
+        Charts.xy(
+            "Accuracy after moving attention weights back along k directions (last checkpoint)",
+            "k (directions per block)",
+            "accuracy on the ablation examples");
     Map<String, List<double[]>> series = new LinkedHashMap<>();
     double base = clean.get(0).getDouble(0);
     for (Row r : rows) {
-      series.computeIfAbsent(r.getString(0), d -> new ArrayList<>(List.of(new double[] {0, base, 0})))
+      series
+          .computeIfAbsent(r.getString(0), d -> new ArrayList<>(List.of(new double[] {0, base, 0})))
           .add(new double[] {r.getInt(1), r.getDouble(2), r.getDouble(3)});
     }
     for (Map.Entry<String, List<double[]>> e : series.entrySet()) {
-      c.addSeries(e.getKey() + " directions", e.getValue().stream().mapToDouble(p -> p[0]).toArray(),
-          e.getValue().stream().mapToDouble(p -> p[1]).toArray(), e.getValue().stream().mapToDouble(p -> p[2]).toArray())
+      c.addSeries(
+              e.getKey() + " directions",
+              e.getValue().stream().mapToDouble(p -> p[0]).toArray(),
+              e.getValue().stream().mapToDouble(p -> p[1]).toArray(),
+              e.getValue().stream().mapToDouble(p -> p[2]).toArray())
           .setMarker(SeriesMarkers.CIRCLE);
     }
-    group.add(c, "manifold-ablation", "Manifold ablation in weight space",
+    group.add(
+        c,
+        "manifold-ablation",
+        "Manifold ablation in weight space",
         "In every attention block W <- W - sum_j ((W - W_0) . v_j) v_j over the top-k principal directions of the snapshots up to the"
             + " checkpoint (top), the next k (next) or k random orthonormal directions (random, 5 draws); k = 0 is the unablated model;"
             + " mean over seeds, error bars one standard deviation.");

@@ -24,7 +24,10 @@ final class CellProgressWriter implements ProgressListener {
   private long firstStep;
   private long lastWriteNanos;
 
-  /** {@code killAt}: the step from which this attempt throws, as the tests' hook asks; {@code Long.MAX_VALUE} for never. */
+  /**
+   * {@code killAt}: the step from which this attempt throws, as the tests' hook asks; {@code
+   * Long.MAX_VALUE} for never.
+   */
   CellProgressWriter(SweepFolder folder, String cellId, long killAt, LongSupplier nanoClock) {
     this.folder = folder;
     this.cellId = cellId;
@@ -44,7 +47,8 @@ final class CellProgressWriter implements ProgressListener {
   @Override
   public void onProgress(long step, long totalSteps, double trainLoss) {
     if (step >= killAt) {
-      throw new IllegalStateException("test hook: first attempt of cell " + cellId + " dies at step " + step);
+      throw new IllegalStateException(
+          "test hook: first attempt of cell " + cellId + " dies at step " + step);
     }
     long now = nanoClock.getAsLong();
     if (now - lastWriteNanos < INTERVAL_NANOS) {
@@ -52,7 +56,12 @@ final class CellProgressWriter implements ProgressListener {
     }
     lastWriteNanos = now;
     double rate = (step - firstStep) / Math.max(1e-9, (now - startNanos) / 1e9);
-    LOG.info("cell {}: step {}/{} train_loss {} ({} steps/s)", cellId, step, totalSteps, String.format("%.4f", trainLoss),
+    LOG.info(
+        "cell {}: step {}/{} train_loss {} ({} steps/s)",
+        cellId,
+        step,
+        totalSteps,
+        String.format("%.4f", trainLoss),
         String.format("%.1f", rate));
     write(new CellProgress(step, totalSteps, rate, firstStep));
   }

@@ -16,12 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One cell's resume area on the results FileSystem, {@code DIR/_resume/CELL/}: the Parquet parts its
- * attempts have written, and {@code state-<step>} files, each a {@link ResumePoint} with the parts it
- * covers. A state is written beside the previous one and renamed into place before the older one is
- * removed, so a crash at any moment leaves at least one complete state or none; parts written after
- * the newest state belong to no state and are never read. The area is removed once the cell is
- * committed.
+ * One cell's resume area on the results FileSystem, {@code DIR/_resume/CELL/}: the Parquet parts
+ * its attempts have written, and {@code state-<step>} files, each a {@link ResumePoint} with the
+ * parts it covers. A state is written beside the previous one and renamed into place before the
+ * older one is removed, so a crash at any moment leaves at least one complete state or none; parts
+ * written after the newest state belong to no state and are never read. The area is removed once
+ * the cell is committed.
  */
 final class CellResume {
   private static final Logger LOG = LoggerFactory.getLogger(CellResume.class);

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * resume area, which also holds a resume point every {@code record.resume_every} steps; a retried
  * attempt, or the next sweep, continues from the newest point. On commit the parts are joined into
  * one file per table in a private staging folder, moved into the table folders under the cell's id,
- * and the runs row is written last: a crash at any point leaves a cell without a runs row, which the
- * next sweep discards and trains again from its resume point.
+ * and the runs row is written last: a crash at any point leaves a cell without a runs row, which
+ * the next sweep discards and trains again from its resume point.
  */
 final class CellRunner {
   private static final Logger LOG = LoggerFactory.getLogger(CellRunner.class);
@@ -45,8 +45,11 @@ final class CellRunner {
   /** What the driver hears about a cell. */
   record Outcome(String cellId, String status, String summary) implements java.io.Serializable {}
 
-  /** Trains and commits the cell; throws to let Spark retry a failed attempt that has retries left. */
-  static Outcome run(CellSpec cell, SweepFolder folder, Context ctx, SweepHooks hooks) throws IOException {
+  /**
+   * Trains and commits the cell; throws to let Spark retry a failed attempt that has retries left.
+   */
+  static Outcome run(CellSpec cell, SweepFolder folder, Context ctx, SweepHooks hooks)
+      throws IOException {
     // an executor of another platform than the driver's: a retry may land on one that can train
     NativePlatform.require();
     NativeThreads.set(ctx.threads());
@@ -54,15 +57,25 @@ final class CellRunner {
     Configuration conf = fs.getConf();
     Path runsFile = folder.tableFile(Tables.RUNS, cell.cellId());
     if (fs.exists(runsFile) && RunsFile.committed(conf, runsFile)) {
-      return new Outcome(cell.cellId(), RunsFile.status(conf, runsFile), cell.cellId() + " already committed by another attempt");
+      return new Outcome(
+          cell.cellId(),
+          RunsFile.status(conf, runsFile),
+          cell.cellId() + " already committed by another attempt");
     }
     Path staging = folder.staging(cell.cellId(), UUID.randomUUID().toString().substring(0, 8));
     fs.mkdirs(staging);
     try {
       RunResult result = trainAndCommit(cell, folder, ctx, hooks, staging, runsFile);
-      String summary = String.format("%s %s status=%s steps=%d eval_acc=%.4f wall=%.1fs recording=%.1fs",
-          cell.cellId(), cell.axes(), result.status().label(), result.stepsDone(), result.finalEvalAccuracy(), result.wallSeconds(),
-          result.recordingSeconds());
+      String summary =
+          String.format(
+              "%s %s status=%s steps=%d eval_acc=%.4f wall=%.1fs recording=%.1fs",
+              cell.cellId(),
+              cell.axes(),
+              result.status().label(),
+              result.stepsDone(),
+              result.finalEvalAccuracy(),
+              result.wallSeconds(),
+              result.recordingSeconds());
       LOG.info("cell {}", summary);
       return new Outcome(cell.cellId(), result.status().label(), summary);
     } finally {
@@ -71,7 +84,8 @@ final class CellRunner {
     }
   }
 
-  private static RunResult trainAndCommit(CellSpec cell, SweepFolder folder, Context ctx, SweepHooks hooks, Path staging, Path runsFile)
+  private static RunResult trainAndCommit(
+      CellSpec cell, SweepFolder folder, Context ctx, SweepHooks hooks, Path staging, Path runsFile)
       throws IOException {
     FileSystem fs = folder.fs();
     Configuration conf = fs.getConf();
@@ -79,25 +93,42 @@ final class CellRunner {
     String id = cell.cellId();
     CellResume resume = new CellResume(fs, folder.resumeDir(id));
     Optional<CellResume.Saved> saved = resume.latest();
-    LOG.info("cell {} {}: training {} steps from step {} (attempt {})", id, cell.axes(), cell.config().train().steps(),
-        saved.map(s -> s.point().step()).orElse(0L), ctx.attempt());
+    LOG.info(
+        "cell {} {}: training {} steps from step {} (attempt {})",
+        id,
+        cell.axes(),
+        cell.config().train().steps(),
+        saved.map(s -> s.point().step()).orElse(0L),
+        ctx.attempt());
     RunResult result;
-    ParquetRecordSink sink = new ParquetRecordSink(conf, resume.dir(), id, cell.config().record().commutatorVectors().name().toLowerCase(java.util.Locale.ROOT),
-        ENCODING, staging.getName(), saved.map(CellResume.Saved::parts).orElse(Map.of()));
+    ParquetRecordSink sink =
+        new ParquetRecordSink(
+            conf,
+            resume.dir(),
+            id,
+            cell.config().record().commutatorVectors().name().toLowerCase(java.util.Locale.ROOT),
+            ENCODING,
+            staging.getName(),
+            saved.map(CellResume.Saved::parts).orElse(Map.of()));
     try (sink) {
-      ResumeStore store = new ResumeStore() {
-        @Override
-        public Optional<ResumePoint> latest() {
-          return saved.map(CellResume.Saved::point);
-        }
+      ResumeStore store =
+          new ResumeStore() {
+            @Override
+            public Optional<ResumePoint> latest() {
+              return saved.map(CellResume.Saved::point);
+            }
 
-        @Override
-        public void save(ResumePoint point) throws IOException {
-          sink.roll();
-          resume.save(point, sink.parts());
-        }
-      };
-      result = new Trainer(cell.config(), new CellProgressWriter(folder, id, killAt(cell, hooks, ctx), System::nanoTime)).run(sink, store);
+            @Override
+            public void save(ResumePoint point) throws IOException {
+              sink.roll();
+              resume.save(point, sink.parts());
+            }
+          };
+      result =
+          new Trainer(
+                  cell.config(),
+                  new CellProgressWriter(folder, id, killAt(cell, hooks, ctx), System::nanoTime))
+              .run(sink, store);
     } catch (RuntimeException | IOException e) {
       if (!ctx.lastAttempt()) {
         throw e;
@@ -114,7 +145,8 @@ final class CellRunner {
       }
     }
     if (hooks.failFirstAttemptOf().contains(id) && ctx.attempt() == 0) {
-      throw new IllegalStateException("test hook: first attempt of cell " + id + " dies before its runs row");
+      throw new IllegalStateException(
+          "test hook: first attempt of cell " + id + " dies before its runs row");
     }
     Path stagedRuns = new Path(staging, Tables.RUNS + ".parquet");
     RunsFile.write(conf, stagedRuns, cell, result, provenance(ctx), startedAt);
@@ -129,7 +161,10 @@ final class CellRunner {
     return result;
   }
 
-  /** The step from which the tests' hook makes this attempt die; never on retries or without the hook. */
+  /**
+   * The step from which the tests' hook makes this attempt die; never on retries or without the
+   * hook.
+   */
   private static long killAt(CellSpec cell, SweepHooks hooks, Context ctx) {
     Long at = hooks.killFirstAttemptAt().get(cell.cellId());
     return at != null && ctx.attempt() == 0 ? at : Long.MAX_VALUE;
@@ -152,7 +187,14 @@ final class CellRunner {
       host = "unknown";
     }
     NativeBlas blas = NativeBlas.get();
-    return new RunsFile.Provenance(BuildInfo.projectVersion(), ctx.sparkVersion(), BuildInfo.nd4jVersion(),
-        System.getProperty("java.version"), host, blas.cpu().model(), blas.describe(), ctx.attempt());
+    return new RunsFile.Provenance(
+        BuildInfo.projectVersion(),
+        ctx.sparkVersion(),
+        BuildInfo.nd4jVersion(),
+        System.getProperty("java.version"),
+        host,
+        blas.cpu().model(),
+        blas.describe(),
+        ctx.attempt());
   }
 }

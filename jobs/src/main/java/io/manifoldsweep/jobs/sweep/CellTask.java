@@ -12,7 +12,8 @@ import org.apache.spark.api.java.function.Function;
 /** The Spark task of one cell: rebuilds the cell and the folder on the executor and runs it. */
 final class CellTask implements Function<CellTask.Payload, CellRunner.Outcome> {
   /** What travels from the driver: the cell's canonical JSON and grid coordinates. */
-  record Payload(String sweep, String configJson, LinkedHashMap<String, Object> axes) implements Serializable {}
+  record Payload(String sweep, String configJson, LinkedHashMap<String, Object> axes)
+      implements Serializable {}
 
   private final String rootUri;
   private final Map<String, String> hadoopConf;
@@ -20,7 +21,12 @@ final class CellTask implements Function<CellTask.Payload, CellRunner.Outcome> {
   private final String sparkVersion;
   private final SweepHooks hooks;
 
-  CellTask(String rootUri, Map<String, String> hadoopConf, int maxAttempts, String sparkVersion, SweepHooks hooks) {
+  CellTask(
+      String rootUri,
+      Map<String, String> hadoopConf,
+      int maxAttempts,
+      String sparkVersion,
+      SweepHooks hooks) {
     this.rootUri = rootUri;
     this.hadoopConf = hadoopConf;
     this.maxAttempts = maxAttempts;
@@ -35,7 +41,9 @@ final class CellTask implements Function<CellTask.Payload, CellRunner.Outcome> {
     hadoopConf.forEach(conf::set);
     TaskContext tc = TaskContext.get();
     int attempt = tc.attemptNumber();
-    CellRunner.Context ctx = new CellRunner.Context(Math.max(1, tc.cpus()), attempt, attempt + 1 >= maxAttempts, sparkVersion);
+    CellRunner.Context ctx =
+        new CellRunner.Context(
+            Math.max(1, tc.cpus()), attempt, attempt + 1 >= maxAttempts, sparkVersion);
     return CellRunner.run(cell, SweepFolder.at(conf, rootUri), ctx, hooks);
   }
 }

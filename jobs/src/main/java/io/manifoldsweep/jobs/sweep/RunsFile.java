@@ -18,21 +18,37 @@ import org.apache.parquet.schema.MessageType;
 /** The one-row Parquet file that commits a cell: its outcome, every knob and its provenance. */
 public final class RunsFile {
   /** Where and with what a run was executed. */
-  public record Provenance(String projectVersion, String sparkVersion, String nd4jVersion, String javaVersion, String host, String cpu,
-      String blas, int attempt) {}
+  public record Provenance(
+      String projectVersion,
+      String sparkVersion,
+      String nd4jVersion,
+      String javaVersion,
+      String host,
+      String cpu,
+      String blas,
+      int attempt) {}
 
   private RunsFile() {}
 
-  public static void write(Configuration conf, Path path, CellSpec cell, RunResult result, Provenance p, long startedAtMs) throws IOException {
+  public static void write(
+      Configuration conf,
+      Path path,
+      CellSpec cell,
+      RunResult result,
+      Provenance p,
+      long startedAtMs)
+      throws IOException {
     MessageType schema = Tables.runsSchema(cell.config());
-    Group row = new SimpleGroupFactory(schema).newGroup()
-        .append("cell_id", cell.cellId())
-        .append("sweep", cell.sweep())
-        .append("status", result.status().label())
-        .append("message", result.message())
-        .append("steps_done", result.stepsDone())
-        .append("wall_seconds", result.wallSeconds())
-        .append("recording_seconds", result.recordingSeconds());
+    Group row =
+        new SimpleGroupFactory(schema)
+            .newGroup()
+            .append("cell_id", cell.cellId())
+            .append("sweep", cell.sweep())
+            .append("status", result.status().label())
+            .append("message", result.message())
+            .append("steps_done", result.stepsDone())
+            .append("wall_seconds", result.wallSeconds())
+            .append("recording_seconds", result.recordingSeconds());
     if (!Double.isNaN(result.finalEvalAccuracy())) {
       row.append("eval_acc", result.finalEvalAccuracy());
     }
@@ -45,7 +61,11 @@ public final class RunsFile {
         .append("blas", p.blas())
         .append("attempt", p.attempt())
         .append("resumes", result.resumedFrom().size())
-        .append("resumed_from", result.resumedFrom().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")))
+        .append(
+            "resumed_from",
+            result.resumedFrom().stream()
+                .map(String::valueOf)
+                .collect(java.util.stream.Collectors.joining(",")))
         .append("steps_trained", result.stepsTrained())
         .append("started_at_ms", startedAtMs)
         .append("finished_at_ms", System.currentTimeMillis())
@@ -64,18 +84,23 @@ public final class RunsFile {
         row.append(e.getKey(), String.valueOf(v));
       }
     }
-    try (ParquetWriter<Group> w = ParquetFiles.writer(conf, path, schema, ParquetFiles.Encoding.DEFAULT_SNAPPY)) {
+    try (ParquetWriter<Group> w =
+        ParquetFiles.writer(conf, path, schema, ParquetFiles.Encoding.DEFAULT_SNAPPY)) {
       w.write(row);
     }
   }
 
-  /** Whether the runs row at {@code path} says ok or diverged: a committed cell, never trained again. */
+  /**
+   * Whether the runs row at {@code path} says ok or diverged: a committed cell, never trained
+   * again.
+   */
   static boolean committed(Configuration conf, Path path) throws IOException {
     return !status(conf, path).equals("failed");
   }
 
   static String status(Configuration conf, Path path) throws IOException {
-    try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), path).withConf(conf).build()) {
+    try (ParquetReader<Group> r =
+        ParquetReader.builder(new GroupReadSupport(), path).withConf(conf).build()) {
       Group row = r.read();
       if (row == null) {
         throw new IOException(path + " holds no row");

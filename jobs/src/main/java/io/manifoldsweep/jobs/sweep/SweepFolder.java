@@ -32,8 +32,8 @@ import org.apache.hadoop.fs.Path;
  *
  * Files are named by cell id, never by attempt, so two attempts of a cell can only ever leave one
  * copy. Spark and pyarrow skip names starting with '_' or '.', which is why the bookkeeping lives
- * under such names; DuckDB's globs do not skip them, so its readers name one table's files,
- * {@code DIR/TABLE/*.parquet}, never {@code DIR/**}.
+ * under such names; DuckDB's globs do not skip them, so its readers name one table's files, {@code
+ * DIR/TABLE/*.parquet}, never {@code DIR/**}.
  */
 public final class SweepFolder {
   static final String MANIFEST = "_sweep.json";
@@ -116,12 +116,20 @@ public final class SweepFolder {
         JsonNode m = new ObjectMapper().readTree(fs.open(manifest));
         String owner = m.path("sweep").asText();
         if (!owner.equals(sweepName)) {
-          throw new ConfigException("--out", root, "holds cells of sweep '" + owner + "', not '" + sweepName + "'; choose another folder");
+          throw new ConfigException(
+              "--out",
+              root,
+              "holds cells of sweep '"
+                  + owner
+                  + "', not '"
+                  + sweepName
+                  + "'; choose another folder");
         }
         return;
       }
       if (fs.exists(table(Tables.RUNS)) && fs.listStatus(table(Tables.RUNS)).length > 0) {
-        throw new ConfigException("--out", root, "holds results without a " + MANIFEST + "; choose an empty folder");
+        throw new ConfigException(
+            "--out", root, "holds results without a " + MANIFEST + "; choose an empty folder");
       }
       fs.mkdirs(root);
       Map<String, Object> doc = new LinkedHashMap<>();
@@ -130,7 +138,11 @@ public final class SweepFolder {
       doc.put("config_yaml", sourceYaml);
       Path tmp = new Path(root, MANIFEST + ".tmp");
       try (OutputStream out = fs.create(tmp, true)) {
-        out.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(doc).getBytes(StandardCharsets.UTF_8));
+        out.write(
+            new ObjectMapper()
+                .writerWithDefaultPrettyPrinter()
+                .writeValueAsString(doc)
+                .getBytes(StandardCharsets.UTF_8));
       }
       if (!fs.rename(tmp, manifest)) {
         throw new IOException("cannot rename " + tmp + " to " + manifest);
@@ -165,8 +177,8 @@ public final class SweepFolder {
 
   /**
    * Removes the scratch folders once no task of this sweep is running, and the resume areas of
-   * committed cells (an attempt that lost the race to commit may have written to its area after
-   * the winner cleared it); unfinished cells keep theirs for the next sweep.
+   * committed cells (an attempt that lost the race to commit may have written to its area after the
+   * winner cleared it); unfinished cells keep theirs for the next sweep.
    */
   void tidy() {
     try {

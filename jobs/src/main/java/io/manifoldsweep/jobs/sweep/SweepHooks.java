@@ -7,9 +7,10 @@ import java.util.Set;
 /**
  * Fault injection for tests only (no command-line flag reaches it). {@code failFirstAttemptOf}: the
  * first attempt of each named cell moves its data files into place and then dies before writing its
- * runs row, the worst moment for a retry. {@code killFirstAttemptAt}: the first attempt of each named
- * cell dies when it reaches the given step, with records written past its last resume point.
+ * runs row, the worst moment for a retry. {@code killFirstAttemptAt}: the first attempt of each
+ * named cell dies when it reaches the given step, with records written past its last resume point.
  */
-public record SweepHooks(Set<String> failFirstAttemptOf, Map<String, Long> killFirstAttemptAt) implements Serializable {
+public record SweepHooks(Set<String> failFirstAttemptOf, Map<String, Long> killFirstAttemptAt)
+    implements Serializable {
   public static final SweepHooks NONE = new SweepHooks(Set.of(), Map.of());
 }

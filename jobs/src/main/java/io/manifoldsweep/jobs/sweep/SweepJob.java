@@ -31,7 +31,8 @@ public final class SweepJob {
     }
   }
 
-  private static final Pattern LOCAL_WITH_RETRIES = Pattern.compile("local\\[[^,\\]]+,\\s*(\\d+)\\]");
+  private static final Pattern LOCAL_WITH_RETRIES =
+      Pattern.compile("local\\[[^,\\]]+,\\s*(\\d+)\\]");
 
   private final SparkSession spark;
   private final PrintStream out;
@@ -47,7 +48,8 @@ public final class SweepJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     SweepFolder folder = SweepFolder.at(hadoop, outUri);
     folder.refuseFile();
-    try (FolderLease lease = FolderLease.acquire(folder.fs(), folder.root(), "sweep " + spec.name(), out)) {
+    try (FolderLease lease =
+        FolderLease.acquire(folder.fs(), folder.root(), "sweep " + spec.name(), out)) {
       return run(spec, cells, folder, hooks);
     }
   }
@@ -56,12 +58,15 @@ public final class SweepJob {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     folder.claim(spec.name(), spec.sourceYaml());
     Set<String> finished = folder.finishedCells();
-    List<CellSpec> pending = cells.stream()
-        .filter(c -> !finished.contains(c.cellId()))
-        .sorted(Comparator.comparingDouble(CellSpec::cost).reversed())
-        .toList();
+    List<CellSpec> pending =
+        cells.stream()
+            .filter(c -> !finished.contains(c.cellId()))
+            .sorted(Comparator.comparingDouble(CellSpec::cost).reversed())
+            .toList();
     int skipped = cells.size() - pending.size();
-    out.printf("[%s] %d cells, %d already finished in %s, %d to train%n", spec.name(), cells.size(), skipped, folder.root(), pending.size());
+    out.printf(
+        "[%s] %d cells, %d already finished in %s, %d to train%n",
+        spec.name(), cells.size(), skipped, folder.root(), pending.size());
     if (pending.isEmpty()) {
       return new Outcome(cells.size(), skipped, Map.of());
     }
@@ -70,19 +75,32 @@ public final class SweepJob {
     List<CellTask.Payload> payloads = new ArrayList<>();
     Map<String, CellSpec> byId = new LinkedHashMap<>();
     for (CellSpec c : pending) {
-      payloads.add(new CellTask.Payload(spec.name(), c.configJson(), new LinkedHashMap<>(c.axes())));
+      payloads.add(
+          new CellTask.Payload(spec.name(), c.configJson(), new LinkedHashMap<>(c.axes())));
       byId.put(c.cellId(), c);
     }
     Map<String, String> conf = new HashMap<>();
     hadoop.forEach(e -> conf.put(e.getKey(), e.getValue()));
-    CellTask task = new CellTask(folder.root().toString(), conf, maxTaskAttempts(), spark.version(), hooks);
+    CellTask task =
+        new CellTask(folder.root().toString(), conf, maxTaskAttempts(), spark.version(), hooks);
 
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    jsc.setJobGroup("sweep-" + spec.name(), "sweep " + spec.name() + ": " + pending.size() + " cells", true);
+    jsc.setJobGroup(
+        "sweep-" + spec.name(), "sweep " + spec.name() + ": " + pending.size() + " cells", true);
     List<CellRunner.Outcome> outcomes;
     Set<String> finishedIds = Set.copyOf(finished);
-    try (SweepProgress progress = new SweepProgress(spec.name(), folder, byId, finishedIds, cells.size(), out, progressIntervalMs, System::nanoTime)) {
-      // one partition per cell: Spark schedules partitions in order, so the longest cells start first
+    try (SweepProgress progress =
+        new SweepProgress(
+            spec.name(),
+            folder,
+            byId,
+            finishedIds,
+            cells.size(),
+            out,
+            progressIntervalMs,
+            System::nanoTime)) {
+      // one partition per cell: Spark schedules partitions in order, so the longest cells start
+      // first
       outcomes = jsc.parallelize(payloads, payloads.size()).map(task).collect();
       progress.report();
     } finally {

@@ -21,8 +21,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Prints, every interval, cells done out of total, each running cell with its step and speed, and an
- * ETA from the cost-weighted rate so far. It reads only the folder, so it works for any cluster.
+ * Prints, every interval, cells done out of total, each running cell with its step and speed, and
+ * an ETA from the cost-weighted rate so far. It reads only the folder, so it works for any cluster.
  * The rate counts only work done since this driver started: steps a resumed cell had trained in an
  * earlier attempt or sweep shorten what is left but are not this driver's speed.
  */
@@ -35,15 +35,29 @@ public final class SweepProgress implements AutoCloseable {
   private final String sweep;
   private final LongSupplier nanoClock;
   private final long start;
-  /** Per cell seen running: the share of its steps earlier attempts had trained, still known once it commits. */
-  private final Map<String, Double> earlierShare = new HashMap<>();
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "sweep-progress");
-    t.setDaemon(true);
-    return t;
-  });
 
-  SweepProgress(String sweep, SweepFolder folder, Map<String, CellSpec> pending, Set<String> finishedBefore, int total, PrintStream out, long intervalMs,
+  /**
+   * Per cell seen running: the share of its steps earlier attempts had trained, still known once it
+   * commits.
+   */
+  private final Map<String, Double> earlierShare = new HashMap<>();
+
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "sweep-progress");
+            t.setDaemon(true);
+            return t;
+          });
+
+  SweepProgress(
+      String sweep,
+      SweepFolder folder,
+      Map<String, CellSpec> pending,
+      Set<String> finishedBefore,
+      int total,
+      PrintStream out,
+      long intervalMs,
       LongSupplier nanoClock) {
     this.sweep = sweep;
     this.nanoClock = nanoClock;
@@ -95,13 +109,21 @@ public final class SweepProgress implements AutoCloseable {
             settledCost += cell.cost() * p.doneFraction();
             costDoneHere += cell.cost() * (p.doneFraction() - p.earlierFraction());
             String resumed = p.firstStep() > 0 ? ", resumed at step " + p.firstStep() : "";
-            running.add(String.format("%s %s step %d/%d (%.1f steps/s%s)", id, cell.axes(), p.step(), p.totalSteps(), p.stepsPerSecond(), resumed));
+            running.add(
+                String.format(
+                    "%s %s step %d/%d (%.1f steps/s%s)",
+                    id, cell.axes(), p.step(), p.totalSteps(), p.stepsPerSecond(), resumed));
           }
         }
       }
       double elapsed = (nanoClock.getAsLong() - start) / 1e9;
-      String eta = costDoneHere > 0 ? formatSeconds(elapsed * (totalCost - settledCost) / costDoneHere) : "unknown";
-      out.printf("[%s] %d/%d cells done, %d running, elapsed %s, ETA %s%n", sweep, done, total, running.size(), formatSeconds(elapsed), eta);
+      String eta =
+          costDoneHere > 0
+              ? formatSeconds(elapsed * (totalCost - settledCost) / costDoneHere)
+              : "unknown";
+      out.printf(
+          "[%s] %d/%d cells done, %d running, elapsed %s, ETA %s%n",
+          sweep, done, total, running.size(), formatSeconds(elapsed), eta);
       running.forEach(r -> out.println("    " + r));
     } catch (IOException | RuntimeException e) {
       out.println("[" + sweep + "] progress unavailable: " + e.getMessage());

@@ -21,25 +21,35 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * One driver per results folder: {@code DIR/_lease.json} names the owner (host, pid, start time,
- * command) and carries a heartbeat that the owner renews every {@link #HEARTBEAT_MS}. A second driver
- * on a held folder is refused at once, before it touches anything; a lease whose owner is gone (its
- * heartbeat older than {@link #STALE_MS}, or a dead process on this host) is taken over with a message.
- * Works on any Hadoop FileSystem: a new lease is written beside the file and renamed into place (a
- * rename onto an existing lease fails on HDFS), and a driver that raced another for it reads it back
- * before it goes on; the owner then renews it in place.
+ * command) and carries a heartbeat that the owner renews every {@link #HEARTBEAT_MS}. A second
+ * driver on a held folder is refused at once, before it touches anything; a lease whose owner is
+ * gone (its heartbeat older than {@link #STALE_MS}, or a dead process on this host) is taken over
+ * with a message. Works on any Hadoop FileSystem: a new lease is written beside the file and
+ * renamed into place (a rename onto an existing lease fails on HDFS), and a driver that raced
+ * another for it reads it back before it goes on; the owner then renews it in place.
  */
 public final class FolderLease implements AutoCloseable {
   static final String FILE = "_lease.json";
   static final long HEARTBEAT_MS = 10_000;
   static final long STALE_MS = 60_000;
+
   /** How long a new owner waits before reading its lease back, to see a racing driver's write. */
   private static final long SETTLE_MS = 300;
 
   /** Who holds a lease. */
-  record Owner(String id, String host, long pid, long startedAtMs, long heartbeatMs, String command) {
+  record Owner(
+      String id, String host, long pid, long startedAtMs, long heartbeatMs, String command) {
     String describe(long now) {
-      return command + " on " + host + " (pid " + pid + ", started " + Instant.ofEpochMilli(startedAtMs) + "), last seen "
-          + Math.max(0, (now - heartbeatMs) / 1000) + " s ago";
+      return command
+          + " on "
+          + host
+          + " (pid "
+          + pid
+          + ", started "
+          + Instant.ofEpochMilli(startedAtMs)
+          + "), last seen "
+          + Math.max(0, (now - heartbeatMs) / 1000)
+          + " s ago";
     }
   }
 
@@ -54,11 +64,13 @@ public final class FolderLease implements AutoCloseable {
     this.file = file;
     this.me = me;
     this.out = out;
-    this.heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "lease-heartbeat");
-      t.setDaemon(true);
-      return t;
-    });
+    this.heartbeat =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lease-heartbeat");
+              t.setDaemon(true);
+              return t;
+            });
     heartbeat.scheduleAtFixedRate(this::renew, HEARTBEAT_MS, HEARTBEAT_MS, TimeUnit.MILLISECONDS);
   }
 
@@ -73,9 +85,17 @@ public final class FolderLease implements AutoCloseable {
         if (stale == null) {
           throw busy(root, held, now);
         }
-        out.println("taking over the lease of " + root + " from " + held.describe(now) + ": " + stale);
+        out.println(
+            "taking over the lease of " + root + " from " + held.describe(now) + ": " + stale);
       }
-      Owner me = new Owner(UUID.randomUUID().toString(), host(), ProcessHandle.current().pid(), now, now, command);
+      Owner me =
+          new Owner(
+              UUID.randomUUID().toString(),
+              host(),
+              ProcessHandle.current().pid(),
+              now,
+              now,
+              command);
       fs.mkdirs(root);
       if (held != null) {
         fs.delete(file, false);
@@ -93,7 +113,10 @@ public final class FolderLease implements AutoCloseable {
       }
       return new FolderLease(fs, file, me, out);
     } catch (IOException e) {
-      throw new ConfigException("DIR", root, "is not writable: cannot hold its lease " + FILE + " (" + e.getMessage() + ")");
+      throw new ConfigException(
+          "DIR",
+          root,
+          "is not writable: cannot hold its lease " + FILE + " (" + e.getMessage() + ")");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while taking the lease of " + root, e);
@@ -102,7 +125,8 @@ public final class FolderLease implements AutoCloseable {
 
   /** Why a held lease may be taken over, or null while its owner is alive. */
   private static String staleness(Owner held, long now) throws IOException {
-    if (held.host().equals(host()) && ProcessHandle.of(held.pid()).map(p -> !p.isAlive()).orElse(true)) {
+    if (held.host().equals(host())
+        && ProcessHandle.of(held.pid()).map(p -> !p.isAlive()).orElse(true)) {
       return "that process is no longer running";
     }
     if (now - held.heartbeatMs() > STALE_MS) {
@@ -113,22 +137,45 @@ public final class FolderLease implements AutoCloseable {
 
   private static ConfigException busy(Path root, Owner held, long now) {
     if (held == null) {
-      return new ConfigException("DIR", root, "is being claimed by another driver at this very moment; try again");
+      return new ConfigException(
+          "DIR", root, "is being claimed by another driver at this very moment; try again");
     }
-    return new ConfigException("DIR", root, "is in use by " + held.describe(now) + "; wait for it to finish or stop it"
-        + " (a lease whose owner stops renewing it is taken over after " + STALE_MS / 1000 + " s)");
+    return new ConfigException(
+        "DIR",
+        root,
+        "is in use by "
+            + held.describe(now)
+            + "; wait for it to finish or stop it"
+            + " (a lease whose owner stops renewing it is taken over after "
+            + STALE_MS / 1000
+            + " s)");
   }
 
   private void renew() {
     try {
       Owner current = read(fs, file);
       if (current == null || !current.id().equals(me.id())) {
-        out.println("warning: the lease of " + file.getParent() + " was taken over by "
-            + (current == null ? "nobody (it is gone)" : current.describe(System.currentTimeMillis())) + "; this driver no longer holds it");
+        out.println(
+            "warning: the lease of "
+                + file.getParent()
+                + " was taken over by "
+                + (current == null
+                    ? "nobody (it is gone)"
+                    : current.describe(System.currentTimeMillis()))
+                + "; this driver no longer holds it");
         heartbeat.shutdown();
         return;
       }
-      write(fs, file, new Owner(me.id(), me.host(), me.pid(), me.startedAtMs(), System.currentTimeMillis(), me.command()));
+      write(
+          fs,
+          file,
+          new Owner(
+              me.id(),
+              me.host(),
+              me.pid(),
+              me.startedAtMs(),
+              System.currentTimeMillis(),
+              me.command()));
     } catch (IOException | RuntimeException e) {
       out.println("warning: cannot renew the lease of " + file.getParent() + ": " + e.getMessage());
     }
@@ -150,7 +197,8 @@ public final class FolderLease implements AutoCloseable {
 
   /**
    * The lease's owner, or null without a lease. The owner renews the file in place, so a read may
-   * catch it half-written: it is read again a few times before an unreadable lease counts as abandoned.
+   * catch it half-written: it is read again a few times before an unreadable lease counts as
+   * abandoned.
    */
   private static Owner read(FileSystem fs, Path file) throws IOException {
     for (int tries = 0; ; tries++) {
@@ -158,10 +206,16 @@ public final class FolderLease implements AutoCloseable {
         return null;
       }
       try (InputStream in = fs.open(file)) {
-        JsonNode n = new ObjectMapper().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        JsonNode n =
+            new ObjectMapper().readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
         if (n != null && n.hasNonNull("id") && n.hasNonNull("heartbeat_ms")) {
-          return new Owner(n.path("id").asText(), n.path("host").asText(), n.path("pid").asLong(), n.path("started_at_ms").asLong(),
-              n.path("heartbeat_ms").asLong(), n.path("command").asText());
+          return new Owner(
+              n.path("id").asText(),
+              n.path("host").asText(),
+              n.path("pid").asLong(),
+              n.path("started_at_ms").asLong(),
+              n.path("heartbeat_ms").asLong(),
+              n.path("command").asText());
         }
       } catch (java.io.FileNotFoundException e) {
         return null;

@@ -30,8 +30,9 @@ public final class ParquetFiles {
     /** Plain pages, zstd: what the tables use. */
     PLAIN_ZSTD,
     /**
-     * BYTE_STREAM_SPLIT for floating-point columns, zstd. Smaller, but Spark 4.1's vectorized reader
-     * rejects it ("Unsupported encoding: BYTE_STREAM_SPLIT"), so it is only measured, never stored.
+     * BYTE_STREAM_SPLIT for floating-point columns, zstd. Smaller, but Spark 4.1's vectorized
+     * reader rejects it ("Unsupported encoding: BYTE_STREAM_SPLIT"), so it is only measured, never
+     * stored.
      */
     BYTE_STREAM_SPLIT_ZSTD
   }
@@ -42,11 +43,13 @@ public final class ParquetFiles {
   private ParquetFiles() {}
 
   /**
-   * Writes the rows of {@code parts}, in order, into one file at {@code target}: the one-file-per-cell
-   * layout of a cell that was resumed. A single part is renamed rather than copied; no part gives an
-   * empty file of the schema.
+   * Writes the rows of {@code parts}, in order, into one file at {@code target}: the
+   * one-file-per-cell layout of a cell that was resumed. A single part is renamed rather than
+   * copied; no part gives an empty file of the schema.
    */
-  public static void concat(Configuration conf, List<Path> parts, MessageType schema, Path target, Encoding encoding) throws IOException {
+  public static void concat(
+      Configuration conf, List<Path> parts, MessageType schema, Path target, Encoding encoding)
+      throws IOException {
     FileSystem fs = target.getFileSystem(conf);
     fs.mkdirs(target.getParent());
     if (parts.size() == 1) {
@@ -58,7 +61,8 @@ public final class ParquetFiles {
     }
     try (ParquetWriter<Group> w = writer(conf, target, schema, encoding)) {
       for (Path part : parts) {
-        try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), part).withConf(conf).build()) {
+        try (ParquetReader<Group> r =
+            ParquetReader.builder(new GroupReadSupport(), part).withConf(conf).build()) {
           for (Group g = r.read(); g != null; g = r.read()) {
             w.write(g);
           }
@@ -67,25 +71,41 @@ public final class ParquetFiles {
     }
   }
 
-  public static ParquetWriter<Group> writer(Configuration conf, Path path, MessageType schema, Encoding encoding) throws IOException {
-    return configure(ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf)).withType(schema), conf, encoding).build();
+  public static ParquetWriter<Group> writer(
+      Configuration conf, Path path, MessageType schema, Encoding encoding) throws IOException {
+    return configure(
+            ExampleParquetWriter.builder(HadoopOutputFile.fromPath(path, conf)).withType(schema),
+            conf,
+            encoding)
+        .build();
   }
 
-  /** A writer of rows that write their own fields: what rows of long float arrays need (see {@link Row}). */
-  public static ParquetWriter<Row> rowWriter(Configuration conf, Path path, MessageType schema, Encoding encoding) throws IOException {
-    return configure(new RowWriterBuilder(HadoopOutputFile.fromPath(path, conf), schema), conf, encoding).build();
+  /**
+   * A writer of rows that write their own fields: what rows of long float arrays need (see {@link
+   * Row}).
+   */
+  public static ParquetWriter<Row> rowWriter(
+      Configuration conf, Path path, MessageType schema, Encoding encoding) throws IOException {
+    return configure(
+            new RowWriterBuilder(HadoopOutputFile.fromPath(path, conf), schema), conf, encoding)
+        .build();
   }
 
-  private static <T, B extends ParquetWriter.Builder<T, B>> B configure(B b, Configuration conf, Encoding encoding) {
-    b = b.withConf(conf)
-        .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
-        .withRowGroupSize(ROW_GROUP_BYTES)
-        .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0);
+  private static <T, B extends ParquetWriter.Builder<T, B>> B configure(
+      B b, Configuration conf, Encoding encoding) {
+    b =
+        b.withConf(conf)
+            .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
+            .withRowGroupSize(ROW_GROUP_BYTES)
+            .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0);
     return switch (encoding) {
       case DEFAULT_SNAPPY -> b.withCompressionCodec(CompressionCodecName.SNAPPY);
-      case PLAIN_ZSTD -> b.withCompressionCodec(CompressionCodecName.ZSTD).withDictionaryEncoding(false);
+      case PLAIN_ZSTD ->
+          b.withCompressionCodec(CompressionCodecName.ZSTD).withDictionaryEncoding(false);
       case BYTE_STREAM_SPLIT_ZSTD ->
-          b.withCompressionCodec(CompressionCodecName.ZSTD).withByteStreamSplitEncoding(true).withDictionaryEncoding(false);
+          b.withCompressionCodec(CompressionCodecName.ZSTD)
+              .withByteStreamSplitEncoding(true)
+              .withDictionaryEncoding(false);
     };
   }
 

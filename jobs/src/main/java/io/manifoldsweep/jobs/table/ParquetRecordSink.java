@@ -24,11 +24,11 @@ import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 
 /**
- * Streams one cell's snapshots, metrics, commutators and checkpoints into Parquet files in a folder,
- * as they are recorded, so memory stays flat over a long run. The files come in parts: {@link #roll}
- * closes the current part of every table (a resume point then names the parts it covers), and the
- * next record opens the next part, {@code <table>.<prefix>.<n>.parquet}. A table that got no record
- * since the last roll gets no part.
+ * Streams one cell's snapshots, metrics, commutators and checkpoints into Parquet files in a
+ * folder, as they are recorded, so memory stays flat over a long run. The files come in parts:
+ * {@link #roll} closes the current part of every table (a resume point then names the parts it
+ * covers), and the next record opens the next part, {@code <table>.<prefix>.<n>.parquet}. A table
+ * that got no record since the last roll gets no part.
  */
 public final class ParquetRecordSink implements RecordSink, AutoCloseable {
   private final Configuration conf;
@@ -46,7 +46,13 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
    * A sink writing parts named with {@code prefix} into {@code folder}, after the parts an earlier
    * attempt of the cell completed ({@code earlier}, per table, in order).
    */
-  public ParquetRecordSink(Configuration conf, Path folder, String cellId, String deltaCoords, ParquetFiles.Encoding encoding, String prefix,
+  public ParquetRecordSink(
+      Configuration conf,
+      Path folder,
+      String cellId,
+      String deltaCoords,
+      ParquetFiles.Encoding encoding,
+      String prefix,
       Map<String, List<Path>> earlier) {
     this.conf = conf;
     this.folder = folder;
@@ -62,14 +68,17 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
   @Override
   public void snapshot(SnapshotRecord r) {
     MessageType schema = Tables.SNAPSHOTS_SCHEMA;
-    write(Tables.SNAPSHOTS, schema, out -> {
-      out.startMessage();
-      field(out, schema, "cell_id", () -> out.addBinary(Binary.fromString(cellId)));
-      field(out, schema, "step", () -> out.addLong(r.step()));
-      field(out, schema, "block", () -> out.addBinary(Binary.fromString(r.block())));
-      field(out, schema, "values", () -> floats(out, r.values()));
-      out.endMessage();
-    });
+    write(
+        Tables.SNAPSHOTS,
+        schema,
+        out -> {
+          out.startMessage();
+          field(out, schema, "cell_id", () -> out.addBinary(Binary.fromString(cellId)));
+          field(out, schema, "step", () -> out.addLong(r.step()));
+          field(out, schema, "block", () -> out.addBinary(Binary.fromString(r.block())));
+          field(out, schema, "values", () -> floats(out, r.values()));
+          out.endMessage();
+        });
   }
 
   @Override
@@ -83,8 +92,11 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
       row.append("eval_acc", e.pooledAccuracy()).append("eval_loss", e.pooledLoss());
       Group list = row.addGroup("eval");
       for (int i = 0; i < e.accuracy().length; i++) {
-        list.addGroup("list").addGroup("element")
-            .append("m", e.markersMin() + i).append("acc", e.accuracy()[i]).append("loss", e.loss()[i]);
+        list.addGroup("list")
+            .addGroup("element")
+            .append("m", e.markersMin() + i)
+            .append("acc", e.accuracy()[i])
+            .append("loss", e.loss()[i]);
       }
     }
     AttentionStats a = r.attention();
@@ -92,8 +104,11 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
     for (int m = 0; m < a.entropy().length; m++) {
       for (int l = 0; l < a.entropy()[m].length; l++) {
         for (int h = 0; h < a.entropy()[m][l].length; h++) {
-          list.addGroup("list").addGroup("element")
-              .append("m", a.markersMin() + m).append("layer", l).append("head", h)
+          list.addGroup("list")
+              .addGroup("element")
+              .append("m", a.markersMin() + m)
+              .append("layer", l)
+              .append("head", h)
               .append("entropy", a.entropy()[m][l][h])
               .append("marker_mass", a.markerMass()[m][l][h])
               .append("value_mass", a.valueMass()[m][l][h]);
@@ -106,34 +121,44 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
   @Override
   public void commutator(CommutatorRecord r) {
     MessageType schema = Tables.COMMUTATORS_SCHEMA;
-    write(Tables.COMMUTATORS, schema, out -> {
-      out.startMessage();
-      field(out, schema, "cell_id", () -> out.addBinary(Binary.fromString(cellId)));
-      field(out, schema, "step", () -> out.addLong(r.step()));
-      field(out, schema, "pairs", () -> out.addInteger(r.pairs()));
-      field(out, schema, "defect_median", () -> out.addDouble(r.defectMedian()));
-      field(out, schema, "defect_p90", () -> out.addDouble(r.defectP90()));
-      field(out, schema, "grad_cos", () -> out.addDouble(r.gradCosine()));
-      field(out, schema, "delta_coords", () -> out.addBinary(Binary.fromString(deltaCoords)));
-      if (r.delta() != null) {
-        field(out, schema, "delta", () -> floats(out, r.delta()));
-      }
-      field(out, schema, "delta_norm", () -> out.addDouble(r.deltaNorm()));
-      field(out, schema, "delta_norm_outside_attention", () -> out.addDouble(r.deltaNormOutsideAttention()));
-      out.endMessage();
-    });
+    write(
+        Tables.COMMUTATORS,
+        schema,
+        out -> {
+          out.startMessage();
+          field(out, schema, "cell_id", () -> out.addBinary(Binary.fromString(cellId)));
+          field(out, schema, "step", () -> out.addLong(r.step()));
+          field(out, schema, "pairs", () -> out.addInteger(r.pairs()));
+          field(out, schema, "defect_median", () -> out.addDouble(r.defectMedian()));
+          field(out, schema, "defect_p90", () -> out.addDouble(r.defectP90()));
+          field(out, schema, "grad_cos", () -> out.addDouble(r.gradCosine()));
+          field(out, schema, "delta_coords", () -> out.addBinary(Binary.fromString(deltaCoords)));
+          if (r.delta() != null) {
+            field(out, schema, "delta", () -> floats(out, r.delta()));
+          }
+          field(out, schema, "delta_norm", () -> out.addDouble(r.deltaNorm()));
+          field(
+              out,
+              schema,
+              "delta_norm_outside_attention",
+              () -> out.addDouble(r.deltaNormOutsideAttention()));
+          out.endMessage();
+        });
   }
 
   @Override
   public void checkpoint(CheckpointRecord r) {
     MessageType schema = Tables.CHECKPOINTS_SCHEMA;
-    write(Tables.CHECKPOINTS, schema, out -> {
-      out.startMessage();
-      field(out, schema, "cell_id", () -> out.addBinary(Binary.fromString(cellId)));
-      field(out, schema, "step", () -> out.addLong(r.step()));
-      field(out, schema, "params", () -> floats(out, r.params()));
-      out.endMessage();
-    });
+    write(
+        Tables.CHECKPOINTS,
+        schema,
+        out -> {
+          out.startMessage();
+          field(out, schema, "cell_id", () -> out.addBinary(Binary.fromString(cellId)));
+          field(out, schema, "step", () -> out.addLong(r.step()));
+          field(out, schema, "params", () -> floats(out, r.params()));
+          out.endMessage();
+        });
   }
 
   /** One field of {@code row}; {@code value} adds what it holds. */

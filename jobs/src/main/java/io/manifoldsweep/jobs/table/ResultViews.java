@@ -11,13 +11,24 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Registers every table of a results folder as a temporary view. A cell's data rows are visible only
- * once its runs row exists, so a half-written cell never shows up in a query.
+ * Registers every table of a results folder as a temporary view. A cell's data rows are visible
+ * only once its runs row exists, so a half-written cell never shows up in a query.
  */
 public final class ResultViews {
   /** Tables written by the analysis job; each is registered when its folder exists. */
-  public static final List<String> ANALYSIS_TABLES = List.of("dimensions", "dimension_timeline", "alignment", "commutator_alignment",
-      "saturation", "bases", "projections", "sae", "sae_latents", "sae_ablations", "manifold_ablation");
+  public static final List<String> ANALYSIS_TABLES =
+      List.of(
+          "dimensions",
+          "dimension_timeline",
+          "alignment",
+          "commutator_alignment",
+          "saturation",
+          "bases",
+          "projections",
+          "sae",
+          "sae_latents",
+          "sae_ablations",
+          "manifold_ablation");
 
   private ResultViews() {}
 
@@ -42,9 +53,11 @@ public final class ResultViews {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       Path runs = new Path(root, Tables.RUNS);
       if (!fs.exists(runs) || fs.listStatus(runs).length == 0) {
-        throw new ConfigException("DIR", dir, "holds no results (no runs table); run submit/sweep first");
+        throw new ConfigException(
+            "DIR", dir, "holds no results (no runs table); run submit/sweep first");
       }
-      // runs rows of older versions lack the newer provenance columns: read the union of the schemas
+      // runs rows of older versions lack the newer provenance columns: read the union of the
+      // schemas
       Dataset<Row> runsDf = spark.read().option("mergeSchema", "true").parquet(runs.toString());
       runsDf.createOrReplaceTempView(Tables.RUNS);
       names.add(Tables.RUNS);

@@ -27,55 +27,105 @@ public final class Tables {
   public static final String COMMUTATORS = "commutators";
   public static final String CHECKPOINTS = "checkpoints";
 
-  /** Tables a training cell writes before its runs row; cells of versions before checkpoints lack that one. */
-  public static final List<String> CELL_DATA = List.of(SNAPSHOTS, METRICS, COMMUTATORS, CHECKPOINTS);
+  /**
+   * Tables a training cell writes before its runs row; cells of versions before checkpoints lack
+   * that one.
+   */
+  public static final List<String> CELL_DATA =
+      List.of(SNAPSHOTS, METRICS, COMMUTATORS, CHECKPOINTS);
 
-  public static final MessageType SNAPSHOTS_SCHEMA = Types.buildMessage()
-      .required(BINARY).as(stringType()).named("cell_id")
-      .required(INT64).named("step")
-      .required(BINARY).as(stringType()).named("block")
-      .requiredList().requiredElement(FLOAT).named("values")
-      .named(SNAPSHOTS);
+  public static final MessageType SNAPSHOTS_SCHEMA =
+      Types.buildMessage()
+          .required(BINARY)
+          .as(stringType())
+          .named("cell_id")
+          .required(INT64)
+          .named("step")
+          .required(BINARY)
+          .as(stringType())
+          .named("block")
+          .requiredList()
+          .requiredElement(FLOAT)
+          .named("values")
+          .named(SNAPSHOTS);
 
-  public static final MessageType METRICS_SCHEMA = Types.buildMessage()
-      .required(BINARY).as(stringType()).named("cell_id")
-      .required(INT64).named("step")
-      .optional(DOUBLE).named("train_loss")
-      .optional(DOUBLE).named("eval_acc")
-      .optional(DOUBLE).named("eval_loss")
-      .optionalList().requiredGroupElement()
-          .required(INT32).named("m")
-          .required(DOUBLE).named("acc")
-          .required(DOUBLE).named("loss")
+  public static final MessageType METRICS_SCHEMA =
+      Types.buildMessage()
+          .required(BINARY)
+          .as(stringType())
+          .named("cell_id")
+          .required(INT64)
+          .named("step")
+          .optional(DOUBLE)
+          .named("train_loss")
+          .optional(DOUBLE)
+          .named("eval_acc")
+          .optional(DOUBLE)
+          .named("eval_loss")
+          .optionalList()
+          .requiredGroupElement()
+          .required(INT32)
+          .named("m")
+          .required(DOUBLE)
+          .named("acc")
+          .required(DOUBLE)
+          .named("loss")
           .named("eval")
-      .requiredList().requiredGroupElement()
-          .required(INT32).named("m")
-          .required(INT32).named("layer")
-          .required(INT32).named("head")
-          .required(DOUBLE).named("entropy")
-          .required(DOUBLE).named("marker_mass")
-          .required(DOUBLE).named("value_mass")
+          .requiredList()
+          .requiredGroupElement()
+          .required(INT32)
+          .named("m")
+          .required(INT32)
+          .named("layer")
+          .required(INT32)
+          .named("head")
+          .required(DOUBLE)
+          .named("entropy")
+          .required(DOUBLE)
+          .named("marker_mass")
+          .required(DOUBLE)
+          .named("value_mass")
           .named("attention")
-      .named(METRICS);
+          .named(METRICS);
 
-  public static final MessageType COMMUTATORS_SCHEMA = Types.buildMessage()
-      .required(BINARY).as(stringType()).named("cell_id")
-      .required(INT64).named("step")
-      .required(INT32).named("pairs")
-      .required(DOUBLE).named("defect_median")
-      .required(DOUBLE).named("defect_p90")
-      .required(DOUBLE).named("grad_cos")
-      .required(BINARY).as(stringType()).named("delta_coords")
-      .optionalList().requiredElement(FLOAT).named("delta")
-      .required(DOUBLE).named("delta_norm")
-      .required(DOUBLE).named("delta_norm_outside_attention")
-      .named(COMMUTATORS);
+  public static final MessageType COMMUTATORS_SCHEMA =
+      Types.buildMessage()
+          .required(BINARY)
+          .as(stringType())
+          .named("cell_id")
+          .required(INT64)
+          .named("step")
+          .required(INT32)
+          .named("pairs")
+          .required(DOUBLE)
+          .named("defect_median")
+          .required(DOUBLE)
+          .named("defect_p90")
+          .required(DOUBLE)
+          .named("grad_cos")
+          .required(BINARY)
+          .as(stringType())
+          .named("delta_coords")
+          .optionalList()
+          .requiredElement(FLOAT)
+          .named("delta")
+          .required(DOUBLE)
+          .named("delta_norm")
+          .required(DOUBLE)
+          .named("delta_norm_outside_attention")
+          .named(COMMUTATORS);
 
-  public static final MessageType CHECKPOINTS_SCHEMA = Types.buildMessage()
-      .required(BINARY).as(stringType()).named("cell_id")
-      .required(INT64).named("step")
-      .requiredList().requiredElement(FLOAT).named("params")
-      .named(CHECKPOINTS);
+  public static final MessageType CHECKPOINTS_SCHEMA =
+      Types.buildMessage()
+          .required(BINARY)
+          .as(stringType())
+          .named("cell_id")
+          .required(INT64)
+          .named("step")
+          .requiredList()
+          .requiredElement(FLOAT)
+          .named("params")
+          .named(CHECKPOINTS);
 
   /** The schema of a per-cell data table. */
   public static MessageType schema(String table) {

@@ -14,13 +14,14 @@ class RecordingWorkTest {
 
   /**
    * By hand: the forward pass is a third of the step's products (each forward product has a weight-
-   * and an input-gradient product of its size), so 4 x 1024 eval examples every 500 steps are
-   * 32 / 3 steps' worth in 500, 4 x 256 probe examples every 100 steps 8 / 3 in 100, and 9 pairs'
-   * 36 gradients 36 steps in 500.
+   * and an input-gradient product of its size), so 4 x 1024 eval examples every 500 steps are 32 /
+   * 3 steps' worth in 500, 4 x 256 probe examples every 100 steps 8 / 3 in 100, and 9 pairs' 36
+   * gradients 36 steps in 500.
    */
   @Test
   void theDefaultRecordingAsksForTwelvePercentOfTrainingsProducts() {
-    RecordingWork work = RecordingWork.of(RecordSpec.DEFAULT, 4, 128, GemmProbe.stepShapes(CANONICAL, 128));
+    RecordingWork work =
+        RecordingWork.of(RecordSpec.DEFAULT, 4, 128, GemmProbe.stepShapes(CANONICAL, 128));
 
     assertThat(work.eval()).isCloseTo(32.0 / 3 / 500, within(1e-12));
     assertThat(work.probe()).isCloseTo(8.0 / 3 / 100, within(1e-12));
@@ -28,10 +29,24 @@ class RecordingWorkTest {
     assertThat(work.total()).isCloseTo(0.12, within(1e-12));
   }
 
-  /** Probes run at snapshot steps and at eval steps between them: 300 and 500 meet every 1500 steps. */
+  /**
+   * Probes run at snapshot steps and at eval steps between them: 300 and 500 meet every 1500 steps.
+   */
   @Test
   void probesFollowTheUnionOfSnapshotAndEvalSteps() {
-    RecordSpec rec = new RecordSpec(300, 500, 1024, 256, 0, 9, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.DEFAULT, 5000);
+    RecordSpec rec =
+        new RecordSpec(
+            300,
+            500,
+            1024,
+            256,
+            0,
+            9,
+            1e-3,
+            CommutatorVectors.ATTENTION,
+            false,
+            Checkpoints.DEFAULT,
+            5000);
 
     RecordingWork work = RecordingWork.of(rec, 2, 64, GemmProbe.stepShapes(CANONICAL, 64));
 

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * binaries it would look for on an Apple silicon laptop.
  */
 class NativePlatformCliTest {
-  private static final List<String> APPLE_SILICON = List.of("-Dorg.bytedeco.javacpp.platform=macosx-arm64");
+  private static final List<String> APPLE_SILICON =
+      List.of("-Dorg.bytedeco.javacpp.platform=macosx-arm64");
 
   private record Exit(int code, String output) {}
 
@@ -45,7 +46,9 @@ class NativePlatformCliTest {
   void trainingOnAnotherPlatformSaysWhereItRunsAndWhatToDo(@TempDir Path tmp) throws Exception {
     Exit train = run(tmp, "train", "--steps", "5");
     assertThat(train.code()).as(train.output()).isEqualTo(1);
-    assertThat(train.output()).contains("error: this JVM runs on macosx-arm64", "for linux-x86_64 only", "Linux x86-64 machine")
+    assertThat(train.output())
+        .contains(
+            "error: this JVM runs on macosx-arm64", "for linux-x86_64 only", "Linux x86-64 machine")
         .doesNotContain("UnsatisfiedLinkError", "\tat ");
   }
 

@@ -10,8 +10,11 @@ import org.junit.jupiter.api.Test;
 class SparkSessionsTest {
   @Test
   void fileUrisUseTheForklessFileSystemUnlessTheSubmissionNamesOne() {
-    assertThat(SparkSessions.localFileSystem(new SparkConf(false))).contains(ForklessLocalFileSystem.class.getName());
-    SparkConf named = new SparkConf(false).set("spark.hadoop.fs.file.impl", "org.apache.hadoop.fs.LocalFileSystem");
+    assertThat(SparkSessions.localFileSystem(new SparkConf(false)))
+        .contains(ForklessLocalFileSystem.class.getName());
+    SparkConf named =
+        new SparkConf(false)
+            .set("spark.hadoop.fs.file.impl", "org.apache.hadoop.fs.LocalFileSystem");
     assertThat(SparkSessions.localFileSystem(named)).isEmpty();
   }
 }

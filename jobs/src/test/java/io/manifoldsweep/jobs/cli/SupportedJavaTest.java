@@ -15,8 +15,17 @@ class SupportedJavaTest {
 
   @Test
   void javaTwentyThreeAndLaterAreRefusedNamingTheJvmAndTheFix() {
-    assertThat(SupportedJava.problem(23, "/jdk23")).hasValueSatisfying(p -> assertThat(p).contains("Java 23 (/jdk23)"));
-    assertThat(SupportedJava.problem(25, "/usr/lib/jvm/temurin-25")).hasValueSatisfying(p -> assertThat(p)
-        .contains("Java 25 (/usr/lib/jvm/temurin-25)", "getSubject is not supported", "Java 17 or 21", "PATH", "JAVA_HOME"));
+    assertThat(SupportedJava.problem(23, "/jdk23"))
+        .hasValueSatisfying(p -> assertThat(p).contains("Java 23 (/jdk23)"));
+    assertThat(SupportedJava.problem(25, "/usr/lib/jvm/temurin-25"))
+        .hasValueSatisfying(
+            p ->
+                assertThat(p)
+                    .contains(
+                        "Java 25 (/usr/lib/jvm/temurin-25)",
+                        "getSubject is not supported",
+                        "Java 17 or 21",
+                        "PATH",
+                        "JAVA_HOME"));
   }
 }

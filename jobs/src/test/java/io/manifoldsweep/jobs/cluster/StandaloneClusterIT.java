@@ -29,14 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 class StandaloneClusterIT {
   static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
   static final long STEP_TIMEOUT_S = 300;
+
   /**
-   * These tests check the cluster's plumbing; the SAEs' quality has tests of its own. At the default
-   * 3,000 steps the SAE part of each analyze run took a minute for the four tiny cells, at 200 half that.
+   * These tests check the cluster's plumbing; the SAEs' quality has tests of its own. At the
+   * default 3,000 steps the SAE part of each analyze run took a minute for the four tiny cells, at
+   * 200 half that.
    */
   static final String SHORT_SAE = "steps=200";
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   static String master;
   static Map<String, String> env;
@@ -48,21 +49,28 @@ class StandaloneClusterIT {
   @BeforeAll
   static void startCluster() throws Exception {
     int port = freePort();
-    env = Map.of(
-        "MS_CLUSTER_DIR", tmp.resolve("cluster").toString(),
-        "MS_MASTER_PORT", String.valueOf(port),
-        "MS_MASTER_UI_PORT", String.valueOf(freePort()),
-        "MS_SPARK_PROPERTIES", tmp.resolve("cluster").resolve("spark.properties").toString(),
-        "MS_JAVA_OPTS", "-Xmx1g");
+    env =
+        Map.of(
+            "MS_CLUSTER_DIR", tmp.resolve("cluster").toString(),
+            "MS_MASTER_PORT", String.valueOf(port),
+            "MS_MASTER_UI_PORT", String.valueOf(freePort()),
+            "MS_SPARK_PROPERTIES", tmp.resolve("cluster").resolve("spark.properties").toString(),
+            "MS_JAVA_OPTS", "-Xmx1g");
     master = "spark://127.0.0.1:" + port;
     config = tmp.resolve("tiny.yaml");
     Files.writeString(config, TestFiles.tinyYaml());
-    Result up = run("submit/local-cluster", "start", "--workers", "2", "--cores", "1", "--memory", "2g");
+    Result up =
+        run("submit/local-cluster", "start", "--workers", "2", "--cores", "1", "--memory", "2g");
     assertThat(up.exit()).as(up.output()).isZero();
     String props = Files.readString(tmp.resolve("cluster").resolve("spark.properties"));
     assertThat(props).contains("spark.authenticate true");
-    for (Path log : List.of(tmp.resolve("cluster").resolve("master.log"), tmp.resolve("cluster").resolve("worker-1.log"))) {
-      assertThat(Files.readString(log)).as("secret kept out of %s", log).doesNotContain(secret(props));
+    for (Path log :
+        List.of(
+            tmp.resolve("cluster").resolve("master.log"),
+            tmp.resolve("cluster").resolve("worker-1.log"))) {
+      assertThat(Files.readString(log))
+          .as("secret kept out of %s", log)
+          .doesNotContain(secret(props));
     }
   }
 
@@ -74,7 +82,12 @@ class StandaloneClusterIT {
   }
 
   static String secret(String props) {
-    return props.lines().filter(l -> l.startsWith("spark.authenticate.secret")).findFirst().orElseThrow().split(" ")[1];
+    return props
+        .lines()
+        .filter(l -> l.startsWith("spark.authenticate.secret"))
+        .findFirst()
+        .orElseThrow()
+        .split(" ")[1];
   }
 
   static int freePort() throws IOException {
@@ -86,7 +99,11 @@ class StandaloneClusterIT {
   static Process start(Path log, String... command) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(command));
     cmd.set(0, PROJECT.resolve(cmd.get(0)).toString());
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(PROJECT.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(PROJECT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     pb.environment().putAll(env);
     return pb.start();
   }
@@ -96,7 +113,12 @@ class StandaloneClusterIT {
     Process p = start(log, command);
     if (!p.waitFor(STEP_TIMEOUT_S, TimeUnit.SECONDS)) {
       p.destroyForcibly();
-      throw new AssertionError(String.join(" ", command) + " did not finish in " + STEP_TIMEOUT_S + " s:\n" + Files.readString(log));
+      throw new AssertionError(
+          String.join(" ", command)
+              + " did not finish in "
+              + STEP_TIMEOUT_S
+              + " s:\n"
+              + Files.readString(log));
     }
     return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
@@ -127,7 +149,8 @@ class StandaloneClusterIT {
   @Order(1)
   void sweepAndAnalysisInClientMode() throws Exception {
     Path out = tmp.resolve("client");
-    Result sweep = run("submit/sweep", config.toString(), "--out", out.toString(), "--master", master);
+    Result sweep =
+        run("submit/sweep", config.toString(), "--out", out.toString(), "--master", master);
     assertThat(sweep.exit()).as(sweep.output()).isZero();
     assertThat(sweep.output()).contains("4 ok, 0 diverged, 0 failed");
     assertEveryCellOnce(out, 4);
@@ -140,21 +163,48 @@ class StandaloneClusterIT {
   @Order(2)
   void sweepInClusterMode() throws Exception {
     Path out = tmp.resolve("cluster-mode");
-    Result sweep = run("submit/sweep", config.toString(), "--out", out.toString(), "--master", master, "--deploy-mode", "cluster",
-        "--conf", "spark.standalone.submit.waitAppCompletion=true");
+    Result sweep =
+        run(
+            "submit/sweep",
+            config.toString(),
+            "--out",
+            out.toString(),
+            "--master",
+            master,
+            "--deploy-mode",
+            "cluster",
+            "--conf",
+            "spark.standalone.submit.waitAppCompletion=true");
     assertThat(sweep.exit()).as(sweep.output()).isZero();
     assertEveryCellOnce(out, 4);
-    Result analyze = run("submit/analyze", out.toString(), "--master", master, "--deploy-mode", "cluster",
-        "--conf", "spark.standalone.submit.waitAppCompletion=true", "--sae", SHORT_SAE);
+    Result analyze =
+        run(
+            "submit/analyze",
+            out.toString(),
+            "--master",
+            master,
+            "--deploy-mode",
+            "cluster",
+            "--conf",
+            "spark.standalone.submit.waitAppCompletion=true",
+            "--sae",
+            SHORT_SAE);
     assertThat(analyze.exit()).as(analyze.output()).isZero();
     assertAnalysed(out);
   }
 
-  /** Longer cells with resume points, so that a kill lands in the middle of the sweep and of cells. */
+  /**
+   * Longer cells with resume points, so that a kill lands in the middle of the sweep and of cells.
+   */
   static Path slowConfig() throws IOException {
     Path slow = tmp.resolve("slow.yaml");
-    Files.writeString(slow, Files.readString(config).replace("name: tiny", "name: slow").replace("steps: 60", "steps: 600")
-        .replace("init_seed: [0, 1]", "init_seed: [0, 1, 2]").replace("record: {", "record: {resume_every: 100, "));
+    Files.writeString(
+        slow,
+        Files.readString(config)
+            .replace("name: tiny", "name: slow")
+            .replace("steps: 60", "steps: 600")
+            .replace("init_seed: [0, 1]", "init_seed: [0, 1, 2]")
+            .replace("record: {", "record: {resume_every: 100, "));
     return slow;
   }
 
@@ -182,7 +232,17 @@ class StandaloneClusterIT {
   void killedDriverResumesWithOnlyTheMissingCells() throws Exception {
     Path out = tmp.resolve("driver-kill");
     Path log = tmp.resolve("driver-kill.log");
-    Process driver = start(log, "submit/sweep", slowConfig().toString(), "--out", out.toString(), "--master", master, "--progress-seconds", "2");
+    Process driver =
+        start(
+            log,
+            "submit/sweep",
+            slowConfig().toString(),
+            "--out",
+            out.toString(),
+            "--master",
+            master,
+            "--progress-seconds",
+            "2");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_TIMEOUT_S);
     while (files(out.resolve("runs")) < 1 && System.nanoTime() < deadline && driver.isAlive()) {
       Thread.sleep(500);
@@ -191,16 +251,20 @@ class StandaloneClusterIT {
     driver.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
     long committedAtKill = files(out.resolve("runs"));
     assertThat(committedAtKill).as("the kill left cells to do").isLessThan(6);
-    Result again = run("submit/sweep", slowConfig().toString(), "--out", out.toString(), "--master", master);
+    Result again =
+        run("submit/sweep", slowConfig().toString(), "--out", out.toString(), "--master", master);
     assertThat(again.exit()).as(again.output()).isZero();
     // executors on the workers may still commit a running cell before they notice the driver died
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("6 cells, (\\d+) already finished in .*, (\\d+) to train").matcher(again.output());
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("6 cells, (\\d+) already finished in .*, (\\d+) to train")
+            .matcher(again.output());
     assertThat(m.find()).as(again.output()).isTrue();
     long finished = Long.parseLong(m.group(1));
     long trained = Long.parseLong(m.group(2));
     assertThat(finished).isGreaterThanOrEqualTo(committedAtKill).isLessThan(6);
     assertThat(trained).isEqualTo(6 - finished);
-    assertThat(again.output()).contains("done: " + trained + " ok, 0 diverged, 0 failed, " + finished + " skipped");
+    assertThat(again.output())
+        .contains("done: " + trained + " ok, 0 diverged, 0 failed, " + finished + " skipped");
     assertEveryCellOnce(out, 6);
   }
 
@@ -209,38 +273,68 @@ class StandaloneClusterIT {
   void killedWorkerStillFinishesEveryCellOnce() throws Exception {
     Path out = tmp.resolve("worker-kill");
     Path log = tmp.resolve("worker-kill.log");
-    Process driver = start(log, "submit/sweep", slowConfig().toString(), "--out", out.toString(), "--master", master, "--progress-seconds", "2");
+    Process driver =
+        start(
+            log,
+            "submit/sweep",
+            slowConfig().toString(),
+            "--out",
+            out.toString(),
+            "--master",
+            master,
+            "--progress-seconds",
+            "2");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STEP_TIMEOUT_S);
     // both workers' running cells have a resume point, so the cell that dies continues from it
-    while ((files(out.resolve("runs")) < 1 || cellsWithResumePoints(out) < 2) && System.nanoTime() < deadline && driver.isAlive()) {
+    while ((files(out.resolve("runs")) < 1 || cellsWithResumePoints(out) < 2)
+        && System.nanoTime() < deadline
+        && driver.isAlive()) {
       Thread.sleep(200);
     }
-    long pid = Long.parseLong(Files.readString(tmp.resolve("cluster").resolve("worker-1.pid")).trim());
+    long pid =
+        Long.parseLong(Files.readString(tmp.resolve("cluster").resolve("worker-1.pid")).trim());
     ProcessHandle worker = ProcessHandle.of(pid).orElseThrow();
-    // the worker's executor is its child: a machine that dies takes both, and the tasks running there
+    // the worker's executor is its child: a machine that dies takes both, and the tasks running
+    // there
     List<ProcessHandle> executors = worker.descendants().toList();
     assertThat(executors).as("worker 1 runs an executor of the sweep").isNotEmpty();
     worker.destroyForcibly();
     executors.forEach(ProcessHandle::destroyForcibly);
-    assertThat(driver.waitFor(STEP_TIMEOUT_S, TimeUnit.SECONDS)).as("sweep finished after the worker died").isTrue();
+    assertThat(driver.waitFor(STEP_TIMEOUT_S, TimeUnit.SECONDS))
+        .as("sweep finished after the worker died")
+        .isTrue();
     assertThat(driver.exitValue()).as(Files.readString(log)).isZero();
     assertEveryCellOnce(out, 6);
 
     // the dead worker's cell went on from its resume point elsewhere, and every cell holds exactly
     // what an uninterrupted sweep of the same cells records
     Path reference = tmp.resolve("worker-kill-reference");
-    Result whole = run("submit/sweep", slowConfig().toString(), "--out", reference.toString(), "--master", "local[2]");
+    Result whole =
+        run(
+            "submit/sweep",
+            slowConfig().toString(),
+            "--out",
+            reference.toString(),
+            "--master",
+            "local[2]");
     assertThat(whole.exit()).as(whole.output()).isZero();
-    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().master("local[1]").appName("compare")
-        .config("spark.ui.enabled", "false").getOrCreate();
+    org.apache.spark.sql.SparkSession spark =
+        org.apache.spark.sql.SparkSession.builder()
+            .master("local[1]")
+            .appName("compare")
+            .config("spark.ui.enabled", "false")
+            .getOrCreate();
     try {
       assertThat(spark.read().parquet(out.resolve("runs").toString()).where("resumes >= 1").count())
-          .as("a cell resumed after its worker died").isPositive();
+          .as("a cell resumed after its worker died")
+          .isPositive();
       for (String table : List.of("snapshots", "metrics", "commutators", "checkpoints")) {
         var a = spark.read().parquet(out.resolve(table).toString());
         var b = spark.read().parquet(reference.resolve(table).toString());
         assertThat(a.count()).as("%s rows", table).isEqualTo(b.count());
-        assertThat(a.exceptAll(b).count()).as("%s rows that differ from the uninterrupted sweep", table).isZero();
+        assertThat(a.exceptAll(b).count())
+            .as("%s rows that differ from the uninterrupted sweep", table)
+            .isZero();
       }
     } finally {
       spark.stop();

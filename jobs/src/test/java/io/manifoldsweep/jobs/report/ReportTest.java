@@ -32,15 +32,15 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportTest {
   private static SparkSession spark;
 
-  @TempDir
-  static Path tmp;
+  @TempDir static Path tmp;
 
   private static Path index;
 
   @BeforeAll
   static void render() throws IOException {
     spark = TestSessions.local("local[2]", "ReportTest");
-    String yaml = TestFiles.tinyYaml().replace("init_seed: [0, 1]}", "init_seed: [0, 1], data_seed: [0, 1]}");
+    String yaml =
+        TestFiles.tinyYaml().replace("init_seed: [0, 1]}", "init_seed: [0, 1], data_seed: [0, 1]}");
     SweepSpec spec = SweepSpec.parse(yaml, "tiny.yaml");
     PrintStream quiet = TestOutput.discarded();
     Path dir = tmp.resolve("results");
@@ -69,7 +69,12 @@ class ReportTest {
     // per group: spectra, r90, timeline, pc12, defect, ratio, 2 attention, 3 heat maps, accuracy
     assertThat(images).hasSize(2 * 12);
     String html = Files.readString(index);
-    assertThat(html).contains("modulus 5").contains("modulus 7").contains("<figcaption>").doesNotContain("http://").doesNotContain("https://");
+    assertThat(html)
+        .contains("modulus 5")
+        .contains("modulus 7")
+        .contains("<figcaption>")
+        .doesNotContain("http://")
+        .doesNotContain("https://");
     for (String src : images) {
       Path png = index.resolveSibling(src);
       assertThat(png).exists();
@@ -92,20 +97,40 @@ class ReportTest {
   @Test
   void headlessChromiumLoadsEveryImage() throws Exception {
     Path chromium = Path.of("/usr/bin/chromium");
-    Assumptions.assumeTrue(Files.isExecutable(chromium),
+    Assumptions.assumeTrue(
+        Files.isExecutable(chromium),
         "skipped: no /usr/bin/chromium (install the Debian package 'chromium'; .ci/run does)");
     // a copy of the page beside its images that reports broken images in the DOM once loaded
     Path probe = index.resolveSibling("probe.html");
-    Files.writeString(probe, Files.readString(index).replace("</body>",
-        "<script>window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0);"
-            + "document.body.setAttribute('data-images',document.images.length);document.body.setAttribute('data-broken',bad.length);});</script></body>"));
+    Files.writeString(
+        probe,
+        Files.readString(index)
+            .replace(
+                "</body>",
+                "<script>window.addEventListener('load',()=>{const bad=[...document.images].filter(i=>!i.complete||i.naturalWidth===0);"
+                    + "document.body.setAttribute('data-images',document.images.length);document.body.setAttribute('data-broken',bad.length);});</script></body>"));
     Path profile = Files.createTempDirectory(tmp, "chromium");
-    Process p = new ProcessBuilder(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + profile, "--allow-file-access-from-files",
-        "--virtual-time-budget=10000", "--dump-dom", probe.toUri().toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder(
+                chromium.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--user-data-dir=" + profile,
+                "--allow-file-access-from-files",
+                "--virtual-time-budget=10000",
+                "--dump-dom",
+                probe.toUri().toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     String dom = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("chromium finished").isTrue();
-    assertThat(dom).contains("data-images=\"" + images().size() + "\"").contains("data-broken=\"0\"");
+    assertThat(dom)
+        .contains("data-images=\"" + images().size() + "\"")
+        .contains("data-broken=\"0\"");
   }
 }

@@ -57,7 +57,8 @@ class FaultToleranceTest {
         train: {steps: %d, batch_size: 32, lr: 3.0e-3, init_seed: {range: [0, %d]}}
         record: {snapshot_every: 20, eval_every: 60, eval_examples: 64, probe_examples: 16, commutator_every: 50, commutator_pairs: 2,
                  resume_every: 50, checkpoints: [0.1, 0.5]}
-        """.formatted(name, steps, seeds);
+        """
+        .formatted(name, steps, seeds);
   }
 
   private static long parquetFiles(Path dir) throws IOException {
@@ -65,7 +66,11 @@ class FaultToleranceTest {
       return 0;
     }
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileName().toString().endsWith(".parquet") && !p.getFileName().toString().startsWith(".")).count();
+      return s.filter(
+              p ->
+                  p.getFileName().toString().endsWith(".parquet")
+                      && !p.getFileName().toString().startsWith("."))
+          .count();
     }
   }
 
@@ -74,34 +79,58 @@ class FaultToleranceTest {
   }
 
   @Test
-  void aKilledCellResumesAndCommitsTheTablesOfAnUninterruptedRun(@TempDir Path tmp) throws IOException {
+  void aKilledCellResumesAndCommitsTheTablesOfAnUninterruptedRun(@TempDir Path tmp)
+      throws IOException {
     SweepSpec spec = SweepSpec.parse(yaml("resume", 300, 2), "resume.yaml");
     List<CellSpec> cells = spec.cells();
     String killed = cells.get(0).cellId();
     Path whole = tmp.resolve("whole");
     Path interrupted = tmp.resolve("interrupted");
-    new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, cells, whole.toString(), SweepHooks.NONE);
-    SweepJob.Outcome o = new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, cells, interrupted.toString(),
-        new SweepHooks(Set.of(), Map.of(killed, 130L)));
+    new SweepJob(spark, TestOutput.discarded(), 60_000)
+        .run(spec, cells, whole.toString(), SweepHooks.NONE);
+    SweepJob.Outcome o =
+        new SweepJob(spark, TestOutput.discarded(), 60_000)
+            .run(
+                spec,
+                cells,
+                interrupted.toString(),
+                new SweepHooks(Set.of(), Map.of(killed, 130L)));
     assertThat(o.count("ok")).isEqualTo(2);
 
-    for (String t : List.of(Tables.SNAPSHOTS, Tables.METRICS, Tables.COMMUTATORS, Tables.CHECKPOINTS)) {
+    for (String t :
+        List.of(Tables.SNAPSHOTS, Tables.METRICS, Tables.COMMUTATORS, Tables.CHECKPOINTS)) {
       Dataset<Row> a = table(whole, t);
       Dataset<Row> b = table(interrupted, t);
       assertThat(b.count()).as("%s rows", t).isEqualTo(a.count()).isPositive();
-      assertThat(a.exceptAll(b).count()).as("%s rows of the uninterrupted run missing after the resume", t).isZero();
-      assertThat(b.exceptAll(a).count()).as("%s rows after the resume that the uninterrupted run lacks", t).isZero();
+      assertThat(a.exceptAll(b).count())
+          .as("%s rows of the uninterrupted run missing after the resume", t)
+          .isZero();
+      assertThat(b.exceptAll(a).count())
+          .as("%s rows after the resume that the uninterrupted run lacks", t)
+          .isZero();
       assertThat(parquetFiles(interrupted.resolve(t))).as("one %s file per cell", t).isEqualTo(2);
     }
-    Row run = table(interrupted, Tables.RUNS).where("cell_id = '" + killed + "'").select("resumes", "resumed_from", "steps_trained", "attempt").first();
+    Row run =
+        table(interrupted, Tables.RUNS)
+            .where("cell_id = '" + killed + "'")
+            .select("resumes", "resumed_from", "steps_trained", "attempt")
+            .first();
     assertThat(run.getInt(0)).isEqualTo(1);
-    assertThat(run.getString(1)).as("resumed from the last resume point before the kill").isEqualTo("100");
+    assertThat(run.getString(1))
+        .as("resumed from the last resume point before the kill")
+        .isEqualTo("100");
     assertThat(run.getLong(2)).as("the second attempt trained only what was left").isEqualTo(200);
     assertThat(run.getInt(3)).isEqualTo(1);
-    Row other = table(interrupted, Tables.RUNS).where("cell_id <> '" + killed + "'").select("resumes", "steps_trained").first();
+    Row other =
+        table(interrupted, Tables.RUNS)
+            .where("cell_id <> '" + killed + "'")
+            .select("resumes", "steps_trained")
+            .first();
     assertThat(other.getInt(0)).isZero();
     assertThat(other.getLong(1)).isEqualTo(300);
-    assertThat(interrupted.resolve("_resume").resolve(killed)).as("resume points removed at commit").doesNotExist();
+    assertThat(interrupted.resolve("_resume").resolve(killed))
+        .as("resume points removed at commit")
+        .doesNotExist();
     assertThat(interrupted.resolve("_lease.json")).doesNotExist();
   }
 
@@ -111,12 +140,20 @@ class FaultToleranceTest {
     Path dir = tmp.resolve("stale");
     Files.createDirectories(dir);
     long tenMinutesAgo = System.currentTimeMillis() - 600_000;
-    Files.writeString(dir.resolve("_lease.json"), "{\"id\":\"x\",\"host\":\"elsewhere\",\"pid\":1,\"started_at_ms\":" + tenMinutesAgo
-        + ",\"heartbeat_ms\":" + tenMinutesAgo + ",\"command\":\"sweep lease\"}");
+    Files.writeString(
+        dir.resolve("_lease.json"),
+        "{\"id\":\"x\",\"host\":\"elsewhere\",\"pid\":1,\"started_at_ms\":"
+            + tenMinutesAgo
+            + ",\"heartbeat_ms\":"
+            + tenMinutesAgo
+            + ",\"command\":\"sweep lease\"}");
     ByteArrayOutputStream log = new ByteArrayOutputStream();
-    SweepJob.Outcome o = new SweepJob(spark, new PrintStream(log, true, StandardCharsets.UTF_8), 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE);
+    SweepJob.Outcome o =
+        new SweepJob(spark, new PrintStream(log, true, StandardCharsets.UTF_8), 60_000)
+            .run(spec, spec.cells(), dir.toString(), SweepHooks.NONE);
     assertThat(o.count("ok")).isEqualTo(1);
-    assertThat(log.toString(StandardCharsets.UTF_8)).contains("taking over the lease", "sweep lease on elsewhere (pid 1", "heartbeat stopped");
+    assertThat(log.toString(StandardCharsets.UTF_8))
+        .contains("taking over the lease", "sweep lease on elsewhere (pid 1", "heartbeat stopped");
     assertThat(dir.resolve("_lease.json")).doesNotExist();
 
     Path live = tmp.resolve("live");
@@ -124,10 +161,24 @@ class FaultToleranceTest {
     long now = System.currentTimeMillis();
     long me = ProcessHandle.current().pid();
     String host = java.net.InetAddress.getLocalHost().getHostName();
-    Files.writeString(live.resolve("_lease.json"), "{\"id\":\"y\",\"host\":\"" + host + "\",\"pid\":" + me + ",\"started_at_ms\":" + now
-        + ",\"heartbeat_ms\":" + now + ",\"command\":\"sweep other\"}");
-    assertThatThrownBy(() -> new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, spec.cells(), live.toString(), SweepHooks.NONE))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("is in use by sweep other on " + host + " (pid " + me).hasMessageContaining("last seen 0 s ago");
+    Files.writeString(
+        live.resolve("_lease.json"),
+        "{\"id\":\"y\",\"host\":\""
+            + host
+            + "\",\"pid\":"
+            + me
+            + ",\"started_at_ms\":"
+            + now
+            + ",\"heartbeat_ms\":"
+            + now
+            + ",\"command\":\"sweep other\"}");
+    assertThatThrownBy(
+            () ->
+                new SweepJob(spark, TestOutput.discarded(), 60_000)
+                    .run(spec, spec.cells(), live.toString(), SweepHooks.NONE))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is in use by sweep other on " + host + " (pid " + me)
+        .hasMessageContaining("last seen 0 s ago");
     assertThat(live.resolve("runs")).as("nothing written by the refused driver").doesNotExist();
     assertThat(live.resolve("_sweep.json")).doesNotExist();
 
@@ -135,11 +186,22 @@ class FaultToleranceTest {
     Files.createDirectories(dead);
     Process gone = new ProcessBuilder("true").start();
     assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    Files.writeString(dead.resolve("_lease.json"), "{\"id\":\"z\",\"host\":\"" + host + "\",\"pid\":" + gone.pid() + ",\"started_at_ms\":" + now
-        + ",\"heartbeat_ms\":" + now + ",\"command\":\"sweep crashed\"}");
+    Files.writeString(
+        dead.resolve("_lease.json"),
+        "{\"id\":\"z\",\"host\":\""
+            + host
+            + "\",\"pid\":"
+            + gone.pid()
+            + ",\"started_at_ms\":"
+            + now
+            + ",\"heartbeat_ms\":"
+            + now
+            + ",\"command\":\"sweep crashed\"}");
     ByteArrayOutputStream log2 = new ByteArrayOutputStream();
-    new SweepJob(spark, new PrintStream(log2, true, StandardCharsets.UTF_8), 60_000).run(spec, spec.cells(), dead.toString(), SweepHooks.NONE);
-    assertThat(log2.toString(StandardCharsets.UTF_8)).contains("taking over the lease", "no longer running");
+    new SweepJob(spark, new PrintStream(log2, true, StandardCharsets.UTF_8), 60_000)
+        .run(spec, spec.cells(), dead.toString(), SweepHooks.NONE);
+    assertThat(log2.toString(StandardCharsets.UTF_8))
+        .contains("taking over the lease", "no longer running");
   }
 
   static void waitFor(Path what, Process p, Path log) throws Exception {
@@ -156,18 +218,46 @@ class FaultToleranceTest {
     Files.writeString(config, yaml("two", 600, 3));
     Path dir = tmp.resolve("two");
     Path log = tmp.resolve("first.log");
-    Process first = CliProcess.start(log, List.of(), "sweep", config.toString(), "--out", dir.toString(), "--master", "local[1]", "--progress-seconds", "1");
+    Process first =
+        CliProcess.start(
+            log,
+            List.of(),
+            "sweep",
+            config.toString(),
+            "--out",
+            dir.toString(),
+            "--master",
+            "local[1]",
+            "--progress-seconds",
+            "1");
     waitFor(dir.resolve("_progress"), first, log);
     SweepSpec spec = SweepSpec.parse(Files.readString(config), config.toString());
-    assertThatThrownBy(() -> new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("is in use by sweep two on").hasMessageContaining("(pid " + first.pid())
+    assertThatThrownBy(
+            () ->
+                new SweepJob(spark, TestOutput.discarded(), 60_000)
+                    .run(spec, spec.cells(), dir.toString(), SweepHooks.NONE))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("is in use by sweep two on")
+        .hasMessageContaining("(pid " + first.pid())
         .hasMessageContaining("last seen");
     assertThat(first.waitFor(300, TimeUnit.SECONDS)).as("first driver finished").isTrue();
     assertThat(first.exitValue()).as(Files.readString(log)).isZero();
-    for (String t : List.of(Tables.RUNS, Tables.SNAPSHOTS, Tables.METRICS, Tables.COMMUTATORS, Tables.CHECKPOINTS)) {
+    for (String t :
+        List.of(
+            Tables.RUNS,
+            Tables.SNAPSHOTS,
+            Tables.METRICS,
+            Tables.COMMUTATORS,
+            Tables.CHECKPOINTS)) {
       assertThat(parquetFiles(dir.resolve(t))).as("%s files", t).isEqualTo(3);
     }
-    assertThat(table(dir, Tables.SNAPSHOTS).groupBy("cell_id", "step", "block").count().where("count > 1").count()).isZero();
+    assertThat(
+            table(dir, Tables.SNAPSHOTS)
+                .groupBy("cell_id", "step", "block")
+                .count()
+                .where("count > 1")
+                .count())
+        .isZero();
   }
 
   @Test
@@ -176,7 +266,18 @@ class FaultToleranceTest {
     Files.writeString(config, yaml("term", 600, 3));
     Path dir = tmp.resolve("term");
     Path log = tmp.resolve("term.log");
-    Process driver = CliProcess.start(log, List.of(), "sweep", config.toString(), "--out", dir.toString(), "--master", "local[1]", "--progress-seconds", "1");
+    Process driver =
+        CliProcess.start(
+            log,
+            List.of(),
+            "sweep",
+            config.toString(),
+            "--out",
+            dir.toString(),
+            "--master",
+            "local[1]",
+            "--progress-seconds",
+            "1");
     // wait for a cell's resume point, then stop the driver as a batch system or a user would
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
     while (!hasResumePoint(dir) && driver.isAlive() && System.nanoTime() < deadline) {
@@ -193,13 +294,29 @@ class FaultToleranceTest {
     assertThat(before).as("cells left for the next run").isLessThan(3);
 
     SweepSpec spec = SweepSpec.parse(Files.readString(config), config.toString());
-    SweepJob.Outcome again = new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, spec.cells(), dir.toString(), SweepHooks.NONE);
+    SweepJob.Outcome again =
+        new SweepJob(spark, TestOutput.discarded(), 60_000)
+            .run(spec, spec.cells(), dir.toString(), SweepHooks.NONE);
     assertThat(again.count("ok") + again.skipped()).isEqualTo(3);
-    for (String t : List.of(Tables.RUNS, Tables.SNAPSHOTS, Tables.METRICS, Tables.COMMUTATORS, Tables.CHECKPOINTS)) {
+    for (String t :
+        List.of(
+            Tables.RUNS,
+            Tables.SNAPSHOTS,
+            Tables.METRICS,
+            Tables.COMMUTATORS,
+            Tables.CHECKPOINTS)) {
       assertThat(parquetFiles(dir.resolve(t))).as("%s files", t).isEqualTo(3);
     }
-    assertThat(table(dir, Tables.RUNS).where("resumes >= 1").count()).as("the interrupted cell continued from its resume point").isPositive();
-    assertThat(table(dir, Tables.SNAPSHOTS).groupBy("cell_id", "step", "block").count().where("count > 1").count()).isZero();
+    assertThat(table(dir, Tables.RUNS).where("resumes >= 1").count())
+        .as("the interrupted cell continued from its resume point")
+        .isPositive();
+    assertThat(
+            table(dir, Tables.SNAPSHOTS)
+                .groupBy("cell_id", "step", "block")
+                .count()
+                .where("count > 1")
+                .count())
+        .isZero();
   }
 
   private static boolean hasResumePoint(Path dir) throws IOException {
@@ -208,7 +325,8 @@ class FaultToleranceTest {
       return false;
     }
     try (Stream<Path> s = Files.walk(resume)) {
-      return s.anyMatch(p -> p.getFileName().toString().startsWith("state-") && !p.toString().endsWith(".tmp"));
+      return s.anyMatch(
+          p -> p.getFileName().toString().startsWith("state-") && !p.toString().endsWith(".tmp"));
     } catch (UncheckedIOException e) {
       // the running driver renames and deletes files under the walk; the caller polls again
       if (e.getCause() instanceof NoSuchFileException) {

@@ -24,10 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A results folder written by main at 9d59262 ({@code results-9d59262.yaml}: one committed cell, one
- * stopped at step 130 with a resume point at step 100) still resumes and analyses: the stopped cell
- * continues from its resume point, and both cells then hold exactly the rows that a fresh sweep of
- * today's code writes, so a refactoring that changed what a cell trains or records fails here.
+ * A results folder written by main at 9d59262 ({@code results-9d59262.yaml}: one committed cell,
+ * one stopped at step 130 with a resume point at step 100) still resumes and analyses: the stopped
+ * cell continues from its resume point, and both cells then hold exactly the rows that a fresh
+ * sweep of today's code writes, so a refactoring that changed what a cell trains or records fails
+ * here.
  */
 class FolderOf9d59262Test {
   private static final Path FIXTURE = Path.of("src/test/resources/results-9d59262");
@@ -51,33 +52,48 @@ class FolderOf9d59262Test {
   }
 
   @Test
-  void theStoppedCellResumesBothMatchAFreshSweepAndTheFolderAnalyses(@TempDir Path tmp) throws IOException {
+  void theStoppedCellResumesBothMatchAFreshSweepAndTheFolderAnalyses(@TempDir Path tmp)
+      throws IOException {
     Path dir = TestFiles.copyTree(FIXTURE, tmp.resolve("old"), p -> true);
     SweepSpec spec = SweepSpec.parse(Files.readString(YAML), YAML.toString());
     List<CellSpec> cells = spec.cells();
     assertThat(cells).extracting(CellSpec::cellId).containsExactly(COMMITTED, STOPPED);
 
-    SweepJob.Outcome resumed = new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, cells, dir.toString(), SweepHooks.NONE);
+    SweepJob.Outcome resumed =
+        new SweepJob(spark, TestOutput.discarded(), 60_000)
+            .run(spec, cells, dir.toString(), SweepHooks.NONE);
     assertThat(resumed.skipped()).isEqualTo(1);
     assertThat(resumed.statusByCell()).containsOnlyKeys(STOPPED).containsEntry(STOPPED, "ok");
-    Row run = table(dir, Tables.RUNS).where("cell_id = '" + STOPPED + "'").select("resumes", "resumed_from", "steps_trained").first();
+    Row run =
+        table(dir, Tables.RUNS)
+            .where("cell_id = '" + STOPPED + "'")
+            .select("resumes", "resumed_from", "steps_trained")
+            .first();
     assertThat(run.getInt(0)).isEqualTo(1);
     assertThat(run.getString(1)).isEqualTo("100");
     assertThat(run.getLong(2)).isEqualTo(100);
 
     Path fresh = tmp.resolve("fresh");
-    new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, cells, fresh.toString(), SweepHooks.NONE);
+    new SweepJob(spark, TestOutput.discarded(), 60_000)
+        .run(spec, cells, fresh.toString(), SweepHooks.NONE);
     for (String t : Tables.CELL_DATA) {
       Dataset<Row> old = table(dir, t);
       Dataset<Row> now = table(fresh, t);
       assertThat(old.count()).as("%s rows", t).isEqualTo(now.count()).isPositive();
-      assertThat(old.exceptAll(now).count()).as("%s rows of the old folder that today's code does not write", t).isZero();
+      assertThat(old.exceptAll(now).count())
+          .as("%s rows of the old folder that today's code does not write", t)
+          .isZero();
     }
 
-    AnalyzeJob.Outcome analysed = new AnalyzeJob(spark, TestOutput.discarded()).run(dir.toString(), 2, Optional.of(spec.sae()));
+    AnalyzeJob.Outcome analysed =
+        new AnalyzeJob(spark, TestOutput.discarded())
+            .run(dir.toString(), 2, Optional.of(spec.sae()));
     assertThat(analysed.analysed()).isEqualTo(2);
-    assertThat(analysed.saes()).as("2 cells x 2 checkpoints x 1 layer x 1 width x 1 k").isEqualTo(4);
+    assertThat(analysed.saes())
+        .as("2 cells x 2 checkpoints x 1 layer x 1 width x 1 k")
+        .isEqualTo(4);
     ResultViews.register(spark, dir.toString());
-    assertThat(spark.sql("SELECT count(*) FROM dimensions WHERE block = 'all'").first().getLong(0)).isEqualTo(2);
+    assertThat(spark.sql("SELECT count(*) FROM dimensions WHERE block = 'all'").first().getLong(0))
+        .isEqualTo(2);
   }
 }

@@ -29,8 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SweepJobTest {
   private static SparkSession spark;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @BeforeAll
   static void startSpark() {
@@ -62,7 +61,8 @@ class SweepJobTest {
     var rec = cells.get(0).config().record();
     int steps = cells.get(0).config().train().steps();
     int layers = cells.get(0).config().model().layers();
-    long snapshotSteps = steps / rec.snapshotEvery() + 1 + (steps % rec.snapshotEvery() == 0 ? 0 : 1);
+    long snapshotSteps =
+        steps / rec.snapshotEvery() + 1 + (steps % rec.snapshotEvery() == 0 ? 0 : 1);
     long commutatorSteps = steps / rec.commutatorEvery() + 1;
     assertThat(count(tmp, Tables.RUNS)).isEqualTo(cells.size());
     assertThat(count(tmp, Tables.SNAPSHOTS)).isEqualTo(cells.size() * snapshotSteps * layers * 4);
@@ -70,12 +70,23 @@ class SweepJobTest {
     assertThat(count(tmp, Tables.COMMUTATORS)).isEqualTo(cells.size() * commutatorSteps);
 
     // plain Spark SQL by path, no project code involved
-    Row r = spark.sql("SELECT count(DISTINCT cell_id), min(size(values)), max(step) FROM parquet.`" + tmp.resolve("snapshots") + "`").first();
+    Row r =
+        spark
+            .sql(
+                "SELECT count(DISTINCT cell_id), min(size(values)), max(step) FROM parquet.`"
+                    + tmp.resolve("snapshots")
+                    + "`")
+            .first();
     assertThat(r.getLong(0)).isEqualTo(cells.size());
     assertThat(r.getInt(1)).isEqualTo(32 * 32);
     assertThat(r.getLong(2)).isEqualTo(steps);
-    Row run = spark.sql("SELECT sweep, status, modulus, project_version, nd4j_version, spark_version, config_json, host, cpu, blas FROM parquet.`"
-        + tmp.resolve("runs") + "` LIMIT 1").first();
+    Row run =
+        spark
+            .sql(
+                "SELECT sweep, status, modulus, project_version, nd4j_version, spark_version, config_json, host, cpu, blas FROM parquet.`"
+                    + tmp.resolve("runs")
+                    + "` LIMIT 1")
+            .first();
     assertThat(run.getString(0)).isEqualTo("quick");
     assertThat(run.getString(1)).isEqualTo("ok");
     assertThat(run.getString(4)).isEqualTo("1.0.0-M2.1");
@@ -83,10 +94,23 @@ class SweepJobTest {
     assertThat(run.getString(6)).contains("\"modulus\":" + run.getInt(2));
     assertThat(run.getString(8)).isEqualTo(io.manifoldsweep.model.CpuInfo.current().model());
     assertThat(run.getString(9)).contains("oneDNN", "OpenBLAS 0.3.31");
-    assertThat(spark.sql("SELECT count(*) FROM parquet.`" + tmp.resolve("runs") + "` WHERE recording_seconds > 0 AND recording_seconds < wall_seconds")
-        .first().getLong(0)).as("cells whose recording took part of their wall time").isEqualTo(cells.size());
-    assertThat(ResultViews.register(spark, tmp.toString())).contains("runs", "snapshots", "metrics", "commutators");
-    assertThat(spark.sql("SELECT count(*) FROM metrics LATERAL VIEW inline(attention) a").first().getLong(0))
+    assertThat(
+            spark
+                .sql(
+                    "SELECT count(*) FROM parquet.`"
+                        + tmp.resolve("runs")
+                        + "` WHERE recording_seconds > 0 AND recording_seconds < wall_seconds")
+                .first()
+                .getLong(0))
+        .as("cells whose recording took part of their wall time")
+        .isEqualTo(cells.size());
+    assertThat(ResultViews.register(spark, tmp.toString()))
+        .contains("runs", "snapshots", "metrics", "commutators");
+    assertThat(
+            spark
+                .sql("SELECT count(*) FROM metrics LATERAL VIEW inline(attention) a")
+                .first()
+                .getLong(0))
         .isEqualTo(cells.size() * snapshotSteps * layers * 2 * 2);
   }
 
@@ -103,7 +127,8 @@ class SweepJobTest {
     Path uncommitted = tmp.resolve("_resume").resolve("cell-of-an-unfinished-attempt");
     for (Path area : List.of(lostRace, uncommitted)) {
       Files.createDirectories(area);
-      Files.writeString(area.resolve("snapshots.x.0.parquet"), "written after the winner cleared the area");
+      Files.writeString(
+          area.resolve("snapshots.x.0.parquet"), "written after the winner cleared the area");
     }
     SweepJob.Outcome again = sweep(spec, tmp, SweepHooks.NONE);
     assertThat(again.statusByCell()).containsOnlyKeys(victim);
@@ -111,11 +136,12 @@ class SweepJobTest {
     assertThat(uncommitted).as("a cell without a runs row keeps its resume area").exists();
     assertThat(again.skipped()).isEqualTo(cells.size() - 1);
     Map<String, Long> after = modificationTimes(tmp);
-    before.forEach((file, time) -> {
-      if (!file.contains(victim)) {
-        assertThat(after.get(file)).as("untouched: %s", file).isEqualTo(time);
-      }
-    });
+    before.forEach(
+        (file, time) -> {
+          if (!file.contains(victim)) {
+            assertThat(after.get(file)).as("untouched: %s", file).isEqualTo(time);
+          }
+        });
     assertThat(count(tmp, Tables.SNAPSHOTS)).isEqualTo(cells.size() * 4L * 4);
     assertThat(sweep(spec, tmp, SweepHooks.NONE).statusByCell()).isEmpty();
   }
@@ -126,26 +152,53 @@ class SweepJobTest {
     String flaky = spec.cells().get(0).cellId();
     SweepJob.Outcome outcome = sweep(spec, tmp, new SweepHooks(Set.of(flaky), java.util.Map.of()));
     assertThat(outcome.statusByCell()).containsEntry(flaky, "ok");
-    assertThat(spark.sql("SELECT attempt FROM parquet.`" + tmp.resolve("runs") + "` WHERE cell_id = '" + flaky + "'").collectAsList())
-        .extracting(r -> r.getInt(0)).containsExactly(1);
-    assertThat(spark.sql("SELECT count(*) FROM parquet.`" + tmp.resolve("snapshots") + "` WHERE cell_id = '" + flaky + "'").first().getLong(0))
+    assertThat(
+            spark
+                .sql(
+                    "SELECT attempt FROM parquet.`"
+                        + tmp.resolve("runs")
+                        + "` WHERE cell_id = '"
+                        + flaky
+                        + "'")
+                .collectAsList())
+        .extracting(r -> r.getInt(0))
+        .containsExactly(1);
+    assertThat(
+            spark
+                .sql(
+                    "SELECT count(*) FROM parquet.`"
+                        + tmp.resolve("snapshots")
+                        + "` WHERE cell_id = '"
+                        + flaky
+                        + "'")
+                .first()
+                .getLong(0))
         .isEqualTo(4L * 4);
     assertThat(tmp.resolve("_temporary")).doesNotExist();
   }
 
   @Test
   void aDivergingCellIsDataAndTheSweepSucceeds() {
-    SweepSpec spec = SweepSpec.parse("""
+    SweepSpec spec =
+        SweepSpec.parse(
+            """
         name: boom
         task: {vocab: 32, modulus: 5, seq_len: 8, markers: {min: 1, max: 2}, marker_base: 16}
         model: {layers: 1, d_model: 16, heads: 2}
         train: {steps: 60, batch_size: 32, optimizer: sgd, lr: [1.0e-3, 1.0e+7]}
         record: {snapshot_every: 20, eval_every: 30, eval_examples: 64, probe_examples: 16, commutator_every: 0}
-        """, "boom.yaml");
+        """,
+            "boom.yaml");
     SweepJob.Outcome outcome = sweep(spec, tmp, SweepHooks.NONE);
     assertThat(outcome.count("ok")).isEqualTo(1);
     assertThat(outcome.count("diverged")).isEqualTo(1);
-    Row row = spark.sql("SELECT status, steps_done, message FROM parquet.`" + tmp.resolve("runs") + "` WHERE lr > 1").first();
+    Row row =
+        spark
+            .sql(
+                "SELECT status, steps_done, message FROM parquet.`"
+                    + tmp.resolve("runs")
+                    + "` WHERE lr > 1")
+            .first();
     assertThat(row.getString(0)).isEqualTo("diverged");
     assertThat(row.getLong(1)).isLessThan(60);
     assertThat(row.getString(2)).contains("training loss became");
@@ -154,10 +207,19 @@ class SweepJobTest {
   @Test
   void theSameCellInTwoSweepsHasBitIdenticalSnapshots() {
     SweepSpec a = SweepSpec.parse(TINY, "tiny.yaml");
-    SweepSpec b = SweepSpec.parse(TINY.replace("name: tiny", "name: tiny-again").replace("init_seed: [0, 1]", "init_seed: [1, 2]"), "b.yaml");
+    SweepSpec b =
+        SweepSpec.parse(
+            TINY.replace("name: tiny", "name: tiny-again")
+                .replace("init_seed: [0, 1]", "init_seed: [1, 2]"),
+            "b.yaml");
     sweep(a, tmp.resolve("a"), SweepHooks.NONE);
     sweep(b, tmp.resolve("b"), SweepHooks.NONE);
-    String shared = a.cells().stream().filter(c -> c.config().train().initSeed() == 1).findFirst().orElseThrow().cellId();
+    String shared =
+        a.cells().stream()
+            .filter(c -> c.config().train().initSeed() == 1)
+            .findFirst()
+            .orElseThrow()
+            .cellId();
     List<Row> ra = snapshotsOf(tmp.resolve("a"), shared);
     List<Row> rb = snapshotsOf(tmp.resolve("b"), shared);
     assertThat(ra).hasSize(16).hasSameSizeAs(rb);
@@ -171,18 +233,29 @@ class SweepJobTest {
     sweep(SweepSpec.parse(TINY, "tiny.yaml"), tmp, SweepHooks.NONE);
     SweepSpec other = SweepSpec.parse(TINY.replace("name: tiny", "name: other"), "other.yaml");
     assertThatThrownBy(() -> sweep(other, tmp, SweepHooks.NONE))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("holds cells of sweep 'tiny'");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("holds cells of sweep 'tiny'");
   }
 
   private List<Row> snapshotsOf(Path dir, String cellId) {
-    return spark.sql("SELECT step, block, values FROM parquet.`" + dir.resolve("snapshots") + "` WHERE cell_id = '" + cellId + "' ORDER BY step, block")
+    return spark
+        .sql(
+            "SELECT step, block, values FROM parquet.`"
+                + dir.resolve("snapshots")
+                + "` WHERE cell_id = '"
+                + cellId
+                + "' ORDER BY step, block")
         .collectAsList();
   }
 
   private static Map<String, Long> modificationTimes(Path root) throws IOException {
     Map<String, Long> out = new HashMap<>();
     try (var files = Files.walk(root)) {
-      for (Path p : files.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(".parquet")).toList()) {
+      for (Path p :
+          files
+              .filter(Files::isRegularFile)
+              .filter(p -> p.toString().endsWith(".parquet"))
+              .toList()) {
         out.put(root.relativize(p).toString(), Files.getLastModifiedTime(p).toMillis());
       }
     }

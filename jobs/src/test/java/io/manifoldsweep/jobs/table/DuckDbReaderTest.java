@@ -43,18 +43,21 @@ import org.junit.jupiter.api.io.TempDir;
 class DuckDbReaderTest {
   private static SparkSession spark;
 
-  @TempDir
-  static Path shared;
+  @TempDir static Path shared;
 
   private static Path folder;
 
   @BeforeAll
   static void sweepAndAnalyse() throws IOException {
     spark = TestSessions.local("local[2]", "DuckDbReaderTest");
-    folder = TestFiles.copyTree(Path.of("src/test/resources/results-b6fe6ed"), shared.resolve("results"), p -> true);
+    folder =
+        TestFiles.copyTree(
+            Path.of("src/test/resources/results-b6fe6ed"), shared.resolve("results"), p -> true);
     SweepSpec spec = SweepSpec.parse(TestFiles.tinyYaml(), "tiny.yaml");
-    new SweepJob(spark, TestOutput.discarded(), 60_000).run(spec, spec.cells(), folder.toString(), SweepHooks.NONE);
-    SaeSettings small = new SaeSettings(List.of(32), List.of(4), 50, 1e-3, 128, List.of(), 64, 16, 0, 0.3, 0);
+    new SweepJob(spark, TestOutput.discarded(), 60_000)
+        .run(spec, spec.cells(), folder.toString(), SweepHooks.NONE);
+    SaeSettings small =
+        new SaeSettings(List.of(32), List.of(4), 50, 1e-3, 128, List.of(), 64, 16, 0, 0.3, 0);
     new AnalyzeJob(spark, TestOutput.discarded()).run(folder.toString(), 3, Optional.of(small));
   }
 
@@ -70,17 +73,26 @@ class DuckDbReaderTest {
     expected.addAll(ResultViews.ANALYSIS_TABLES);
     List<String> tables;
     try (Stream<Path> dirs = Files.list(folder)) {
-      tables = dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-          .filter(n -> !n.startsWith("_") && !n.equals("report")).sorted().collect(Collectors.toList());
+      tables =
+          dirs.filter(Files::isDirectory)
+              .map(p -> p.getFileName().toString())
+              .filter(n -> !n.startsWith("_") && !n.equals("report"))
+              .sorted()
+              .collect(Collectors.toList());
     }
     assertThat(tables).containsExactlyInAnyOrderElementsOf(expected);
     try (Connection duck = DriverManager.getConnection("jdbc:duckdb:")) {
       for (String table : tables) {
-        Dataset<Row> sparkRows = spark.read().option("mergeSchema", "true").parquet(folder.resolve(table).toString());
+        Dataset<Row> sparkRows =
+            spark.read().option("mergeSchema", "true").parquet(folder.resolve(table).toString());
         List<String> columns = List.of(sparkRows.columns());
-        assertThat(duckColumns(duck, glob(folder.resolve(table)))).as("columns of %s", table).containsExactlyInAnyOrderElementsOf(columns);
-        List<String> fromSpark = sparkRows.collectAsList().stream().map(DuckDbReaderTest::canonical).sorted().toList();
-        List<String> fromDuck = duckRows(duck, "SELECT " + quoted(columns) + " FROM " + glob(folder.resolve(table)));
+        assertThat(duckColumns(duck, glob(folder.resolve(table))))
+            .as("columns of %s", table)
+            .containsExactlyInAnyOrderElementsOf(columns);
+        List<String> fromSpark =
+            sparkRows.collectAsList().stream().map(DuckDbReaderTest::canonical).sorted().toList();
+        List<String> fromDuck =
+            duckRows(duck, "SELECT " + quoted(columns) + " FROM " + glob(folder.resolve(table)));
         assertThat(fromSpark).as("rows of %s", table).isNotEmpty();
         assertThat(fromDuck).as("rows of %s", table).containsExactlyElementsOf(fromSpark);
       }
@@ -97,8 +109,14 @@ class DuckDbReaderTest {
     Path dir = TestFiles.copyTree(folder, tmp.resolve("r"), p -> true);
     String orphan;
     try (Stream<Path> withCheckpoints = Files.list(dir.resolve(Tables.CHECKPOINTS))) {
-      orphan = withCheckpoints.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".parquet") && !n.startsWith("."))
-          .map(n -> n.substring(0, n.length() - ".parquet".length())).sorted().findFirst().orElseThrow();
+      orphan =
+          withCheckpoints
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".parquet") && !n.startsWith("."))
+              .map(n -> n.substring(0, n.length() - ".parquet".length()))
+              .sorted()
+              .findFirst()
+              .orElseThrow();
     }
     Files.delete(dir.resolve(Tables.RUNS).resolve(orphan + ".parquet"));
     Files.deleteIfExists(dir.resolve(Tables.RUNS).resolve("." + orphan + ".parquet.crc"));
@@ -109,11 +127,25 @@ class DuckDbReaderTest {
         String data = glob(dir.resolve(table));
         Dataset<Row> view = spark.sql("SELECT * FROM " + table);
         List<String> columns = List.of(view.columns());
-        List<String> committed = duckRows(duck, "SELECT " + quoted(columns) + " FROM " + data + " WHERE cell_id IN (SELECT cell_id FROM " + runs + ")");
-        assertThat(committed).as("%s of committed cells", table)
-            .containsExactlyElementsOf(view.collectAsList().stream().map(DuckDbReaderTest::canonical).sorted().toList());
-        assertThat(duckRows(duck, "SELECT count(*) > 0 FROM " + data + " WHERE cell_id = '" + orphan + "'"))
-            .as("the uncommitted cell's %s rows are in the files", table).containsExactly("[Boolean:true]");
+        List<String> committed =
+            duckRows(
+                duck,
+                "SELECT "
+                    + quoted(columns)
+                    + " FROM "
+                    + data
+                    + " WHERE cell_id IN (SELECT cell_id FROM "
+                    + runs
+                    + ")");
+        assertThat(committed)
+            .as("%s of committed cells", table)
+            .containsExactlyElementsOf(
+                view.collectAsList().stream().map(DuckDbReaderTest::canonical).sorted().toList());
+        assertThat(
+                duckRows(
+                    duck, "SELECT count(*) > 0 FROM " + data + " WHERE cell_id = '" + orphan + "'"))
+            .as("the uncommitted cell's %s rows are in the files", table)
+            .containsExactly("[Boolean:true]");
       }
     }
   }
@@ -128,7 +160,8 @@ class DuckDbReaderTest {
   }
 
   private static List<String> duckColumns(Connection duck, String from) throws SQLException {
-    try (Statement s = duck.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM " + from + " LIMIT 0")) {
+    try (Statement s = duck.createStatement();
+        ResultSet r = s.executeQuery("SELECT * FROM " + from + " LIMIT 0")) {
       List<String> names = new ArrayList<>();
       for (int i = 1; i <= r.getMetaData().getColumnCount(); i++) {
         names.add(r.getMetaData().getColumnName(i));
@@ -139,7 +172,8 @@ class DuckDbReaderTest {
 
   private static List<String> duckRows(Connection duck, String sql) throws SQLException {
     List<String> rows = new ArrayList<>();
-    try (Statement s = duck.createStatement(); ResultSet r = s.executeQuery(sql)) {
+    try (Statement s = duck.createStatement();
+        ResultSet r = s.executeQuery(sql)) {
       int n = r.getMetaData().getColumnCount();
       while (r.next()) {
         List<Object> values = new ArrayList<>();
@@ -162,8 +196,9 @@ class DuckDbReaderTest {
   }
 
   /**
-   * One value as text with its Java type, lists and structs spelled alike whichever reader made them:
-   * a column read as another type (float as double, int as long) or one bit apart reads differently.
+   * One value as text with its Java type, lists and structs spelled alike whichever reader made
+   * them: a column read as another type (float as double, int as long) or one bit apart reads
+   * differently.
    */
   private static String canonical(Object v) {
     try {
@@ -183,7 +218,9 @@ class DuckDbReaderTest {
         return canonical(Arrays.asList((Object[]) a.getArray()));
       }
       if (v instanceof List<?> list) {
-        return list.stream().map(DuckDbReaderTest::canonical).collect(Collectors.joining(", ", "[", "]"));
+        return list.stream()
+            .map(DuckDbReaderTest::canonical)
+            .collect(Collectors.joining(", ", "[", "]"));
       }
       return v.getClass().getSimpleName() + ":" + v;
     } catch (SQLException e) {

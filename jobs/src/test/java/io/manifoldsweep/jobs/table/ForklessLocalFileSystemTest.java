@@ -46,7 +46,8 @@ class ForklessLocalFileSystemTest {
     assertThat(forkless).isInstanceOf(ForklessLocalFileSystem.class);
     Configuration named = new Configuration();
     named.set(ForklessLocalFileSystem.SETTING, LocalFileSystem.class.getName());
-    assertThat(ForklessLocalFileSystem.install(named).get(ForklessLocalFileSystem.SETTING)).isEqualTo(LocalFileSystem.class.getName());
+    assertThat(ForklessLocalFileSystem.install(named).get(ForklessLocalFileSystem.SETTING))
+        .isEqualTo(LocalFileSystem.class.getName());
   }
 
   @Test
@@ -94,8 +95,10 @@ class ForklessLocalFileSystemTest {
   @Test
   void aMissingPathFailsLikeHadoopsOwn() {
     Path missing = new Path(dir.resolve("missing").toUri());
-    assertThatThrownBy(() -> forkless.setPermission(missing, new FsPermission((short) 0644))).isInstanceOf(IOException.class);
-    assertThatThrownBy(() -> stock.setPermission(missing, new FsPermission((short) 0644))).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> forkless.setPermission(missing, new FsPermission((short) 0644)))
+        .isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> stock.setPermission(missing, new FsPermission((short) 0644)))
+        .isInstanceOf(IOException.class);
   }
 
   /** chmod processes JFR saw start while {@code fs} made three folders and three files. */
@@ -113,7 +116,10 @@ class ForklessLocalFileSystemTest {
       recording.dump(file);
     }
     return RecordingFile.readAllEvents(file).stream()
-        .filter(e -> e.getEventType().getName().equals("jdk.ProcessStart") && e.getString("command").startsWith("chmod"))
+        .filter(
+            e ->
+                e.getEventType().getName().equals("jdk.ProcessStart")
+                    && e.getString("command").startsWith("chmod"))
         .count();
   }
 

@@ -17,7 +17,10 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The rows the sink writes field by field read back, through Parquet's own reader, as they were recorded. */
+/**
+ * The rows the sink writes field by field read back, through Parquet's own reader, as they were
+ * recorded.
+ */
 class ParquetRecordSinkTest {
   @TempDir java.nio.file.Path dir;
 
@@ -70,13 +73,21 @@ class ParquetRecordSinkTest {
   }
 
   private ParquetRecordSink sink() {
-    return new ParquetRecordSink(conf, new Path(dir.toUri()), "cell-x", "attention", ParquetFiles.Encoding.PLAIN_ZSTD, "test", Map.of());
+    return new ParquetRecordSink(
+        conf,
+        new Path(dir.toUri()),
+        "cell-x",
+        "attention",
+        ParquetFiles.Encoding.PLAIN_ZSTD,
+        "test",
+        Map.of());
   }
 
   private List<Group> rows(ParquetRecordSink sink, String table) throws IOException {
     List<Group> out = new ArrayList<>();
     for (Path part : sink.parts().get(table)) {
-      try (ParquetReader<Group> r = ParquetReader.builder(new GroupReadSupport(), part).withConf(conf).build()) {
+      try (ParquetReader<Group> r =
+          ParquetReader.builder(new GroupReadSupport(), part).withConf(conf).build()) {
         for (Group g = r.read(); g != null; g = r.read()) {
           out.add(g);
         }
