@@ -26,6 +26,14 @@ public class ConfigException extends IllegalArgumentException {
     return key;
   }
 
+  /** A value as messages quote it: strings in single quotes, everything else as printed. */
+  public static String describe(Object v) {
+    if (v instanceof String s) {
+      return "'" + s + "'";
+    }
+    return String.valueOf(v);
+  }
+
   /** Fails with a message naming {@code key} unless {@code value > 0}. */
   public static int requirePositive(String key, int value) {
     if (value <= 0) {

@@ -1,5 +1,6 @@
 package io.manifoldsweep.model;
 
+import io.manifoldsweep.kernel.Linalg;
 import io.manifoldsweep.task.RngStream;
 import io.manifoldsweep.task.SplitMix64;
 import java.util.HashMap;

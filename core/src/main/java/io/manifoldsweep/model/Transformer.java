@@ -1,11 +1,21 @@
 package io.manifoldsweep.model;
 
-import static io.manifoldsweep.model.Linalg.addRowVector;
-import static io.manifoldsweep.model.Linalg.columnSumsInto;
-import static io.manifoldsweep.model.Linalg.mm;
-import static io.manifoldsweep.model.Linalg.mmAdd;
-import static io.manifoldsweep.model.Linalg.mmInto;
+import static io.manifoldsweep.kernel.Linalg.addRowVector;
+import static io.manifoldsweep.kernel.Linalg.columnSumsInto;
+import static io.manifoldsweep.kernel.Linalg.mm;
+import static io.manifoldsweep.kernel.Linalg.mmAdd;
+import static io.manifoldsweep.kernel.Linalg.mmInto;
 
+import io.manifoldsweep.kernel.Attention;
+import io.manifoldsweep.kernel.Embedding;
+import io.manifoldsweep.kernel.HostView;
+import io.manifoldsweep.kernel.LayerNorm;
+import io.manifoldsweep.kernel.Linalg;
+import io.manifoldsweep.kernel.NativeBlas;
+import io.manifoldsweep.kernel.Scratch;
+import io.manifoldsweep.kernel.SoftmaxCrossEntropy;
+import io.manifoldsweep.kernel.VectorApi;
+import io.manifoldsweep.kernel.Workspaces;
 import io.manifoldsweep.task.Batch;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +37,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 public final class Transformer {
   private final ModelSpec spec;
   private final ParamLayout layout;
+  private final Attention.Shape attentionShape;
 
   public Transformer(ParamLayout layout) {
     VectorApi.require();
     NativeBlas.get();
     this.layout = layout;
     this.spec = layout.spec();
+    this.attentionShape = new Attention.Shape(spec.seqLen(), spec.heads(), spec.dModel());
   }
 
   public ParamLayout layout() {
@@ -265,7 +277,7 @@ public final class Transformer {
             linear(c.h, p, pre + "attn.wv", pre + "attn.bv"));
     c.attention = Workspaces.array(type, (long) b * spec.heads(), t, t);
     c.heads = Workspaces.array(type, n, d);
-    Attention.of(spec, type).forward(c.projections, c.attention, c.heads, b);
+    Attention.of(attentionShape, type).forward(c.projections, c.attention, c.heads, b);
     mmAdd(c.heads, p.get(pre + "attn.wo"), x, false, false);
     addRowVector(x, p.get(pre + "attn.bo"));
     mlp(p, pre, x, c);
@@ -311,7 +323,7 @@ public final class Transformer {
             linear(c.h, p, pre + "attn.wv", pre + "attn.bv"));
     c.attention = Workspaces.array(type, (long) b * spec.heads(), t);
     c.heads = Workspaces.array(type, b, d);
-    Attention.of(spec, type).forwardLastQuery(c.projections, c.attention, c.heads, b);
+    Attention.of(attentionShape, type).forwardLastQuery(c.projections, c.attention, c.heads, b);
     c.residual = lastPositions(x, b);
     mmAdd(c.heads, p.get(pre + "attn.wo"), c.residual, false, false);
     addRowVector(c.residual, p.get(pre + "attn.bo"));
@@ -372,7 +384,7 @@ public final class Transformer {
     INDArray dk = Workspaces.array(type, dx.shape());
     INDArray dv = Workspaces.array(type, dx.shape());
     INDArray dh = Workspaces.array(type, dx.shape());
-    Attention attention = Attention.of(spec, type);
+    Attention attention = Attention.of(attentionShape, type);
     Attention.Gradients dProj = gradients(grad, pre, Workspaces.array(type, b, d), dk, dv);
     attention.backwardLastQuery(
         c.projections,

@@ -1,6 +1,6 @@
 package io.manifoldsweep.optim;
 
-import io.manifoldsweep.model.HostView;
+import io.manifoldsweep.kernel.HostView;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -77,10 +77,10 @@ final class AdamWFloat64 {
   }
 
   /**
-   * The step's scalars in this precision, each computed in double first (as PyTorch does with its
-   * Python floats): the moments' gains {@code 1 - beta}, whose float would lose six digits if taken
-   * from a float beta; decay {@code 1 - lr*wd}; {@code sqrt(1 - beta2^t)}; {@code lr / (1 -
-   * beta1^t)}.
+   * The step's scalars in this precision, each computed first in 64-bit arithmetic by {@link AdamW}
+   * (as PyTorch does with its Python floats): the moments' gains {@code 1 - beta}, which would lose
+   * six digits if taken from a 32-bit beta; decay {@code 1 - lr*wd}; {@code sqrt(1 - beta2^t)};
+   * {@code lr / (1 - beta1^t)}.
    */
   record Hyper(
       double beta1,

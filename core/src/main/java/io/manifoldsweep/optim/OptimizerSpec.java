@@ -1,62 +1,75 @@
 package io.manifoldsweep.optim;
 
-import static io.manifoldsweep.ConfigException.requireNonNegative;
-import static io.manifoldsweep.ConfigException.requirePositive;
-
-import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.knob.KnobValues;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Precision;
+import io.manifoldsweep.train.TrainSpec;
+import java.io.Serializable;
 
-/**
- * Optimizer choice and hyper-parameters (DESIGN section 3).
- *
- * @param kind sgd or adamw (default adamw, as the public code)
- * @param lr learning rate (default 3e-4)
- * @param weightDecay adamw: decoupled decay applied to every parameter; sgd: L2 added to the
- *     gradient (default 0.01)
- * @param momentum sgd only (default 0)
- * @param beta1 adamw (default 0.9)
- * @param beta2 adamw (default 0.999)
- * @param eps adamw (default 1e-8)
- */
-public record OptimizerSpec(
-    Kind kind,
-    double lr,
-    double weightDecay,
-    double momentum,
-    double beta1,
-    double beta2,
-    double eps) {
+/** The update rule and its hyper-parameters: the optimizer knobs of the train section. */
+public final class OptimizerSpec implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The update rules (DESIGN section 3), with PyTorch's semantics. */
   public enum Kind {
     SGD,
     ADAMW
   }
 
-  public static final OptimizerSpec DEFAULT =
-      new OptimizerSpec(Kind.ADAMW, 3e-4, 0.01, 0.0, 0.9, 0.999, 1e-8);
+  /** The default optimizer: AdamW 3e-4, weight decay 0.01, as the public code. */
+  public static final OptimizerSpec DEFAULT = parse("{}");
 
-  public OptimizerSpec {
-    if (kind == null) {
-      throw new ConfigException("train.optimizer", "null", "must be sgd or adamw");
-    }
-    requirePositive("train.lr", lr);
-    requireNonNegative("train.weight_decay", weightDecay);
-    requireUnitInterval("train.momentum", momentum);
-    requireUnitInterval("train.beta1", beta1);
-    requireUnitInterval("train.beta2", beta2);
-    requirePositive("train.eps", eps);
+  private final KnobValues values;
+
+  /** The optimizer of {@code values}, which hold (at least) the train section. */
+  public OptimizerSpec(KnobValues values) {
+    this.values = values;
   }
 
-  private static void requireUnitInterval(String key, double value) {
-    if (!(value >= 0 && value < 1)) {
-      throw new ConfigException(key, value, "must be in [0, 1)");
-    }
+  /**
+   * From a YAML mapping of train knobs, e.g. {@code {optimizer: sgd, lr: 0.1}}; the rest default.
+   */
+  public static OptimizerSpec parse(String yaml) {
+    return new OptimizerSpec(KnobValues.parse(yaml, TrainSpec.KNOBS));
+  }
+
+  /** From a mapping of train knobs, e.g. a golden file's hyper-parameters. */
+  public static OptimizerSpec of(java.util.Map<String, Object> trainKnobs) {
+    return new OptimizerSpec(KnobValues.of(TrainSpec.KNOBS, trainKnobs));
+  }
+
+  public Kind kind() {
+    return values.get(TrainSpec.OPTIMIZER);
+  }
+
+  public double lr() {
+    return values.get(TrainSpec.LR);
+  }
+
+  public double weightDecay() {
+    return values.get(TrainSpec.WEIGHT_DECAY);
+  }
+
+  public double momentum() {
+    return values.get(TrainSpec.MOMENTUM);
+  }
+
+  public double beta1() {
+    return values.get(TrainSpec.BETA1);
+  }
+
+  public double beta2() {
+    return values.get(TrainSpec.BETA2);
+  }
+
+  public double eps() {
+    return values.get(TrainSpec.EPS);
   }
 
   public Optimizer create(ParamLayout layout, Precision precision) {
-    return switch (kind) {
-      case SGD -> new Sgd(lr, momentum, weightDecay, layout, precision);
-      case ADAMW -> new AdamW(lr, beta1, beta2, eps, weightDecay, layout, precision);
+    return switch (kind()) {
+      case SGD -> new Sgd(lr(), momentum(), weightDecay(), layout, precision);
+      case ADAMW -> new AdamW(lr(), beta1(), beta2(), eps(), weightDecay(), layout, precision);
     };
   }
 }

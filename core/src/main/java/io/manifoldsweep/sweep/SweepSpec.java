@@ -1,15 +1,14 @@
 package io.manifoldsweep.sweep;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import static io.manifoldsweep.ConfigException.describe;
+
 import io.manifoldsweep.ConfigException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.manifoldsweep.knob.KnobSection;
+import io.manifoldsweep.knob.KnobValues;
+import io.manifoldsweep.knob.YamlConfigLoader;
+import io.manifoldsweep.train.CellConfig;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,11 +30,13 @@ import java.util.regex.Pattern;
  */
 public final class SweepSpec {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-  private static final Set<String> TOP_LEVEL =
-      Set.of("name", "description", "task", "model", "train", "record", "zip", "sae");
+
+  /** The keys of a sweep file besides the cell sections. */
+  private static final List<String> SWEEP_KEYS =
+      List.of("name", "description", "zip", SaeSettings.KNOBS.name());
 
   /** Knobs whose value is itself a list; a grid cannot vary them. */
-  private static final Set<String> LIST_VALUED = Set.of("record.checkpoints");
+  private static final List<String> LIST_VALUED = KnobValues.listValuedKeys(CellConfig.SECTIONS);
 
   /** Cells a sweep may have unless the caller raises the limit (the CLI's --max-cells). */
   public static final long DEFAULT_MAX_CELLS = 10_000;
@@ -72,39 +73,43 @@ public final class SweepSpec {
    */
   public static SweepSpec parse(String yaml, String source, long maxCells) {
     Map<String, Object> doc = YamlConfigLoader.load(yaml, source);
+    List<String> topLevel = new ArrayList<>(SWEEP_KEYS);
+    CellConfig.SECTIONS.forEach(section -> topLevel.add(section.name()));
     for (String k : doc.keySet()) {
-      if (!TOP_LEVEL.contains(k)) {
+      if (!topLevel.contains(k)) {
         throw new ConfigException(
             k,
-            ConfigReader.describe(doc.get(k)),
-            "unknown key (expected one of "
-                + String.join(", ", new java.util.TreeSet<>(TOP_LEVEL))
-                + ")");
+            describe(doc.get(k)),
+            "unknown key (expected one of " + String.join(", ", topLevel) + ")");
       }
     }
     Object name = doc.get("name");
     if (!(name instanceof String n) || !NAME.matcher(n).matches()) {
       throw new ConfigException(
           "name",
-          name == null ? "(missing)" : ConfigReader.describe(name),
+          name == null ? "(missing)" : describe(name),
           "a sweep needs a name of letters, digits, '.', '_' or '-' (it names the results folder)");
     }
     Object description = doc.get("description");
     if (description != null && !(description instanceof String)) {
-      throw new ConfigException(
-          "description", ConfigReader.describe(description), "must be a string");
+      throw new ConfigException("description", describe(description), "must be a string");
     }
     Map<String, Object> tree = new LinkedHashMap<>();
-    for (String section : List.of("task", "model", "train", "record")) {
-      if (doc.containsKey(section)) {
-        tree.put(section, doc.get(section));
+    for (KnobSection section : CellConfig.SECTIONS) {
+      if (doc.containsKey(section.name())) {
+        tree.put(section.name(), doc.get(section.name()));
       }
     }
     List<Axis> axes = new ArrayList<>();
     collectAxes("", tree, axes);
     List<List<Axis>> groups = groupAxes(axes, doc.get("zip"));
     SweepSpec spec =
-        new SweepSpec((String) name, tree, groups, yaml, SaeSettings.fromTree(doc.get("sae")));
+        new SweepSpec(
+            (String) name,
+            tree,
+            groups,
+            yaml,
+            SaeSettings.fromTree(doc.get(SaeSettings.KNOBS.name())));
     long cells = 1;
     for (List<Axis> g : groups) {
       try {
@@ -176,61 +181,16 @@ public final class SweepSpec {
   }
 
   private CellSpec resolve(Map<String, Object> cellTree, Map<String, Object> coords) {
-    io.manifoldsweep.train.CellConfig config;
+    CellConfig config;
     try {
-      config = CellConfigs.fromTree(cellTree);
+      config = CellConfig.fromTree(cellTree);
     } catch (ConfigException e) {
       if (coords.isEmpty()) {
         throw e;
       }
       throw e.within("in the cell " + coords);
     }
-    return new CellSpec(
-        cellId(config), name, config, canonicalJson(CellConfigs.toTree(config)), coords);
-  }
-
-  /**
-   * Rebuilds a cell from its canonical JSON, as an executor does with what the driver sent. The id
-   * is recomputed, so a payload altered in transit cannot pass as another cell.
-   */
-  @SuppressWarnings("unchecked")
-  public static CellSpec cellFromJson(String sweep, String configJson, Map<String, Object> axes) {
-    Map<String, Object> tree;
-    try {
-      tree = new ObjectMapper().readValue(configJson, Map.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cell config is not JSON: " + e.getOriginalMessage(), e);
-    }
-    io.manifoldsweep.train.CellConfig config = CellConfigs.fromTree(tree);
-    return new CellSpec(
-        cellId(config), sweep, config, canonicalJson(CellConfigs.toTree(config)), axes);
-  }
-
-  /** The id of a resolved cell: the hash of its {@link CellConfigs#identityTree}. */
-  public static String cellId(io.manifoldsweep.train.CellConfig config) {
-    return cellId(canonicalJson(CellConfigs.identityTree(config)));
-  }
-
-  public static String canonicalJson(Map<String, Object> tree) {
-    try {
-      return new ObjectMapper()
-          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
-          .writeValueAsString(tree);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot serialise a config tree", e);
-    }
-  }
-
-  /** First 16 hex digits of the SHA-256 of the canonical JSON. */
-  public static String cellId(String canonicalJson) {
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256")
-              .digest(canonicalJson.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(digest, 0, 8);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
+    return CellSpec.of(name, config, coords);
   }
 
   @SuppressWarnings("unchecked")
@@ -283,7 +243,7 @@ public final class SweepSpec {
       return out;
     }
     throw new ConfigException(
-        path + ".range", ConfigReader.describe(range), "must be [start, end) with two integers");
+        path + ".range", describe(range), "must be [start, end) with two integers");
   }
 
   private static List<List<Axis>> groupAxes(List<Axis> axes, Object zip) {
@@ -295,26 +255,23 @@ public final class SweepSpec {
       if (!(zip instanceof List<?> zl)) {
         throw new ConfigException(
             "zip",
-            ConfigReader.describe(zip),
+            describe(zip),
             "must be a list of lists of axis keys, e.g. [[train.init_seed, train.data_seed]]");
       }
       for (Object g : zl) {
         if (!(g instanceof List<?> keys) || keys.size() < 2) {
           throw new ConfigException(
-              "zip", ConfigReader.describe(g), "each group must list at least two axis keys");
+              "zip", describe(g), "each group must list at least two axis keys");
         }
         List<Axis> group = new ArrayList<>();
         for (Object k : keys) {
           Axis a = byPath.get(String.valueOf(k));
           if (a == null) {
             throw new ConfigException(
-                "zip",
-                ConfigReader.describe(k),
-                "is not a grid axis (only keys given as lists can be zipped)");
+                "zip", describe(k), "is not a grid axis (only keys given as lists can be zipped)");
           }
           if (!zipped.add(a.path())) {
-            throw new ConfigException(
-                "zip", ConfigReader.describe(k), "appears in more than one zip group");
+            throw new ConfigException("zip", describe(k), "appears in more than one zip group");
           }
           if (a.values().size()
               != group.stream().findFirst().map(x -> x.values().size()).orElse(a.values().size())) {

@@ -1,9 +1,9 @@
 package io.manifoldsweep.train;
 
+import io.manifoldsweep.kernel.Workspaces;
 import io.manifoldsweep.model.ModelSpec;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Transformer;
-import io.manifoldsweep.model.Workspaces;
 import io.manifoldsweep.record.AttentionStats;
 import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;

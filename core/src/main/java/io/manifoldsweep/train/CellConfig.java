@@ -1,32 +1,178 @@
 package io.manifoldsweep.train;
 
+import static io.manifoldsweep.ConfigException.describe;
+
 import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.knob.CanonicalJson;
+import io.manifoldsweep.knob.Knob;
+import io.manifoldsweep.knob.KnobSection;
+import io.manifoldsweep.knob.KnobTrees;
+import io.manifoldsweep.knob.KnobValues;
+import io.manifoldsweep.knob.YamlConfigLoader;
 import io.manifoldsweep.model.ModelSpec;
 import io.manifoldsweep.task.TaskSpec;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
 
-/** Everything one training run depends on: one cell of a sweep, fully resolved. */
-public record CellConfig(TaskSpec task, ModelSpec model, TrainSpec train, RecordSpec record) {
-  public CellConfig {
-    if (model.vocab() != task.vocab()
-        || model.seqLen() != task.seqLen()
-        || model.classes() != task.modulus()) {
+/**
+ * Everything one training run depends on: one cell of a sweep, every knob resolved and checked. Its
+ * {@link #tree} is the cell's complete provenance; its id hashes the knobs that define what it
+ * trains.
+ */
+public final class CellConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** The sections of a cell's knobs, in the order the reference and the runs columns list them. */
+  public static final List<KnobSection> SECTIONS =
+      List.of(TaskSpec.KNOBS, ModelSpec.KNOBS, TrainSpec.KNOBS, RecordSpec.KNOBS);
+
+  private final KnobValues values;
+  private final TaskSpec task;
+  private final ModelSpec model;
+  private final TrainSpec train;
+  private final RecordSpec record;
+
+  private CellConfig(KnobValues values) {
+    this.values = values;
+    this.task = new TaskSpec(values);
+    this.model = new ModelSpec(task.vocab(), task.seqLen(), task.modulus(), values);
+    this.train = new TrainSpec(values);
+    this.record = new RecordSpec(values);
+    try {
+      record.checkpoints().steps(train.steps());
+    } catch (IllegalArgumentException e) {
       throw new ConfigException(
-          "model",
-          "vocab=" + model.vocab() + ", seq_len=" + model.seqLen() + ", classes=" + model.classes(),
-          "must match the task's vocab="
-              + task.vocab()
-              + ", seq_len="
-              + task.seqLen()
-              + ", modulus="
-              + task.modulus());
+          RecordSpec.CHECKPOINTS.key(), record.checkpoints().points(), e.getMessage());
     }
-    record.checkpoints().steps(train.steps());
   }
 
-  /** The model of DESIGN section 2 sized for {@code task}. */
-  public static ModelSpec modelFor(
-      TaskSpec task, int layers, int dModel, int heads, boolean mlp, int dMlp) {
-    return new ModelSpec(
-        task.vocab(), task.seqLen(), task.modulus(), layers, dModel, heads, mlp, dMlp);
+  /**
+   * A cell from a config tree of sections (no grid axes left): missing knobs take their defaults.
+   */
+  public static CellConfig fromTree(Map<String, Object> root) {
+    for (Map.Entry<String, Object> e : root.entrySet()) {
+      if (SECTIONS.stream().noneMatch(s -> s.name().equals(e.getKey()))) {
+        throw new ConfigException(
+            e.getKey(),
+            describe(e.getValue()),
+            "unknown key (expected one of "
+                + String.join(", ", SECTIONS.stream().map(KnobSection::name).toList())
+                + ")");
+      }
+    }
+    return new CellConfig(KnobValues.read(root, SECTIONS));
+  }
+
+  /** A cell from YAML sections, e.g. {@code "model: {layers: 2}\ntrain: {steps: 100}"}. */
+  public static CellConfig parse(String yaml) {
+    return fromTree(yaml.isBlank() ? Map.of() : YamlConfigLoader.load(yaml, "cell"));
+  }
+
+  /** The cell a sweep file of only a name defines: every knob at its default. */
+  public static CellConfig defaults() {
+    return fromTree(Map.of());
+  }
+
+  /** A cell read back from its {@link #json}, as the runs table stores it. */
+  public static CellConfig fromJson(String json) {
+    return fromTree(CanonicalJson.parse(json));
+  }
+
+  /** This cell with one knob changed, checked as a sweep file's cell is. */
+  public <T> CellConfig with(Knob<T> knob, T value) {
+    Object nested = knob.type().write(value);
+    String[] path = knob.key().split("\\.");
+    for (int i = path.length - 1; i > 0; i--) {
+      nested = Map.of(path[i], nested);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> section = (Map<String, Object>) nested;
+    return with(Map.of(path[0], section));
+  }
+
+  /**
+   * This cell with the knobs that {@code yaml} sections set changed, e.g. {@code "train: {steps:
+   * 100}\nmodel: {mlp: true}"}; a group's mapping replaces only the keys it names.
+   */
+  public CellConfig with(String yaml) {
+    return with(YamlConfigLoader.load(yaml, "cell"));
+  }
+
+  /** This cell with the knobs of a tree of sections changed, as {@link #with(String)}. */
+  public CellConfig with(Map<String, Object> sections) {
+    return fromTree(KnobTrees.merged(tree(), sections));
+  }
+
+  public KnobValues values() {
+    return values;
+  }
+
+  public TaskSpec task() {
+    return task;
+  }
+
+  public ModelSpec model() {
+    return model;
+  }
+
+  public TrainSpec train() {
+    return train;
+  }
+
+  public RecordSpec record() {
+    return record;
+  }
+
+  /** Every knob of the cell, as a user writes it in YAML. */
+  public Map<String, Object> tree() {
+    return values.tree(SECTIONS, k -> true);
+  }
+
+  /** {@link #tree} as canonical JSON: the runs table's {@code config_json}. */
+  public String json() {
+    return CanonicalJson.of(tree());
+  }
+
+  /** The knobs that define what the cell trains: the input of its id. */
+  public Map<String, Object> identityTree() {
+    return values.tree(SECTIONS, this::inIdentity);
+  }
+
+  private boolean inIdentity(Knob<?> k) {
+    return switch (k.identity()) {
+      case ALWAYS -> true;
+      case UNLESS_DEFAULT -> !values.isDefault(k);
+      case NEVER -> false;
+    };
+  }
+
+  /** The cell's id: the hash of its {@link #identityTree}. */
+  public String cellId() {
+    return CanonicalJson.hash(identityTree());
+  }
+
+  /**
+   * What cells that differ only in their seeds share: the hash of the identity tree without them.
+   */
+  public String groupKey() {
+    return CanonicalJson.hash(
+        values.tree(
+            SECTIONS, k -> inIdentity(k) && k != TrainSpec.INIT_SEED && k != TrainSpec.DATA_SEED));
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof CellConfig c && values.equals(c.values);
+  }
+
+  @Override
+  public int hashCode() {
+    return values.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return json();
   }
 }

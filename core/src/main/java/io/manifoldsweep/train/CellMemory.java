@@ -40,7 +40,7 @@ public final class CellMemory {
 
   /**
    * Bytes of the activations that the cell's passes keep between steps for reuse (what {@link
-   * io.manifoldsweep.model.Workspaces#pooledBytes} reports): the training step's forward and
+   * io.manifoldsweep.kernel.Workspaces#pooledBytes} reports): the training step's forward and
    * backward, the commutator probe's, and one forward of {@link Transformer#INFERENCE_SEQUENCES}
    * sequences each for the eval and the attention probe.
    */

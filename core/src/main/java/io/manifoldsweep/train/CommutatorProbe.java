@@ -1,8 +1,8 @@
 package io.manifoldsweep.train;
 
+import io.manifoldsweep.kernel.Workspaces;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Transformer;
-import io.manifoldsweep.model.Workspaces;
 import io.manifoldsweep.task.Batch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

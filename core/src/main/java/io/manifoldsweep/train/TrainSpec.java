@@ -1,57 +1,104 @@
 package io.manifoldsweep.train;
 
-import static io.manifoldsweep.ConfigException.requirePositive;
-
-import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.knob.Knob;
+import io.manifoldsweep.knob.KnobSection;
+import io.manifoldsweep.knob.KnobValues;
 import io.manifoldsweep.model.Precision;
 import io.manifoldsweep.optim.OptimizerSpec;
+import java.io.Serializable;
 
-/**
- * How a run trains (DESIGN section 3).
- *
- * @param steps optimizer updates (default 20000)
- * @param batchSize examples per update (default 128)
- * @param optimizer update rule and hyper-parameters (default AdamW 3e-4, wd 0.01)
- * @param resetOptimizerPerStage curriculum only: fresh optimizer state at each stage, as the public
- *     code does (default false)
- * @param initSeed seed of the initial weights
- * @param dataSeed seed of the training batches and of the commutator probe batches
- * @param evalSeed seed of the fixed eval and probe sets; shared by default so that all runs of a
- *     sweep are measured on the same examples (default 1234)
- * @param precision float32 (default) or float64
- */
-public record TrainSpec(
-    int steps,
-    int batchSize,
-    OptimizerSpec optimizer,
-    boolean resetOptimizerPerStage,
-    long initSeed,
-    long dataSeed,
-    long evalSeed,
-    Precision precision) {
+/** How a run trains (DESIGN section 3): the train section's knobs. */
+public final class TrainSpec implements Serializable {
+  private static final long serialVersionUID = 1L;
 
-  public static final long DEFAULT_EVAL_SEED = 1234;
+  public static final KnobSection KNOBS =
+      new KnobSection("train", "How a run trains (DESIGN section 3).");
 
-  public TrainSpec {
-    requirePositive("train.steps", steps);
-    requirePositive("train.batch_size", batchSize);
-    if (optimizer == null) {
-      throw new ConfigException("train.optimizer", "null", "is required");
-    }
-    if (precision == null) {
-      throw new ConfigException("train.precision", "null", "must be float32 or float64");
-    }
+  public static final Knob<Integer> STEPS =
+      KNOBS.integer("steps", 20000, "Optimizer updates.").positive();
+  public static final Knob<Integer> BATCH_SIZE =
+      KNOBS.integer("batch_size", 128, "Examples per update.").positive();
+  public static final Knob<OptimizerSpec.Kind> OPTIMIZER =
+      KNOBS.choice(
+          "optimizer", OptimizerSpec.Kind.class, OptimizerSpec.Kind.ADAMW, "The update rule.");
+  public static final Knob<Double> LR = KNOBS.number("lr", 3e-4, "Learning rate.").positive();
+  public static final Knob<Double> WEIGHT_DECAY =
+      KNOBS
+          .number(
+              "weight_decay",
+              0.01,
+              "adamw: decoupled decay of every parameter (biases, LayerNorm and embeddings too); sgd: L2 added to"
+                  + " the gradient.")
+          .nonNegative("must be a finite number >= 0");
+  public static final Knob<Double> MOMENTUM =
+      KNOBS.number("momentum", 0.0, "sgd: momentum.").unitInterval();
+  public static final Knob<Double> BETA1 =
+      KNOBS.number("beta1", 0.9, "adamw: first-moment decay.").unitInterval();
+  public static final Knob<Double> BETA2 =
+      KNOBS.number("beta2", 0.999, "adamw: second-moment decay.").unitInterval();
+  public static final Knob<Double> EPS =
+      KNOBS.number("eps", 1e-8, "adamw: added to the update's denominator.").positive();
+  public static final Knob<Boolean> RESET_OPTIMIZER_PER_STAGE =
+      KNOBS.bool(
+          "reset_optimizer_per_stage",
+          false,
+          "Curriculum only: fresh optimizer state at each stage, as the public code does.");
+  public static final Knob<Long> INIT_SEED =
+      KNOBS.longValue("init_seed", 0, "Seed of the initial weights.");
+  public static final Knob<Long> DATA_SEED =
+      KNOBS.longValue(
+          "data_seed", 0, "Seed of the training batches and of the commutator probes' batches.");
+  public static final Knob<Long> EVAL_SEED =
+      KNOBS.longValue(
+          "eval_seed",
+          1234,
+          "Seed of the fixed eval and probe sets; shared by default, so that every run of a sweep is measured on"
+              + " the same examples.");
+  public static final Knob<Precision> PRECISION =
+      KNOBS.choice(
+          "precision",
+          Precision.class,
+          Precision.FLOAT32,
+          "float32, or float64 (the tests' reference).");
+
+  private final KnobValues values;
+  private final OptimizerSpec optimizer;
+
+  /** The training of {@code values}, which hold (at least) the train section. */
+  public TrainSpec(KnobValues values) {
+    this.values = values;
+    this.optimizer = new OptimizerSpec(values);
   }
 
-  public static TrainSpec defaults(long initSeed, long dataSeed) {
-    return new TrainSpec(
-        20000,
-        128,
-        OptimizerSpec.DEFAULT,
-        false,
-        initSeed,
-        dataSeed,
-        DEFAULT_EVAL_SEED,
-        Precision.FLOAT32);
+  public int steps() {
+    return values.get(STEPS);
+  }
+
+  public int batchSize() {
+    return values.get(BATCH_SIZE);
+  }
+
+  public OptimizerSpec optimizer() {
+    return optimizer;
+  }
+
+  public boolean resetOptimizerPerStage() {
+    return values.get(RESET_OPTIMIZER_PER_STAGE);
+  }
+
+  public long initSeed() {
+    return values.get(INIT_SEED);
+  }
+
+  public long dataSeed() {
+    return values.get(DATA_SEED);
+  }
+
+  public long evalSeed() {
+    return values.get(EVAL_SEED);
+  }
+
+  public Precision precision() {
+    return values.get(PRECISION);
   }
 }

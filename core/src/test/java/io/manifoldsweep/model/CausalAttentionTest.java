@@ -3,11 +3,9 @@ package io.manifoldsweep.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import io.manifoldsweep.kernel.Workspaces;
 import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
-import io.manifoldsweep.task.Operation;
-import io.manifoldsweep.task.Sampling;
-import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,9 +28,15 @@ class CausalAttentionTest {
   })
   void everyQueryAttendsToItsPastWithProbabilitiesSummingToOne(Precision precision, int seqLen) {
     TaskSpec task =
-        new TaskSpec(
-            30, 5, seqLen, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
-    ModelSpec spec = new ModelSpec(30, seqLen, 5, 3, 20, 4, false, 24);
+        TaskSpec.parse(
+            "{vocab: 30, modulus: 5, seq_len: "
+                + seqLen
+                + ", markers: {min: 1, max: 2}, marker_base: 10}");
+    ModelSpec spec =
+        ModelSpec.parse(
+            "{vocab: 30, seq_len: "
+                + seqLen
+                + ", modulus: 5, layers: 3, d_model: 20, heads: 4, d_mlp: 24}");
     ParamLayout layout = ParamLayout.of(spec);
     Transformer model = new Transformer(layout);
     Batch batch = new MarkerTask(task).trainBatch(4, 0, 5, 1, 2);

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
-import io.manifoldsweep.task.Operation;
-import io.manifoldsweep.task.Sampling;
-import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,9 +15,13 @@ class FiniteDifferenceTest {
   @ValueSource(booleans = {false, true})
   void gradientMatchesCentralDifferences(boolean mlp) {
     TaskSpec task =
-        new TaskSpec(
-            24, 5, 7, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
-    ModelSpec spec = new ModelSpec(24, 7, 5, 2, 8, 2, mlp, 12);
+        TaskSpec.parse(
+            "{vocab: 24, modulus: 5, seq_len: 7, markers: {min: 1, max: 2}, marker_base: 10}");
+    ModelSpec spec =
+        ModelSpec.parse(
+            "{vocab: 24, seq_len: 7, modulus: 5, layers: 2, d_model: 8, heads: 2, mlp: "
+                + mlp
+                + ", d_mlp: 12}");
     ParamLayout layout = ParamLayout.of(spec);
     Transformer model = new Transformer(layout);
     Params theta = Params.initialise(layout, Precision.FLOAT64, 11);

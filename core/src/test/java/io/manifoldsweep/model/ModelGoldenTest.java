@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.manifoldsweep.kernel.Linalg;
 import io.manifoldsweep.optim.Optimizer;
 import io.manifoldsweep.optim.OptimizerSpec;
 import io.manifoldsweep.task.Batch;
@@ -12,7 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -58,16 +61,7 @@ class ModelGoldenTest {
   }
 
   static ModelSpec spec(JsonNode g) {
-    JsonNode c = g.get("config");
-    return new ModelSpec(
-        c.get("vocab").asInt(),
-        c.get("seq_len").asInt(),
-        c.get("modulus").asInt(),
-        c.get("layers").asInt(),
-        c.get("d_model").asInt(),
-        c.get("heads").asInt(),
-        c.get("mlp").asBoolean(),
-        c.has("d_mlp") ? c.get("d_mlp").asInt() : 512);
+    return ModelSpec.parse(g.get("config").toString());
   }
 
   static Params params(JsonNode g, ParamLayout layout, String field) {
@@ -212,22 +206,19 @@ class ModelGoldenTest {
   private void checkSgd(JsonNode g) {
     JsonNode step = g.get("sgd_step");
     OptimizerSpec sgd =
-        new OptimizerSpec(
-            OptimizerSpec.Kind.SGD, step.get("lr").asDouble(), 0, 0, 0.9, 0.999, 1e-8);
+        OptimizerSpec.of(
+            Map.of("optimizer", "sgd", "lr", step.get("lr").asDouble(), "weight_decay", 0.0));
     checkSteps(g, sgd, 1, step.get("params_after"));
   }
 
   private void checkAdamW(JsonNode g) {
     JsonNode s = g.get("adamw_3_steps_on_a");
-    OptimizerSpec adamw =
-        new OptimizerSpec(
-            OptimizerSpec.Kind.ADAMW,
-            s.get("lr").asDouble(),
-            s.get("weight_decay").asDouble(),
-            0,
-            s.get("beta1").asDouble(),
-            s.get("beta2").asDouble(),
-            s.get("eps").asDouble());
+    Map<String, Object> knobs = new LinkedHashMap<>();
+    knobs.put("optimizer", "adamw");
+    for (String k : List.of("lr", "weight_decay", "beta1", "beta2", "eps")) {
+      knobs.put(k, s.get(k).asDouble());
+    }
+    OptimizerSpec adamw = OptimizerSpec.of(knobs);
     checkSteps(g, adamw, 3, s.get("params_after"));
   }
 

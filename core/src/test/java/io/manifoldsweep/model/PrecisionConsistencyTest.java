@@ -3,13 +3,12 @@ package io.manifoldsweep.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.offset;
 
+import io.manifoldsweep.kernel.HostView;
+import io.manifoldsweep.kernel.Workspaces;
 import io.manifoldsweep.optim.Optimizer;
 import io.manifoldsweep.optim.OptimizerSpec;
 import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
-import io.manifoldsweep.task.Operation;
-import io.manifoldsweep.task.Sampling;
-import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,9 +26,17 @@ class PrecisionConsistencyTest {
   @CsvSource({"false, 7", "true, 7", "false, 19"})
   void float32GradientMatchesFloat64(boolean mlp, int seqLen) {
     TaskSpec task =
-        new TaskSpec(
-            30, 5, seqLen, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
-    ModelSpec spec = new ModelSpec(30, seqLen, 5, 2, 20, 4, mlp, 24);
+        TaskSpec.parse(
+            "{vocab: 30, modulus: 5, seq_len: "
+                + seqLen
+                + ", markers: {min: 1, max: 2}, marker_base: 10}");
+    ModelSpec spec =
+        ModelSpec.parse(
+            "{vocab: 30, seq_len: "
+                + seqLen
+                + ", modulus: 5, layers: 2, d_model: 20, heads: 4, mlp: "
+                + mlp
+                + ", d_mlp: 24}");
     ParamLayout layout = ParamLayout.of(spec);
     Transformer model = new Transformer(layout);
     Batch batch = new MarkerTask(task).trainBatch(2, 0, 9, 1, 2);
@@ -67,9 +74,17 @@ class PrecisionConsistencyTest {
   @CsvSource({"false, 7", "true, 19"})
   void float32InferenceMatchesFloat64(boolean mlp, int seqLen) {
     TaskSpec task =
-        new TaskSpec(
-            30, 5, seqLen, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
-    ModelSpec spec = new ModelSpec(30, seqLen, 5, 3, 20, 4, mlp, 24);
+        TaskSpec.parse(
+            "{vocab: 30, modulus: 5, seq_len: "
+                + seqLen
+                + ", markers: {min: 1, max: 2}, marker_base: 10}");
+    ModelSpec spec =
+        ModelSpec.parse(
+            "{vocab: 30, seq_len: "
+                + seqLen
+                + ", modulus: 5, layers: 3, d_model: 20, heads: 4, mlp: "
+                + mlp
+                + ", d_mlp: 24}");
     ParamLayout layout = ParamLayout.of(spec);
     Transformer model = new Transformer(layout);
     Batch batch = new MarkerTask(task).trainBatch(3, 0, 9, 1, 2);
@@ -104,11 +119,15 @@ class PrecisionConsistencyTest {
    */
   @Test
   void float32AdamWMatchesFloat64() {
-    ParamLayout layout = ParamLayout.of(new ModelSpec(30, 7, 5, 2, 20, 4, true, 24));
+    ParamLayout layout =
+        ParamLayout.of(
+            ModelSpec.parse(
+                "{vocab: 30, seq_len: 7, modulus: 5, layers: 2, d_model: 20, heads: 4, mlp: true, d_mlp: 24}"));
     double[] theta = Params.initialise(layout, Precision.FLOAT64, 6).toDoubleArray();
     double[] gradient = Params.initialise(layout, Precision.FLOAT64, 7).toDoubleArray();
     double lr = 1e-3;
-    OptimizerSpec adamw = new OptimizerSpec(OptimizerSpec.Kind.ADAMW, lr, 0.01, 0, 0.9, 0.98, 1e-8);
+    OptimizerSpec adamw =
+        OptimizerSpec.parse("{optimizer: adamw, lr: " + lr + ", weight_decay: 0.01, beta2: 0.98}");
     double[][] after = new double[2][];
     for (Precision p : Precision.values()) {
       Params params = Params.fromArray(layout, p, theta);

@@ -3,11 +3,9 @@ package io.manifoldsweep.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.manifoldsweep.kernel.Workspaces;
 import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
-import io.manifoldsweep.task.Operation;
-import io.manifoldsweep.task.Sampling;
-import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,12 +17,17 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class WorkspacesTest {
   private static final TaskSpec TASK =
-      new TaskSpec(30, 5, 7, 1, 2, Schedule.MIXED, Operation.ADD, 10, false, Sampling.PER_EXAMPLE);
+      TaskSpec.parse(
+          "{vocab: 30, modulus: 5, seq_len: 7, markers: {min: 1, max: 2}, marker_base: 10}");
 
   @ParameterizedTest
   @CsvSource({"false, FLOAT64", "true, FLOAT64", "false, FLOAT32"})
   void gradientInAReusedPassEqualsAFreshOne(boolean mlp, Precision precision) {
-    ModelSpec spec = new ModelSpec(30, 7, 5, 2, 20, 4, mlp, 24);
+    ModelSpec spec =
+        ModelSpec.parse(
+            "{vocab: 30, seq_len: 7, modulus: 5, layers: 2, d_model: 20, heads: 4, mlp: "
+                + mlp
+                + ", d_mlp: 24}");
     ParamLayout layout = ParamLayout.of(spec);
     Transformer model = new Transformer(layout);
     MarkerTask task = new MarkerTask(TASK);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.optim.OptimizerSpec;
 import io.manifoldsweep.task.Sampling;
+import io.manifoldsweep.train.CellConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +77,7 @@ class SweepSpecTest {
     String other = cells("name: a\ntrain: {lr: 0.002}\n").get(0).cellId();
     assertThat(a).hasSize(16).isEqualTo(sameCellOtherSweep).isNotEqualTo(other);
     CellSpec c = cells("name: a\ntrain: {lr: 0.001}\n").get(0);
-    assertThat(SweepSpec.cellFromJson("a", c.configJson(), c.axes()).cellId()).isEqualTo(a);
+    assertThat(CellConfig.fromJson(c.configJson()).cellId()).isEqualTo(a);
   }
 
   @Test
@@ -89,9 +90,7 @@ class SweepSpecTest {
         .containsExactly(0, 500, 700);
     assertThat(plain.config().record().checkpoints().steps(1000)).containsExactly(100, 400, 900);
     assertThat(withCheckpoints.configJson()).contains("\"checkpoints\":[0,0.5,700]");
-    assertThat(
-            SweepSpec.cellFromJson("a", withCheckpoints.configJson(), withCheckpoints.axes())
-                .cellId())
+    assertThat(CellConfig.fromJson(withCheckpoints.configJson()).cellId())
         .isEqualTo(plain.cellId());
     assertThat(
             cells("name: a\nrecord: {checkpoints: []}\n")

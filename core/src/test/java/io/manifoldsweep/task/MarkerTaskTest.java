@@ -11,22 +11,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MarkerTaskTest {
-  private static TaskSpec spec(
-      int vocab,
-      int modulus,
-      int seqLen,
-      int mMin,
-      int mMax,
-      Operation op,
-      boolean distractorValues,
-      Sampling sampling) {
-    return new TaskSpec(
-        vocab, modulus, seqLen, mMin, mMax, Schedule.MIXED, op, 100, distractorValues, sampling);
-  }
-
   @Test
   void batchesArePureFunctionsOfSeedAndStep() {
-    MarkerTask task = new MarkerTask(TaskSpec.DEFAULT);
+    MarkerTask task = new MarkerTask(TaskSpec.parse("{}"));
     Batch a = task.trainBatch(7, 123, 32, 1, 4);
     Batch b = task.trainBatch(7, 123, 32, 1, 4);
     Batch otherStep = task.trainBatch(7, 124, 32, 1, 4);
@@ -40,7 +27,8 @@ class MarkerTaskTest {
   @Test
   void examplesFollowTheMarkerGrammar() {
     for (Operation op : Operation.values()) {
-      TaskSpec spec = spec(256, 8, 16, 1, 4, op, false, Sampling.PER_EXAMPLE);
+      TaskSpec spec =
+          TaskSpec.parse("{operation: " + op.name().toLowerCase(java.util.Locale.ROOT) + "}");
       Batch batch = new MarkerTask(spec).trainBatch(3, 0, 500, 1, 4);
       for (int e = 0; e < batch.size(); e++) {
         List<Integer> markerPositions = new ArrayList<>();
@@ -76,7 +64,8 @@ class MarkerTaskTest {
   @Test
   void markerPositionSetsAreUniform() {
     // T=6, m=2: positions in 1..4 with gap >= 2 -> {1,3},{1,4},{2,4}: each a third of the draws
-    TaskSpec spec = spec(128, 3, 6, 2, 2, Operation.ADD, false, Sampling.PER_EXAMPLE);
+    TaskSpec spec =
+        TaskSpec.parse("{vocab: 128, modulus: 3, seq_len: 6, markers: {min: 2, max: 2}}");
     Batch batch = new MarkerTask(spec).trainBatch(1, 0, 30000, 2, 2);
     Map<String, Integer> counts = new HashMap<>();
     for (int e = 0; e < batch.size(); e++) {
@@ -94,7 +83,7 @@ class MarkerTaskTest {
 
   @Test
   void perBatchSamplingSharesMarkerLayout() {
-    TaskSpec spec = spec(256, 8, 16, 1, 4, Operation.ADD, false, Sampling.PER_BATCH);
+    TaskSpec spec = TaskSpec.parse("{markers: {min: 1, max: 4}, sampling: per_batch}");
     Batch batch = new MarkerTask(spec).trainBatch(5, 9, 64, 1, 4);
     for (int e = 1; e < batch.size(); e++) {
       assertThat(batch.markerCounts()[e]).isEqualTo(batch.markerCounts()[0]);
@@ -103,15 +92,14 @@ class MarkerTaskTest {
       }
     }
     Batch perExample =
-        new MarkerTask(spec(256, 8, 16, 1, 4, Operation.ADD, false, Sampling.PER_EXAMPLE))
-            .trainBatch(5, 9, 64, 1, 4);
+        new MarkerTask(TaskSpec.parse("{markers: {min: 1, max: 4}}")).trainBatch(5, 9, 64, 1, 4);
     assertThat(java.util.Arrays.stream(perExample.markerCounts()).distinct().count())
         .isGreaterThan(1);
   }
 
   @Test
   void distractorValuesAllowsValueTokensAsDistractors() {
-    TaskSpec spec = spec(256, 8, 16, 1, 1, Operation.ADD, true, Sampling.PER_EXAMPLE);
+    TaskSpec spec = TaskSpec.parse("{markers: {min: 1, max: 1}, distractor_values: true}");
     Batch batch = new MarkerTask(spec).trainBatch(1, 0, 200, 1, 1);
     boolean sawValueDistractor = false;
     for (int i = 0; i < batch.tokens().length; i++) {
@@ -122,7 +110,7 @@ class MarkerTaskTest {
 
   @Test
   void evalAndProbeSetsAreFixedAndDistinct() {
-    MarkerTask task = new MarkerTask(TaskSpec.DEFAULT);
+    MarkerTask task = new MarkerTask(TaskSpec.parse("{}"));
     assertThat(task.evalSet(1, 3, 16).tokens()).isEqualTo(task.evalSet(1, 3, 16).tokens());
     assertThat(task.evalSet(1, 3, 16).tokens()).isNotEqualTo(task.probeSet(1, 3, 16).tokens());
     assertThat(task.evalSet(1, 3, 16).markerCounts()).containsOnly(3);
@@ -132,32 +120,20 @@ class MarkerTaskTest {
 
   @Test
   void invalidKnobsAreRejectedNamingTheKnob() {
-    assertThatThrownBy(() -> spec(256, 8, 8, 1, 4, Operation.ADD, false, Sampling.PER_EXAMPLE))
+    assertThatThrownBy(() -> TaskSpec.parse("{seq_len: 8, markers: {min: 1, max: 4}}"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("task.markers.max=4")
         .hasMessageContaining("seq_len=8");
-    assertThatThrownBy(() -> spec(102, 8, 16, 1, 4, Operation.ADD, false, Sampling.PER_EXAMPLE))
+    assertThatThrownBy(() -> TaskSpec.parse("{vocab: 102, markers: {min: 1, max: 4}}"))
         .hasMessageContaining("task.marker_base=100")
         .hasMessageContaining("vocab=102");
-    assertThatThrownBy(
-            () ->
-                new TaskSpec(
-                    256,
-                    120,
-                    16,
-                    1,
-                    4,
-                    Schedule.MIXED,
-                    Operation.ADD,
-                    100,
-                    false,
-                    Sampling.PER_EXAMPLE))
+    assertThatThrownBy(() -> TaskSpec.parse("{modulus: 120}"))
         .hasMessageContaining("task.modulus=120");
-    assertThatThrownBy(() -> spec(256, 8, 16, 3, 2, Operation.ADD, false, Sampling.PER_EXAMPLE))
+    assertThatThrownBy(() -> TaskSpec.parse("{markers: {min: 3, max: 2}}"))
         .hasMessageContaining("task.markers");
-    assertThatThrownBy(() -> spec(256, 1, 16, 1, 2, Operation.ADD, false, Sampling.PER_EXAMPLE))
+    assertThatThrownBy(() -> TaskSpec.parse("{modulus: 1, markers: {min: 1, max: 2}}"))
         .hasMessageContaining("task.modulus=1");
-    assertThatThrownBy(() -> spec(256, 8, 0, 1, 2, Operation.ADD, false, Sampling.PER_EXAMPLE))
+    assertThatThrownBy(() -> TaskSpec.parse("{seq_len: 0, markers: {min: 1, max: 2}}"))
         .hasMessageContaining("task.seq_len=0");
   }
 

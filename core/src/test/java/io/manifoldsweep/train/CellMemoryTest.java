@@ -2,12 +2,9 @@ package io.manifoldsweep.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.manifoldsweep.model.ModelSpec;
+import io.manifoldsweep.kernel.Workspaces;
 import io.manifoldsweep.model.Precision;
-import io.manifoldsweep.model.Workspaces;
 import io.manifoldsweep.record.InMemoryRecordSink;
-import io.manifoldsweep.task.Schedule;
-import io.manifoldsweep.task.TaskSpec;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
@@ -35,17 +32,17 @@ class CellMemoryTest {
   @CsvSource({"false, FLOAT32", "false, FLOAT64", "true, FLOAT32"})
   void activationEstimateMatchesWhatThePassesKeep(boolean mlp, Precision precision)
       throws Exception {
-    TaskSpec task = TrainerTest.tinyTask(Schedule.MIXED);
-    ModelSpec model = CellConfig.modelFor(task, 3, 64, 2, mlp, 128);
     // eval and probe sets larger than one inference chunk, commutators on: every pass of a real
     // cell
-    RecordSpec record =
-        new RecordSpec(
-            5, 5, 512, 256, 5, 2, 1e-3, CommutatorVectors.ATTENTION, false, Checkpoints.NONE, 0);
-    TrainSpec train =
-        new TrainSpec(
-            10, 96, TrainerTest.ADAMW, false, 1, 1, TrainSpec.DEFAULT_EVAL_SEED, precision);
-    CellConfig cell = new CellConfig(task, model, train, record);
+    CellConfig cell =
+        TrainerTest.tiny(
+                10,
+                1,
+                "record: {snapshot_every: 5, eval_every: 5, eval_examples: 512, probe_examples: 256,"
+                    + " commutator_every: 5, commutator_pairs: 2}")
+            .with("model: {layers: 3, d_model: 64, heads: 2, mlp: " + mlp + ", d_mlp: 128}")
+            .with(TrainSpec.BATCH_SIZE, 96)
+            .with(TrainSpec.PRECISION, precision);
     // pools are per thread: a fresh one holds this cell's passes and nothing left by other tests
     thread = Executors.newSingleThreadExecutor();
     long pooled =

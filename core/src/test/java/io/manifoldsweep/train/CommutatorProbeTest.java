@@ -15,8 +15,10 @@ import org.junit.jupiter.api.Test;
 /** The probe reuses its vectors from pair to pair; no pair may see another's, nor touch theta. */
 class CommutatorProbeTest {
   private static final ParamLayout LAYOUT =
-      ParamLayout.of(new ModelSpec(256, 16, 8, 2, 32, 2, false, 128));
-  private static final MarkerTask TASK = new MarkerTask(TaskSpec.DEFAULT);
+      ParamLayout.of(
+          ModelSpec.parse(
+              "{vocab: 256, seq_len: 16, modulus: 8, layers: 2, d_model: 32, heads: 2, d_mlp: 128}"));
+  private static final MarkerTask TASK = new MarkerTask(TaskSpec.parse("{}"));
 
   @Test
   void aPairMeasuresTheSameAfterOtherPairsAsOnAFreshProbeAndLeavesThetaAlone() {

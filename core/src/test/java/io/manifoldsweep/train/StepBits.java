@@ -7,9 +7,6 @@ import io.manifoldsweep.model.Precision;
 import io.manifoldsweep.model.Transformer;
 import io.manifoldsweep.optim.OptimizerSpec;
 import io.manifoldsweep.task.MarkerTask;
-import io.manifoldsweep.task.Operation;
-import io.manifoldsweep.task.Sampling;
-import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,10 +43,14 @@ public final class StepBits {
    * two.
    */
   static List<String> losses(Precision precision, int steps) {
-    TaskSpec task =
-        new TaskSpec(
-            32, 5, 8, 1, 2, Schedule.MIXED, Operation.ADD, 16, false, Sampling.PER_EXAMPLE);
-    ModelSpec model = CellConfig.modelFor(task, 2, 32, 2, false, 64);
+    CellConfig cell =
+        CellConfig.parse(
+            """
+            task: {vocab: 32, modulus: 5, seq_len: 8, markers: {min: 1, max: 2}, marker_base: 16}
+            model: {layers: 2, d_model: 32, heads: 2, d_mlp: 64}
+            """);
+    TaskSpec task = cell.task();
+    ModelSpec model = cell.model();
     ParamLayout layout = ParamLayout.of(model);
     Params params = Params.initialise(layout, precision, 7);
     TrainingStep step =

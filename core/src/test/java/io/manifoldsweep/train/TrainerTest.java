@@ -2,10 +2,7 @@ package io.manifoldsweep.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.manifoldsweep.model.ModelSpec;
 import io.manifoldsweep.model.ParamLayout;
-import io.manifoldsweep.model.Precision;
-import io.manifoldsweep.optim.OptimizerSpec;
 import io.manifoldsweep.record.CheckpointRecord;
 import io.manifoldsweep.record.CommutatorRecord;
 import io.manifoldsweep.record.InMemoryRecordSink;
@@ -13,8 +10,6 @@ import io.manifoldsweep.record.MetricsRecord;
 import io.manifoldsweep.record.RunResult;
 import io.manifoldsweep.record.RunStatus;
 import io.manifoldsweep.record.SnapshotRecord;
-import io.manifoldsweep.task.Operation;
-import io.manifoldsweep.task.Sampling;
 import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
 import java.util.List;
@@ -27,51 +22,41 @@ class TrainerTest {
     NativeThreads.set(1);
   }
 
+  /** A 2-layer, d 32 model on a 5-class task with one or two markers: seconds per run. */
+  private static final String TINY =
+      """
+      task: {vocab: 32, modulus: 5, seq_len: 8, markers: {min: 1, max: 2}, marker_base: 16}
+      model: {layers: 2, d_model: 32, heads: 2, d_mlp: 64}
+      train: {batch_size: 64, lr: 3.0e-3, beta2: 0.98}
+      record: {eval_examples: 256, probe_examples: 64, commutator_pairs: 3, checkpoints: [], resume_every: 0}
+      """;
+
   static TaskSpec tinyTask(Schedule schedule) {
-    return new TaskSpec(32, 5, 8, 1, 2, schedule, Operation.ADD, 16, false, Sampling.PER_EXAMPLE);
+    return CellConfig.parse(TINY).with(TaskSpec.SCHEDULE, schedule).task();
   }
 
-  static CellConfig tiny(
-      int steps,
-      OptimizerSpec opt,
-      RecordSpec record,
-      Schedule schedule,
-      boolean reset,
-      long seed) {
-    TaskSpec task = tinyTask(schedule);
-    ModelSpec model = CellConfig.modelFor(task, 2, 32, 2, false, 64);
-    TrainSpec train =
-        new TrainSpec(
-            steps, 64, opt, reset, seed, seed, TrainSpec.DEFAULT_EVAL_SEED, Precision.FLOAT32);
-    return new CellConfig(task, model, train, record);
+  /**
+   * The tiny cell trained {@code steps} steps from {@code seed} (weights and data), with {@code
+   * more} YAML sections set.
+   */
+  static CellConfig tiny(int steps, long seed, String more) {
+    return CellConfig.parse(TINY)
+        .with(TrainSpec.STEPS, steps)
+        .with(TrainSpec.INIT_SEED, seed)
+        .with(TrainSpec.DATA_SEED, seed)
+        .with(more);
   }
 
-  static final OptimizerSpec ADAMW =
-      new OptimizerSpec(OptimizerSpec.Kind.ADAMW, 3e-3, 0.01, 0, 0.9, 0.98, 1e-8);
-
-  static RecordSpec every(int snapshot, int eval, int commutator) {
-    return new RecordSpec(
-        snapshot,
-        eval,
-        256,
-        64,
-        commutator,
-        3,
-        1e-3,
-        CommutatorVectors.ATTENTION,
-        false,
-        Checkpoints.NONE,
-        0);
+  static String every(int snapshot, int eval, int commutator) {
+    return "record: {snapshot_every: %d, eval_every: %d, commutator_every: %d}\n"
+        .formatted(snapshot, eval, commutator);
   }
 
   @Test
   void tinyModelLearnsTheTask() {
     InMemoryRecordSink sink = new InMemoryRecordSink();
     RunResult result =
-        new Trainer(
-                tiny(1500, ADAMW, every(250, 250, 0), Schedule.MIXED, false, 1),
-                ProgressListener.NONE)
-            .run(sink);
+        new Trainer(tiny(1500, 1, every(250, 250, 0)), ProgressListener.NONE).run(sink);
     assertThat(result.status()).isEqualTo(RunStatus.OK);
     assertThat(result.finalEvalAccuracy())
         .as("pooled eval accuracy after 1500 steps")
@@ -84,8 +69,7 @@ class TrainerTest {
   @Test
   void recordingTimeIsThePartOfTheWallTimeSpentInRecordingPasses() {
     RunResult everyStep =
-        new Trainer(
-                tiny(20, ADAMW, every(1, 1, 1), Schedule.MIXED, false, 1), ProgressListener.NONE)
+        new Trainer(tiny(20, 1, every(1, 1, 1)), ProgressListener.NONE)
             .run(new InMemoryRecordSink());
     // each step records an eval of 512 examples, a probe of 128 and 3 commutator pairs (12
     // gradients)
@@ -94,9 +78,7 @@ class TrainerTest {
         .as("share of the wall time recording every step")
         .isGreaterThan(0.5);
     RunResult none =
-        new Trainer(
-                tiny(20, ADAMW, every(100, 100, 0), Schedule.MIXED, false, 1),
-                ProgressListener.NONE)
+        new Trainer(tiny(20, 1, every(100, 100, 0)), ProgressListener.NONE)
             .run(new InMemoryRecordSink());
     assertThat(none.recordingSeconds())
         .as("steps 0 and 20 only")
@@ -107,10 +89,7 @@ class TrainerTest {
   void recordsFollowTheSchedule() {
     InMemoryRecordSink sink = new InMemoryRecordSink();
     RunResult result =
-        new Trainer(
-                tiny(250, ADAMW, every(100, 200, 120), Schedule.MIXED, false, 2),
-                ProgressListener.NONE)
-            .run(sink);
+        new Trainer(tiny(250, 2, every(100, 200, 120)), ProgressListener.NONE).run(sink);
     assertThat(result.stepsDone()).isEqualTo(250);
     assertThat(sink.metrics())
         .extracting(MetricsRecord::step)
@@ -144,9 +123,7 @@ class TrainerTest {
   @Test
   void evalStepsBetweenSnapshotsGetMetricsRowsOfTheirOwn() {
     InMemoryRecordSink sink = new InMemoryRecordSink();
-    new Trainer(
-            tiny(300, ADAMW, every(100, 150, 0), Schedule.MIXED, false, 3), ProgressListener.NONE)
-        .run(sink);
+    new Trainer(tiny(300, 3, every(100, 150, 0)), ProgressListener.NONE).run(sink);
     assertThat(sink.metrics())
         .extracting(MetricsRecord::step)
         .containsExactly(0L, 100L, 150L, 200L, 300L);
@@ -160,9 +137,7 @@ class TrainerTest {
     // each row's train loss is the mean since the row before: at 150 and 200 over 50 steps, as
     // snapshots every 50 steps give them (recording never changes training)
     InMemoryRecordSink every50 = new InMemoryRecordSink();
-    new Trainer(
-            tiny(300, ADAMW, every(50, 150, 0), Schedule.MIXED, false, 3), ProgressListener.NONE)
-        .run(every50);
+    new Trainer(tiny(300, 3, every(50, 150, 0)), ProgressListener.NONE).run(every50);
     assertThat(every50.metrics())
         .extracting(MetricsRecord::step)
         .containsExactly(0L, 50L, 100L, 150L, 200L, 250L, 300L);
@@ -175,20 +150,12 @@ class TrainerTest {
 
   @Test
   void checkpointsHoldTheWholeParameterVectorAtTheirSteps() {
-    RecordSpec rec =
-        new RecordSpec(
-            40,
+    CellConfig cell =
+        tiny(
             120,
-            64,
-            16,
-            0,
-            3,
-            1e-3,
-            CommutatorVectors.ATTENTION,
-            false,
-            new Checkpoints(List.of(0, 0.25, 80, 1.0)),
-            0);
-    CellConfig cell = tiny(120, ADAMW, rec, Schedule.MIXED, false, 8);
+            8,
+            "record: {snapshot_every: 40, eval_every: 120, eval_examples: 64, probe_examples: 16, commutator_every: 0,"
+                + " checkpoints: [0, 0.25, 80, 1.0]}");
     InMemoryRecordSink sink = new InMemoryRecordSink();
     new Trainer(cell, ProgressListener.NONE).run(sink);
     assertThat(sink.checkpoints())
@@ -233,23 +200,19 @@ class TrainerTest {
 
   @Test
   void aRunResumedFromAPointRecordsExactlyWhatTheUninterruptedRunRecordsAfterIt() throws Exception {
-    for (OptimizerSpec opt :
+    for (String opt :
         List.of(
-            ADAMW, new OptimizerSpec(OptimizerSpec.Kind.SGD, 0.05, 0.01, 0.9, 0.9, 0.999, 1e-8))) {
-      RecordSpec rec =
-          new RecordSpec(
-              20,
-              30,
-              64,
-              16,
-              25,
-              2,
-              1e-3,
-              CommutatorVectors.ATTENTION,
-              false,
-              new Checkpoints(List.of(0.3, 0.7)),
-              40);
-      CellConfig cell = tiny(130, opt, rec, Schedule.CURRICULUM, true, 9);
+            "{optimizer: adamw}",
+            "{optimizer: sgd, lr: 0.05, weight_decay: 0.01, momentum: 0.9}")) {
+      CellConfig cell =
+          tiny(
+                  130,
+                  9,
+                  "record: {snapshot_every: 20, eval_every: 30, eval_examples: 64, probe_examples: 16, commutator_every: 25,"
+                      + " commutator_pairs: 2, checkpoints: [0.3, 0.7], resume_every: 40}\n"
+                      + "task: {schedule: curriculum}\n"
+                      + "train: {reset_optimizer_per_stage: true}")
+              .with("train: " + opt);
       InMemoryRecordSink whole = new InMemoryRecordSink();
       MemoryStore store = new MemoryStore();
       RunResult uninterrupted = new Trainer(cell, ProgressListener.NONE).run(whole, store);
@@ -294,16 +257,14 @@ class TrainerTest {
 
   @Test
   void sameConfigGivesBitIdenticalSnapshots() {
-    CellConfig cell = tiny(120, ADAMW, every(40, 120, 0), Schedule.MIXED, false, 3);
+    CellConfig cell = tiny(120, 3, every(40, 120, 0));
     InMemoryRecordSink a = new InMemoryRecordSink();
     InMemoryRecordSink b = new InMemoryRecordSink();
     new Trainer(cell, ProgressListener.NONE).run(a);
     new Trainer(cell, ProgressListener.NONE).run(b);
     assertSameSnapshots(a.snapshots(), b.snapshots());
     InMemoryRecordSink other = new InMemoryRecordSink();
-    new Trainer(
-            tiny(120, ADAMW, every(40, 120, 0), Schedule.MIXED, false, 4), ProgressListener.NONE)
-        .run(other);
+    new Trainer(tiny(120, 4, every(40, 120, 0)), ProgressListener.NONE).run(other);
     assertThat(other.snapshots().get(0).values()).isNotEqualTo(a.snapshots().get(0).values());
   }
 
@@ -311,23 +272,17 @@ class TrainerTest {
   void commutatorProbesNeverChangeTraining() {
     InMemoryRecordSink without = new InMemoryRecordSink();
     InMemoryRecordSink with = new InMemoryRecordSink();
-    new Trainer(
-            tiny(100, ADAMW, every(50, 100, 0), Schedule.MIXED, false, 5), ProgressListener.NONE)
-        .run(without);
-    new Trainer(
-            tiny(100, ADAMW, every(50, 100, 25), Schedule.MIXED, false, 5), ProgressListener.NONE)
-        .run(with);
+    new Trainer(tiny(100, 5, every(50, 100, 0)), ProgressListener.NONE).run(without);
+    new Trainer(tiny(100, 5, every(50, 100, 25)), ProgressListener.NONE).run(with);
     assertThat(with.commutators()).hasSize(5);
     assertSameSnapshots(without.snapshots(), with.snapshots());
   }
 
   @Test
   void hugeLearningRateEndsDivergedNotInAnError() {
-    OptimizerSpec explode = new OptimizerSpec(OptimizerSpec.Kind.SGD, 1e6, 0, 0, 0.9, 0.999, 1e-8);
+    String explode = "train: {optimizer: sgd, lr: 1.0e6, weight_decay: 0}\n";
     RunResult result =
-        new Trainer(
-                tiny(200, explode, every(50, 50, 0), Schedule.MIXED, false, 6),
-                ProgressListener.NONE)
+        new Trainer(tiny(200, 6, explode + every(50, 50, 0)), ProgressListener.NONE)
             .run(new InMemoryRecordSink());
     assertThat(result.status()).isEqualTo(RunStatus.DIVERGED);
     assertThat(result.stepsDone()).isLessThan(200);
@@ -351,10 +306,15 @@ class TrainerTest {
     InMemoryRecordSink keep = new InMemoryRecordSink();
     InMemoryRecordSink reset = new InMemoryRecordSink();
     new Trainer(
-            tiny(60, ADAMW, every(60, 60, 0), Schedule.CURRICULUM, false, 7), ProgressListener.NONE)
+            tiny(60, 7, every(60, 60, 0) + "task: {schedule: curriculum}"), ProgressListener.NONE)
         .run(keep);
     new Trainer(
-            tiny(60, ADAMW, every(60, 60, 0), Schedule.CURRICULUM, true, 7), ProgressListener.NONE)
+            tiny(
+                60,
+                7,
+                every(60, 60, 0)
+                    + "task: {schedule: curriculum}\ntrain: {reset_optimizer_per_stage: true}"),
+            ProgressListener.NONE)
         .run(reset);
     int last = keep.snapshots().size() - 1;
     assertThat(keep.snapshots().get(0).values()).isEqualTo(reset.snapshots().get(0).values());
@@ -364,13 +324,13 @@ class TrainerTest {
 
   @Test
   void float64TrainingIsSelectable() {
-    TaskSpec task = tinyTask(Schedule.MIXED);
     CellConfig cell =
-        new CellConfig(
-            task,
-            CellConfig.modelFor(task, 1, 16, 2, true, 32),
-            new TrainSpec(20, 16, ADAMW, false, 1, 1, 1, Precision.FLOAT64),
-            every(10, 10, 10));
+        tiny(
+            20,
+            1,
+            every(10, 10, 10)
+                + "model: {layers: 1, d_model: 16, heads: 2, mlp: true, d_mlp: 32}\n"
+                + "train: {batch_size: 16, eval_seed: 1, precision: float64}");
     InMemoryRecordSink sink = new InMemoryRecordSink();
     assertThat(new Trainer(cell, ProgressListener.NONE).run(sink).status()).isEqualTo(RunStatus.OK);
     assertThat(sink.commutators()).hasSize(3);

@@ -1,9 +1,9 @@
 package io.manifoldsweep.analysis.sae;
 
-import io.manifoldsweep.model.HostView;
+import io.manifoldsweep.kernel.HostView;
+import io.manifoldsweep.kernel.Workspaces;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Transformer;
-import io.manifoldsweep.model.Workspaces;
 import io.manifoldsweep.task.Batch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 

@@ -71,16 +71,7 @@ class SaeGoldenTest {
     Case(JsonNode g) {
       this.g = g;
       JsonNode c = g.get("config");
-      ModelSpec spec =
-          new ModelSpec(
-              c.get("vocab").asInt(),
-              c.get("seq_len").asInt(),
-              c.get("modulus").asInt(),
-              c.get("layers").asInt(),
-              c.get("d_model").asInt(),
-              c.get("heads").asInt(),
-              c.get("mlp").asBoolean(),
-              c.has("d_mlp") ? c.get("d_mlp").asInt() : 512);
+      ModelSpec spec = ModelSpec.parse(c.toString());
       ParamLayout layout = ParamLayout.of(spec);
       double[] flat = new double[(int) layout.size()];
       for (ParamLayout.Entry e : layout.entries()) {

@@ -9,9 +9,6 @@ import io.manifoldsweep.analysis.sae.LatentAssociations.Latent;
 import io.manifoldsweep.model.ModelSpec;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.sweep.SaeSettings;
-import io.manifoldsweep.task.Operation;
-import io.manifoldsweep.task.Sampling;
-import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.SplitMix64;
 import io.manifoldsweep.task.TaskSpec;
 import java.util.Arrays;
@@ -21,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class SaeMathTest {
   private static final TaskSpec TASK =
-      new TaskSpec(24, 5, 9, 1, 3, Schedule.MIXED, Operation.ADD, 12, false, Sampling.PER_EXAMPLE);
+      TaskSpec.parse(
+          "{vocab: 24, modulus: 5, seq_len: 9, markers: {min: 1, max: 3}, marker_base: 12}");
 
   @Test
   void topKKeepsTheLargestWithTiesToTheLowerIndexThenRelu() {
@@ -105,7 +103,8 @@ class SaeMathTest {
     }
     Activations act = new Activations(x, rows, d);
     SaeSettings s =
-        new SaeSettings(List.of(32), List.of(4), 800, 3e-3, 256, List.of(), 1, 1, 0, 0.3, 0);
+        SaeSettings.parse(
+            "{width: 32, k: 4, steps: 800, lr: 3.0e-3, batch_size: 256, examples: 1, ablation_examples: 1}");
     TopKSae untrained = TopKSae.initialise(32, 4, act, new SplitMix64(1));
     SaeTrainer.Trained trained = SaeTrainer.train(act, 32, 4, s, new SplitMix64(1));
     double before = fve(untrained, act);
@@ -202,7 +201,9 @@ class SaeMathTest {
 
   @Test
   void manifoldAblationRemovesExactlyTheComponentsAlongTheDirections() {
-    ModelSpec spec = new ModelSpec(24, 9, 5, 1, 4, 2, false, 8);
+    ModelSpec spec =
+        ModelSpec.parse(
+            "{vocab: 24, seq_len: 9, modulus: 5, layers: 1, d_model: 4, heads: 2, d_mlp: 8}");
     ParamLayout layout = ParamLayout.of(spec);
     SplitMix64 rng = new SplitMix64(11);
     int p = 16;

@@ -10,9 +10,6 @@ import io.manifoldsweep.model.Precision;
 import io.manifoldsweep.model.Transformer;
 import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.MarkerTask;
-import io.manifoldsweep.task.Operation;
-import io.manifoldsweep.task.Sampling;
-import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.SplitMix64;
 import io.manifoldsweep.task.TaskSpec;
 import io.manifoldsweep.train.NativeThreads;
@@ -36,9 +33,13 @@ class SpliceIdentityTest {
       for (boolean mlp : new boolean[] {false, true}) {
         for (long seed = 0; seed < 3; seed++) {
           TaskSpec task =
-              new TaskSpec(
-                  24, 5, 9, 1, 3, Schedule.MIXED, Operation.ADD, 12, false, Sampling.PER_EXAMPLE);
-          ModelSpec spec = new ModelSpec(24, 9, 5, 3, 16, 2, mlp, 24);
+              TaskSpec.parse(
+                  "{vocab: 24, modulus: 5, seq_len: 9, markers: {min: 1, max: 3}, marker_base: 12}");
+          ModelSpec spec =
+              ModelSpec.parse(
+                  "{vocab: 24, seq_len: 9, modulus: 5, layers: 3, d_model: 16, heads: 2, mlp: "
+                      + mlp
+                      + ", d_mlp: 24}");
           ParamLayout layout = ParamLayout.of(spec);
           Transformer model = new Transformer(layout);
           Params params = Params.initialise(layout, precision, seed);

@@ -11,14 +11,6 @@ import org.apache.spark.sql.types.StructType;
 
 /** Spark schemas of the analysis tables (DESIGN section 7), in one place. */
 final class AnalysisTables {
-  static final String DIMENSIONS = "dimensions";
-  static final String TIMELINE = "dimension_timeline";
-  static final String ALIGNMENT = "alignment";
-  static final String COMMUTATOR_ALIGNMENT = "commutator_alignment";
-  static final String SATURATION = "saturation";
-  static final String BASES = "bases";
-  static final String PROJECTIONS = "projections";
-
   /** Block name of the whole-model trajectory (all attention blocks concatenated). */
   static final String ALL = "all";
 

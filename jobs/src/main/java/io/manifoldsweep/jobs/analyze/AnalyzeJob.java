@@ -4,9 +4,9 @@ import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.analysis.PrincipalAngles;
 import io.manifoldsweep.jobs.table.FolderLease;
 import io.manifoldsweep.jobs.table.ResultViews;
-import io.manifoldsweep.sweep.CellSpec;
+import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.SaeSettings;
-import io.manifoldsweep.sweep.SweepSpec;
+import io.manifoldsweep.train.CellConfig;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -50,8 +50,11 @@ public final class AnalyzeJob {
     this.out = out;
   }
 
-  /** One cell as sent to an executor. */
-  record Payload(String cellId, String sweep, String configJson) implements Serializable {}
+  /**
+   * One committed cell as the runs table stores it: its id, seed group and config, read once on the
+   * driver and sent to the executors as they are.
+   */
+  record Cell(String cellId, String groupKey, CellConfig config) implements Serializable {}
 
   /**
    * Writes the analysis tables of {@code dir}: the manifold metrics of every ok cell with {@code k}
@@ -76,19 +79,25 @@ public final class AnalyzeJob {
   }
 
   private Outcome analyse(String dir, int k, Optional<SaeSettings> sae, List<String> views) {
-    List<Payload> cells = new ArrayList<>();
+    List<Cell> cells = new ArrayList<>();
     Map<String, String> skipped = new LinkedHashMap<>();
+    // group_key is a runs column since the knob declarations; older rows get it from their config
+    boolean stored = List.of(spark.table(Tables.RUNS).columns()).contains("group_key");
+    String groupKey = stored ? "group_key" : "CAST(NULL AS STRING)";
     for (Row r :
         spark
-            .sql("SELECT cell_id, sweep, status, config_json FROM runs ORDER BY cell_id")
+            .sql("SELECT cell_id, status, config_json, " + groupKey + " FROM runs ORDER BY cell_id")
             .collectAsList()) {
-      if ("ok".equals(r.getString(2))) {
-        cells.add(new Payload(r.getString(0), r.getString(1), r.getString(3)));
+      if ("ok".equals(r.getString(1))) {
+        CellConfig config = CellConfig.fromJson(r.getString(2));
+        cells.add(
+            new Cell(r.getString(0), r.isNullAt(3) ? config.groupKey() : r.getString(3), config));
       } else {
-        skipped.put(r.getString(0), r.getString(2));
+        skipped.put(r.getString(0), r.getString(1));
       }
     }
     skipped.forEach((id, status) -> out.printf("skipping cell %s: status %s%n", id, status));
+    sae.ifPresent(s -> cells.forEach(c -> s.validateFor(c.config().model(), "cell " + c.cellId())));
     if (cells.isEmpty()) {
       throw new ConfigException("DIR", dir, "holds no cell with status ok to analyse");
     }
@@ -108,41 +117,30 @@ public final class AnalyzeJob {
                   p -> {
                     Configuration c = new Configuration(false);
                     conf.forEach(c::set);
-                    CellSpec cell = SweepSpec.cellFromJson(p.sweep(), p.configJson(), Map.of());
-                    if (!cell.cellId().equals(p.cellId())) {
-                      throw new IllegalStateException(
-                          "cell "
-                              + p.cellId()
-                              + ": its config_json now resolves to cell "
-                              + cell.cellId()
-                              + "; it was written by an incompatible version of manifold-sweep");
-                    }
-                    return CellAnalysis.run(cell, c, new Path(rootUri), k);
+                    return CellAnalysis.run(p, c, new Path(rootUri), k);
                   })
               .persist(StorageLevel.MEMORY_AND_DISK());
       TableWriter writer = new TableWriter(spark, root);
       writer.write(
-          AnalysisTables.DIMENSIONS,
+          Tables.DIMENSIONS,
           results.flatMap(r -> r.dimensions().iterator()),
           AnalysisTables.DIMENSIONS_SCHEMA);
       writer.write(
-          AnalysisTables.TIMELINE,
+          Tables.TIMELINE,
           results.flatMap(r -> r.timeline().iterator()),
           AnalysisTables.TIMELINE_SCHEMA);
       writer.write(
-          AnalysisTables.COMMUTATOR_ALIGNMENT,
+          Tables.COMMUTATOR_ALIGNMENT,
           results.flatMap(r -> r.commutatorAlignment().iterator()),
           AnalysisTables.COMMUTATOR_ALIGNMENT_SCHEMA);
       writer.write(
-          AnalysisTables.SATURATION,
+          Tables.SATURATION,
           results.flatMap(r -> r.saturation().iterator()),
           AnalysisTables.SATURATION_SCHEMA);
       writer.write(
-          AnalysisTables.BASES,
-          results.flatMap(r -> r.bases().iterator()),
-          AnalysisTables.BASES_SCHEMA);
+          Tables.BASES, results.flatMap(r -> r.bases().iterator()), AnalysisTables.BASES_SCHEMA);
       writer.write(
-          AnalysisTables.PROJECTIONS,
+          Tables.PROJECTIONS,
           results.flatMap(r -> r.projections().iterator()),
           AnalysisTables.PROJECTIONS_SCHEMA);
       results.unpersist();
@@ -155,7 +153,8 @@ public final class AnalyzeJob {
       if (sae.isPresent()) {
         saes = new SaeJob(spark, out).run(root, cells, sae.get(), writer, views);
         if (saes > 0) {
-          out.printf("wrote %s under %s (%d SAEs)%n", String.join(", ", SaeTables.ALL), dir, saes);
+          out.printf(
+              "wrote %s under %s (%d SAEs)%n", String.join(", ", Tables.SAE_ANALYSIS), dir, saes);
         }
       }
       ResultViews.register(spark, dir);
@@ -166,19 +165,18 @@ public final class AnalyzeJob {
   }
 
   /** Every pair of cells inside each seed group, block by block, from the stored top-k bases. */
-  private long alignment(TableWriter writer, List<Payload> cells, int k) {
-    Map<String, List<CellSpec>> groups = new LinkedHashMap<>();
-    for (Payload p : cells) {
-      CellSpec c = SweepSpec.cellFromJson(p.sweep(), p.configJson(), Map.of());
-      groups.computeIfAbsent(CellAnalysis.groupKey(c), g -> new ArrayList<>()).add(c);
+  private long alignment(TableWriter writer, List<Cell> cells, int k) {
+    Map<String, List<Cell>> groups = new LinkedHashMap<>();
+    for (Cell c : cells) {
+      groups.computeIfAbsent(c.groupKey(), g -> new ArrayList<>()).add(c);
     }
     List<Row> pairs = new ArrayList<>();
-    for (Map.Entry<String, List<CellSpec>> g : groups.entrySet()) {
-      List<CellSpec> members = g.getValue();
+    for (Map.Entry<String, List<Cell>> g : groups.entrySet()) {
+      List<Cell> members = g.getValue();
       for (int i = 0; i < members.size(); i++) {
         for (int j = i + 1; j < members.size(); j++) {
-          CellSpec a = members.get(i);
-          CellSpec b = members.get(j);
+          Cell a = members.get(i);
+          Cell b = members.get(j);
           boolean init = a.config().train().initSeed() != b.config().train().initSeed();
           boolean data = a.config().train().dataSeed() != b.config().train().dataSeed();
           String varied = init && data ? "both" : init ? "init_seed" : "data_seed";
@@ -193,7 +191,7 @@ public final class AnalyzeJob {
             .add("cell_b", "string")
             .add("varied", "string");
     Dataset<Row> pairDf = spark.createDataFrame(pairs, pairSchema);
-    Dataset<Row> bases = spark.read().parquet(writer.path(AnalysisTables.BASES).toString());
+    Dataset<Row> bases = spark.read().parquet(writer.path(Tables.BASES).toString());
     Dataset<Row> a =
         bases.selectExpr("cell_id AS cell_a", "block", "p", "vectors AS va", "k AS ka");
     Dataset<Row> b =
@@ -238,7 +236,7 @@ public final class AnalyzeJob {
                       PrincipalAngles.randomMeanSquare(k, p));
                 },
             Encoders.row(AnalysisTables.ALIGNMENT_SCHEMA));
-    writer.write(AnalysisTables.ALIGNMENT, alignment);
+    writer.write(Tables.ALIGNMENT, alignment);
     return pairs.size();
   }
 

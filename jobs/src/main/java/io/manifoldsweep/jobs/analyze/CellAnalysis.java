@@ -7,9 +7,6 @@ import io.manifoldsweep.analysis.RandomWalkNull;
 import io.manifoldsweep.analysis.Saturation;
 import io.manifoldsweep.analysis.Spectrum;
 import io.manifoldsweep.model.ParamLayout;
-import io.manifoldsweep.sweep.CellConfigs;
-import io.manifoldsweep.sweep.CellSpec;
-import io.manifoldsweep.sweep.SweepSpec;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -41,7 +38,7 @@ final class CellAnalysis {
 
   private CellAnalysis() {}
 
-  static Result run(CellSpec cell, Configuration conf, Path root, int k) throws IOException {
+  static Result run(AnalyzeJob.Cell cell, Configuration conf, Path root, int k) throws IOException {
     String id = cell.cellId();
     ParamLayout layout = ParamLayout.of(cell.config().model());
     CellTables tables = new CellTables(conf, root, id);
@@ -69,7 +66,7 @@ final class CellAnalysis {
       double[][] g = Gram.of(x);
       grams.add(g);
       PcaBasis basis = PcaBasis.fit(x, g, x.length, k);
-      describe(id, groupKey(cell), block, g, traj.steps(), dims, timeline);
+      describe(id, cell.groupKey(), block, g, traj.steps(), dims, timeline);
       bases.add(
           RowFactory.create(
               id,
@@ -83,7 +80,7 @@ final class CellAnalysis {
       commutators.addBlock(b, x, g, basis, k);
     }
     double[][] all = Gram.sum(grams);
-    describe(id, groupKey(cell), AnalysisTables.ALL, all, steps, dims, timeline);
+    describe(id, cell.groupKey(), AnalysisTables.ALL, all, steps, dims, timeline);
     project(
         id, AnalysisTables.ALL, PcaBasis.coordinatesOnly(all, all.length, k), steps, projections);
     return new Result(
@@ -141,16 +138,6 @@ final class CellAnalysis {
       }
       out.add(RowFactory.create(id, block, steps[t], pcs));
     }
-  }
-
-  /** Cells that differ only in their seeds share this key. */
-  static String groupKey(CellSpec cell) {
-    Map<String, Object> tree = CellConfigs.identityTree(cell.config());
-    @SuppressWarnings("unchecked")
-    Map<String, Object> train = (Map<String, Object>) tree.get("train");
-    train.remove("init_seed");
-    train.remove("data_seed");
-    return SweepSpec.cellId(SweepSpec.canonicalJson(tree));
   }
 
   private static List<Row> saturation(

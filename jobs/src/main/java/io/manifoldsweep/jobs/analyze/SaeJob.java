@@ -3,11 +3,10 @@ package io.manifoldsweep.jobs.analyze;
 import io.manifoldsweep.analysis.sae.ManifoldAblation;
 import io.manifoldsweep.analysis.sae.SaeAnalysis;
 import io.manifoldsweep.jobs.table.Tables;
-import io.manifoldsweep.model.NativePlatform;
+import io.manifoldsweep.kernel.NativePlatform;
+import io.manifoldsweep.knob.CanonicalJson;
 import io.manifoldsweep.model.ParamLayout;
-import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SaeSettings;
-import io.manifoldsweep.sweep.SweepSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -36,9 +35,15 @@ final class SaeJob {
    * One task: a (cell, checkpoint, layer), or with {@code layer = MANIFOLD} the cell's manifold
    * ablation.
    */
-  record Work(
-      String cellId, String sweep, String configJson, String groupKey, long[] steps, int layer)
-      implements Serializable {}
+  record Work(AnalyzeJob.Cell cell, long[] steps, int layer) implements Serializable {
+    String cellId() {
+      return cell.cellId();
+    }
+
+    String groupKey() {
+      return cell.groupKey();
+    }
+  }
 
   /** The rows a task gives each table. */
   record Result(List<Row> saes, List<Row> latents, List<Row> ablations, List<Row> manifold)
@@ -58,7 +63,7 @@ final class SaeJob {
   /** Plans, runs and writes the SAE tables; returns how many SAEs were trained. */
   long run(
       Path root,
-      List<AnalyzeJob.Payload> cells,
+      List<AnalyzeJob.Cell> cells,
       SaeSettings settings,
       AnalyzeJob.TableWriter writer,
       List<String> views) {
@@ -73,23 +78,20 @@ final class SaeJob {
     }
     List<Work> work = new ArrayList<>();
     List<String> without = new ArrayList<>();
-    for (AnalyzeJob.Payload p : cells) {
-      List<Long> s = steps.get(p.cellId());
+    for (AnalyzeJob.Cell cell : cells) {
+      List<Long> s = steps.get(cell.cellId());
       if (s == null || s.isEmpty()) {
-        without.add(p.cellId());
+        without.add(cell.cellId());
         continue;
       }
-      CellSpec cell = SweepSpec.cellFromJson(p.sweep(), p.configJson(), Map.of());
-      settings.validateFor(cell.config().model(), "cell " + p.cellId());
+      settings.validateFor(cell.config().model(), "cell " + cell.cellId());
       long[] all = s.stream().mapToLong(Long::longValue).toArray();
-      String group = CellAnalysis.groupKey(cell);
       for (long step : all) {
         for (int layer : settings.layersOf(cell.config().model())) {
-          work.add(
-              new Work(p.cellId(), p.sweep(), p.configJson(), group, new long[] {step}, layer));
+          work.add(new Work(cell, new long[] {step}, layer));
         }
       }
-      work.add(new Work(p.cellId(), p.sweep(), p.configJson(), group, all, MANIFOLD));
+      work.add(new Work(cell, all, MANIFOLD));
     }
     if (!without.isEmpty()) {
       out.printf(
@@ -98,7 +100,7 @@ final class SaeJob {
           without.size(), cells.size(), String.join(", ", without));
     }
     if (work.isEmpty()) {
-      SaeTables.ALL.forEach(writer::remove);
+      Tables.SAE_ANALYSIS.forEach(writer::remove);
       out.println("no cell has checkpoints: no SAE tables written");
       return 0;
     }
@@ -116,7 +118,7 @@ final class SaeJob {
     Map<String, String> conf = new HashMap<>();
     spark.sparkContext().hadoopConfiguration().forEach(e -> conf.put(e.getKey(), e.getValue()));
     String rootUri = root.toString();
-    String settingsJson = SweepSpec.canonicalJson(settings.toTree());
+    String settingsJson = CanonicalJson.of(settings.toTree());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     JavaRDD<Result> results =
         jsc.parallelize(work, work.size())
@@ -131,16 +133,16 @@ final class SaeJob {
     // the first table's write computes every task; the others read the persisted results
     try (TaskProgress progress =
         new TaskProgress(spark.sparkContext(), "SAE analysis", work.size(), out, PROGRESS_MS)) {
-      writer.write(SaeTables.SAE, results.flatMap(r -> r.saes().iterator()), SaeTables.SAE_SCHEMA);
+      writer.write(Tables.SAE, results.flatMap(r -> r.saes().iterator()), SaeTables.SAE_SCHEMA);
     }
     writer.write(
-        SaeTables.LATENTS, results.flatMap(r -> r.latents().iterator()), SaeTables.LATENTS_SCHEMA);
+        Tables.SAE_LATENTS, results.flatMap(r -> r.latents().iterator()), SaeTables.LATENTS_SCHEMA);
     writer.write(
-        SaeTables.ABLATIONS,
+        Tables.SAE_ABLATIONS,
         results.flatMap(r -> r.ablations().iterator()),
         SaeTables.ABLATIONS_SCHEMA);
     writer.write(
-        SaeTables.MANIFOLD,
+        Tables.MANIFOLD_ABLATION,
         results.flatMap(r -> r.manifold().iterator()),
         SaeTables.MANIFOLD_SCHEMA);
     results.unpersist();
@@ -151,7 +153,7 @@ final class SaeJob {
       throws IOException {
     // runs on an executor, whose platform may not be the driver's
     NativePlatform.require();
-    CellSpec cell = SweepSpec.cellFromJson(w.sweep(), w.configJson(), Map.of());
+    AnalyzeJob.Cell cell = w.cell();
     int markersMin = cell.config().task().markersMin();
     List<Long> steps = java.util.Arrays.stream(w.steps()).boxed().toList();
     Map<Long, float[]> checkpoints = tables.checkpoints(steps);
@@ -187,7 +189,7 @@ final class SaeJob {
    * in memory at a time.
    */
   private static Map<String, ManifoldAblation.BlockDirections> blockDirections(
-      CellSpec cell, CellTables tables, List<Long> steps) throws IOException {
+      AnalyzeJob.Cell cell, CellTables tables, List<Long> steps) throws IOException {
     Map<String, CellTables.BlockTrajectory> blocks = tables.snapshots();
     Map<String, ManifoldAblation.BlockDirections> out = new LinkedHashMap<>();
     for (String block : ParamLayout.of(cell.config().model()).blockNames()) {

@@ -23,12 +23,6 @@ import org.apache.spark.sql.types.StructType;
  * also the settings they were trained with.
  */
 final class SaeTables {
-  static final String SAE = "sae";
-  static final String LATENTS = "sae_latents";
-  static final String ABLATIONS = "sae_ablations";
-  static final String MANIFOLD = "manifold_ablation";
-  static final List<String> ALL = List.of(SAE, LATENTS, ABLATIONS, MANIFOLD);
-
   /** Scores per marker count: {@code per_m} array of these. */
   private static final StructType PER_M =
       new StructType()

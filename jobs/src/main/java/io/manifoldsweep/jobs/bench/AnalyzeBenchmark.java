@@ -160,26 +160,28 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
           conf,
           new org.apache.hadoop.fs.Path(
               dir.resolve(Tables.RUNS).resolve(cell.cellId() + ".parquet").toUri()),
-          cell,
-          new RunResult(
-              RunStatus.OK,
-              cell.config().train().steps(),
+          new RunsFile.Run(
+              cell,
+              new RunResult(
+                  RunStatus.OK,
+                  cell.config().train().steps(),
+                  0,
+                  0,
+                  1.0,
+                  "",
+                  java.util.List.of(),
+                  cell.config().train().steps()),
+              new RunsFile.Provenance(
+                  BuildInfo.projectVersion(),
+                  "bench",
+                  BuildInfo.nd4jVersion(),
+                  System.getProperty("java.version"),
+                  "bench",
+                  "bench",
+                  "bench",
+                  0),
               0,
-              0,
-              1.0,
-              "",
-              java.util.List.of(),
-              cell.config().train().steps()),
-          new RunsFile.Provenance(
-              BuildInfo.projectVersion(),
-              "bench",
-              BuildInfo.nd4jVersion(),
-              System.getProperty("java.version"),
-              "bench",
-              "bench",
-              "bench",
-              0),
-          0);
+              0));
     }
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();

@@ -3,7 +3,7 @@ package io.manifoldsweep.jobs.bench;
 import io.manifoldsweep.jobs.table.ForklessLocalFileSystem;
 import io.manifoldsweep.jobs.table.ParquetFiles;
 import io.manifoldsweep.jobs.table.ParquetRecordSink;
-import io.manifoldsweep.model.NativeBlas;
+import io.manifoldsweep.kernel.NativeBlas;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Transformer;

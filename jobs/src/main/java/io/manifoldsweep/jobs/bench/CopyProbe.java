@@ -1,6 +1,6 @@
 package io.manifoldsweep.jobs.bench;
 
-import io.manifoldsweep.model.HostView;
+import io.manifoldsweep.kernel.HostView;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;

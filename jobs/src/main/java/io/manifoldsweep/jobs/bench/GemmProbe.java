@@ -6,7 +6,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
-import io.manifoldsweep.model.Linalg;
+import io.manifoldsweep.kernel.Linalg;
 import io.manifoldsweep.model.ModelSpec;
 import io.manifoldsweep.model.Precision;
 import java.util.List;

@@ -2,14 +2,16 @@ package io.manifoldsweep.jobs.bench;
 
 import io.manifoldsweep.analysis.sae.ManifoldAblation;
 import io.manifoldsweep.analysis.sae.SaeAnalysis;
-import io.manifoldsweep.model.NativeBlas;
+import io.manifoldsweep.jobs.cli.CellOptions;
+import io.manifoldsweep.jobs.cli.KnobOptions;
+import io.manifoldsweep.kernel.NativeBlas;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.record.CheckpointRecord;
 import io.manifoldsweep.record.InMemoryRecordSink;
 import io.manifoldsweep.record.SnapshotRecord;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SaeSettings;
-import io.manifoldsweep.sweep.SweepSpec;
+import io.manifoldsweep.train.CellConfig;
 import io.manifoldsweep.train.NativeThreads;
 import io.manifoldsweep.train.ProgressListener;
 import io.manifoldsweep.train.Trainer;
@@ -20,7 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * The SAE analysis of one canonical cell (DESIGN section 8 with its default settings: 3 checkpoints
@@ -35,24 +37,20 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Benchmark the SAE analysis of one canonical cell.")
 public final class SaeBenchmark implements Callable<Integer> {
-  @Option(
-      names = "--steps",
-      defaultValue = "200",
-      description =
-          "Training steps of the benchmark cell, one snapshot each (default ${DEFAULT-VALUE}).")
-  int steps;
+  /**
+   * The benchmark cell: the canonical model, a snapshot every step (the manifold ablation's Gram
+   * then costs what a paper-sized cell's does), evaluated only at its ends, and DESIGN's SAE
+   * settings.
+   */
+  static final String PRESET =
+      """
+      task: {sampling: per_batch}
+      train: {steps: 200, batch_size: 128}
+      record: {snapshot_every: 1, eval_every: 1000000, eval_examples: 256, probe_examples: 16, commutator_every: 0}
+      """;
 
-  @Option(
-      names = "--sae-steps",
-      defaultValue = "3000",
-      description = "sae.steps (default ${DEFAULT-VALUE}, DESIGN's).")
-  int saeSteps;
-
-  @Option(
-      names = "--layers",
-      defaultValue = "5",
-      description = "Model layers, all hooked (default ${DEFAULT-VALUE}).")
-  int layers;
+  @Mixin CellOptions cellOptions;
+  @Mixin KnobOptions knobs;
 
   private final PrintStream out;
 
@@ -61,21 +59,14 @@ public final class SaeBenchmark implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     NativeThreads.set(1);
-    String yaml =
-        """
-        name: bench-sae
-        task: {sampling: per_batch}
-        model: {layers: %d}
-        train: {steps: %d, batch_size: 128}
-        record: {snapshot_every: 1, eval_every: %d, eval_examples: 256, probe_examples: 16, commutator_every: 0}
-        sae: {steps: %d}
-        """
-            .formatted(layers, steps, steps, saeSteps);
-    SweepSpec spec = SweepSpec.parse(yaml, "bench-sae");
-    CellSpec cell = spec.cells().get(0);
-    SaeSettings settings = spec.sae();
+    CellConfig preset = cellOptions.cell(PRESET, out);
+    KnobOptions.CellAndSae given = knobs.apply(preset, SaeSettings.DEFAULT);
+    CellSpec cell = CellSpec.of("bench-sae", given.cell(), java.util.Map.of());
+    SaeSettings settings = given.sae();
+    settings.validateFor(cell.config().model(), "the benchmark cell");
+    int steps = cell.config().train().steps();
     NativeBlas blas = NativeBlas.get();
     out.printf("cpu: %s%nblas: %s%n", blas.cpu().describe(), blas.describe());
     long t0 = System.nanoTime();

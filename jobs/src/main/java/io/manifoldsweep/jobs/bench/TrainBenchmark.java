@@ -1,21 +1,20 @@
 package io.manifoldsweep.jobs.bench;
 
-import io.manifoldsweep.model.GemmClock;
-import io.manifoldsweep.model.HostView;
-import io.manifoldsweep.model.KernelTraffic;
+import io.manifoldsweep.jobs.cli.CellOptions;
+import io.manifoldsweep.jobs.cli.KnobOptions;
+import io.manifoldsweep.kernel.GemmClock;
+import io.manifoldsweep.kernel.HostView;
+import io.manifoldsweep.kernel.KernelTraffic;
+import io.manifoldsweep.kernel.NativeBlas;
+import io.manifoldsweep.kernel.Workspaces;
 import io.manifoldsweep.model.ModelSpec;
-import io.manifoldsweep.model.NativeBlas;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Precision;
 import io.manifoldsweep.model.Transformer;
-import io.manifoldsweep.model.Workspaces;
-import io.manifoldsweep.optim.OptimizerSpec;
 import io.manifoldsweep.task.MarkerTask;
-import io.manifoldsweep.task.Operation;
-import io.manifoldsweep.task.Sampling;
-import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
+import io.manifoldsweep.train.CellConfig;
 import io.manifoldsweep.train.NativeThreads;
 import io.manifoldsweep.train.TrainingStep;
 import java.io.PrintStream;
@@ -25,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -38,37 +38,12 @@ import picocli.CommandLine.Option;
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Benchmark one training step of the canonical model.")
+    description =
+        "Benchmark one training step of the canonical model (or of --config's cell, with --set).")
 public final class TrainBenchmark implements Callable<Integer> {
-  @Option(
-      names = "--layers",
-      defaultValue = "5",
-      description = "Transformer blocks (default ${DEFAULT-VALUE}).")
-  int layers;
+  @Mixin KnobOptions knobs;
 
-  @Option(
-      names = "--d-model",
-      defaultValue = "128",
-      description = "Residual width (default ${DEFAULT-VALUE}).")
-  int dModel;
-
-  @Option(
-      names = "--heads",
-      defaultValue = "4",
-      description = "Attention heads (default ${DEFAULT-VALUE}).")
-  int heads;
-
-  @Option(
-      names = "--batch",
-      defaultValue = "128",
-      description = "Batch size (default ${DEFAULT-VALUE}).")
-  int batch;
-
-  @Option(
-      names = "--seq-len",
-      defaultValue = "16",
-      description = "Sequence length (default ${DEFAULT-VALUE}).")
-  int seqLen;
+  @Mixin CellOptions cellOptions;
 
   @Option(
       names = "--steps",
@@ -94,12 +69,6 @@ public final class TrainBenchmark implements Callable<Integer> {
       description = "Native threads (default ${DEFAULT-VALUE}).")
   int threads;
 
-  @Option(
-      names = "--precision",
-      defaultValue = "FLOAT32",
-      description = "FLOAT32 or FLOAT64 (default ${DEFAULT-VALUE}).")
-  Precision precision;
-
   private final PrintStream out;
 
   public TrainBenchmark(PrintStream out) {
@@ -113,27 +82,18 @@ public final class TrainBenchmark implements Callable<Integer> {
   int gemmReps;
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     NativeThreads.set(threads);
-    TaskSpec task =
-        new TaskSpec(
-            256,
-            8,
-            seqLen,
-            1,
-            Math.min(4, (seqLen - 1) / 2),
-            Schedule.MIXED,
-            Operation.ADD,
-            100,
-            false,
-            Sampling.PER_EXAMPLE);
-    ModelSpec spec =
-        new ModelSpec(task.vocab(), seqLen, task.modulus(), layers, dModel, heads, false, 512);
+    CellConfig cell = knobs.apply(cellOptions.cell("{}", out));
+    ModelSpec spec = cell.model();
+    TaskSpec task = cell.task();
+    Precision precision = cell.train().precision();
+    int batch = cell.train().batchSize();
     ParamLayout layout = ParamLayout.of(spec);
     Params params = Params.initialise(layout, precision, 1);
     TrainingStep step =
         new TrainingStep(
-            new Transformer(layout), params, OptimizerSpec.DEFAULT.create(layout, precision));
+            new Transformer(layout), params, cell.train().optimizer().create(layout, precision));
     MarkerTask gen = new MarkerTask(task);
     NativeBlas blas = NativeBlas.get();
     out.printf("cpu: %s%n", blas.cpu().describe());
@@ -141,7 +101,14 @@ public final class TrainBenchmark implements Callable<Integer> {
     out.printf("kernels' loads and stores on ND4J's arrays: %s%n", HostView.inPlaceAccess());
     out.printf(
         "config: layers=%d d_model=%d heads=%d batch=%d seq_len=%d threads=%d precision=%s params=%d%n",
-        layers, dModel, heads, batch, seqLen, threads, precision, layout.size());
+        spec.layers(),
+        spec.dModel(),
+        spec.heads(),
+        batch,
+        spec.seqLen(),
+        threads,
+        precision,
+        layout.size());
     for (int s = 0; s < warmup; s++) {
       step.apply(gen.trainBatch(1, s, batch, task.markersMin(), task.markersMax()));
     }

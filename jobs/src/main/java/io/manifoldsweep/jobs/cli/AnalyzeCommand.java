@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
 public final class AnalyzeCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin SaeOptions saeOptions;
+  @Mixin KnobOptions knobs;
 
   @Parameters(
       index = "0",
@@ -41,7 +42,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    var sae = saeOptions.resolve(dir);
+    var sae = saeOptions.resolve(dir, knobs);
     SparkSession spark = sparkOptions.session("manifold-sweep analyze");
     try (Interrupts interrupts = Interrupts.install(spark, System.err)) {
       try {

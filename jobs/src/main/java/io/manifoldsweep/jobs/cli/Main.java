@@ -7,7 +7,7 @@ import io.manifoldsweep.jobs.bench.CellBenchmark;
 import io.manifoldsweep.jobs.bench.SaeBenchmark;
 import io.manifoldsweep.jobs.bench.SweepBenchmark;
 import io.manifoldsweep.jobs.bench.TrainBenchmark;
-import io.manifoldsweep.model.NativePlatform;
+import io.manifoldsweep.kernel.NativePlatform;
 import java.util.List;
 import java.util.Optional;
 import picocli.CommandLine;
@@ -71,6 +71,7 @@ public final class Main {
     cli.addSubcommand("query", new QueryCommand(System.out));
     cli.addSubcommand("analyze", new AnalyzeCommand(System.out));
     cli.addSubcommand("report", new ReportCommand(System.out));
+    cli.addSubcommand("knobs", new KnobsCommand(System.out));
     CommandLine bench = new CommandLine(new BenchCommand());
     bench.addSubcommand("train", new TrainBenchmark(System.out));
     bench.addSubcommand("sweep", new SweepBenchmark(System.out));

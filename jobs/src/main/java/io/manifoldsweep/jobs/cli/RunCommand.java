@@ -4,6 +4,7 @@ import io.manifoldsweep.jobs.analyze.AnalyzeJob;
 import io.manifoldsweep.jobs.report.ReportJob;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
+import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
 import java.io.PrintStream;
@@ -25,6 +26,7 @@ import picocli.CommandLine.Parameters;
 public final class RunCommand implements Callable<Integer> {
   @Mixin SparkOptions sparkOptions;
   @Mixin SaeOptions saeOptions;
+  @Mixin KnobOptions knobs;
 
   @Parameters(
       index = "0",
@@ -62,7 +64,7 @@ public final class RunCommand implements Callable<Integer> {
     SweepSpec spec = SweepCommand.readSpec(config, maxCells);
     List<CellSpec> cells = spec.cells();
     sparkOptions.checkCellsFit(cells);
-    var sae = saeOptions.resolve(spec);
+    var sae = saeOptions.resolve(spec, knobs);
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
     SparkSession spark = sparkOptions.session("manifold-sweep " + spec.name());
     try (Interrupts interrupts = Interrupts.install(spark, System.err)) {
@@ -87,10 +89,7 @@ public final class RunCommand implements Callable<Integer> {
           sweep.count("diverged"),
           sweep.count("failed"),
           sweep.skipped());
-      stdout.printf(
-          "tables:  %s/{runs,snapshots,metrics,commutators,checkpoints,dimensions,dimension_timeline,alignment,"
-              + "commutator_alignment,saturation,bases,projections,sae,sae_latents,sae_ablations,manifold_ablation}%n",
-          dir);
+      stdout.printf("tables:  %s/{%s}%n", dir, String.join(",", Tables.ALL));
       stdout.printf("summary: submit/query %s --summary%n", dir);
       stdout.printf(
           "SQL:     submit/query %s \"SELECT block, avg(r90), avg(pc1), avg(null_pc1) FROM dimensions GROUP BY block\"%n",

@@ -1,5 +1,6 @@
 package io.manifoldsweep.jobs.cli;
 
+import io.manifoldsweep.jobs.table.Tables;
 import java.io.PrintStream;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
@@ -71,7 +72,7 @@ final class SummaryReport {
   private SummaryReport() {}
 
   static void print(SparkSession spark, List<String> views, PrintStream out) {
-    if (!views.contains("dimensions")) {
+    if (!views.contains(Tables.DIMENSIONS)) {
       out.println("no analysis tables yet: run submit/analyze DIR first");
       return;
     }
@@ -90,33 +91,33 @@ final class SummaryReport {
                round(avg(d.collapse_step)) AS collapse_step
         FROM dimensions d JOIN runs r ON d.cell_id = r.cell_id
         GROUP BY d.group_key, d.block ORDER BY d.group_key, d.block""");
-    if (views.contains("commutator_alignment")) {
+    if (views.contains(Tables.COMMUTATOR_ALIGNMENT)) {
       section(
           out,
           "Commutator alignment with the execution subspace / random subspaces, early vs late (medians)");
       show(spark, out, COMMUTATOR_PHASES);
     }
-    if (views.contains("sae")) {
+    if (views.contains(Tables.SAE)) {
       section(
           out,
           "Sparse autoencoders per checkpoint and layer (mean over seeds): reconstruction, splicing scores, sparsity");
       show(spark, out, SAE_QUALITY);
     }
-    if (views.contains("sae_ablations")) {
+    if (views.contains(Tables.SAE_ABLATIONS)) {
       section(
           out,
           "Does a small latent set carry execution? Accuracy drop (clean - ablated) of the strongest single latent and of the"
               + " top-8 execution latents, against 8 random alive latents matched in firing frequency (zero ablation, error term kept)");
       show(spark, out, SAE_VERDICT);
     }
-    if (views.contains("manifold_ablation")) {
+    if (views.contains(Tables.MANIFOLD_ABLATION)) {
       section(
           out,
           "Manifold ablation at k = 3: accuracy drop when every attention block moves back along its top 3 trajectory PCs,"
               + " along PCs 4-6, or along 3 random directions");
       show(spark, out, MANIFOLD_VERDICT);
     }
-    if (views.contains("alignment")) {
+    if (views.contains(Tables.ALIGNMENT)) {
       section(
           out,
           "Cross-seed subspace alignment: mean cos^2 of principal angles against random subspaces (k/p)");

@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.cli;
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
+import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
 import java.io.IOException;
@@ -81,7 +82,9 @@ public final class SweepCommand implements Callable<Integer> {
           outcome.count("diverged"),
           outcome.count("failed"),
           outcome.skipped());
-      stdout.printf("tables (Parquet) under %s: runs, snapshots, metrics, commutators%n", dir);
+      stdout.printf(
+          "tables (Parquet) under %s: %s, %s%n",
+          dir, Tables.RUNS, String.join(", ", Tables.CELL_DATA));
       stdout.printf(
           "query them: submit/query %s \"SELECT modulus, status, count(*), avg(eval_acc) FROM runs GROUP BY 1, 2\"%n",
           dir);

@@ -1,68 +1,38 @@
 package io.manifoldsweep.jobs.cli;
 
-import io.manifoldsweep.model.ModelSpec;
-import io.manifoldsweep.model.Precision;
-import io.manifoldsweep.optim.OptimizerSpec;
 import io.manifoldsweep.record.InMemoryRecordSink;
 import io.manifoldsweep.record.MetricsRecord;
 import io.manifoldsweep.record.RunResult;
-import io.manifoldsweep.task.Operation;
-import io.manifoldsweep.task.Sampling;
-import io.manifoldsweep.task.Schedule;
-import io.manifoldsweep.task.TaskSpec;
 import io.manifoldsweep.train.CellConfig;
-import io.manifoldsweep.train.Checkpoints;
-import io.manifoldsweep.train.CommutatorVectors;
 import io.manifoldsweep.train.NativeThreads;
-import io.manifoldsweep.train.RecordSpec;
-import io.manifoldsweep.train.TrainSpec;
 import io.manifoldsweep.train.Trainer;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** One training run of the canonical model in this process, with progress; nothing is written. */
+/** One training run in this process, with progress; nothing is written. */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
-    description = "Train one cell here and print its progress.")
+    description = {
+      "Train one cell here and print its progress; nothing is written.",
+      "Without --config: every knob at its default (submit/knobs), except 500 steps, an eval of 512 examples"
+          + " per marker count every 100 steps, and no commutator probes, checkpoints or resume points."
+    })
 public final class TrainCommand implements Callable<Integer> {
-  @Option(
-      names = "--steps",
-      defaultValue = "500",
-      description = "Updates (default ${DEFAULT-VALUE}).")
-  int steps;
+  /** What an interactive run starts from: the canonical cell, shortened, recording little. */
+  static final String PRESET =
+      """
+      train: {steps: 500}
+      record: {snapshot_every: 100, eval_every: 100, eval_examples: 512, probe_examples: 128, commutator_every: 0,
+               checkpoints: [], resume_every: 0}
+      """;
 
-  @Option(
-      names = "--layers",
-      defaultValue = "5",
-      description = "Blocks (default ${DEFAULT-VALUE}).")
-  int layers;
+  @Mixin KnobOptions knobs;
 
-  @Option(
-      names = "--d-model",
-      defaultValue = "128",
-      description = "Width (default ${DEFAULT-VALUE}).")
-  int dModel;
-
-  @Option(names = "--heads", defaultValue = "4", description = "Heads (default ${DEFAULT-VALUE}).")
-  int heads;
-
-  @Option(names = "--modulus", defaultValue = "8", description = "C (default ${DEFAULT-VALUE}).")
-  int modulus;
-
-  @Option(
-      names = "--lr",
-      defaultValue = "3e-4",
-      description = "AdamW learning rate (default ${DEFAULT-VALUE}).")
-  double lr;
-
-  @Option(
-      names = "--seed",
-      defaultValue = "0",
-      description = "init_seed and data_seed (default ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin CellOptions cellOptions;
 
   @Option(
       names = "--threads",
@@ -77,39 +47,9 @@ public final class TrainCommand implements Callable<Integer> {
   }
 
   @Override
-  public Integer call() {
+  public Integer call() throws java.io.IOException {
     NativeThreads.set(threads);
-    TaskSpec task =
-        new TaskSpec(
-            256,
-            modulus,
-            16,
-            1,
-            4,
-            Schedule.MIXED,
-            Operation.ADD,
-            100,
-            false,
-            Sampling.PER_EXAMPLE);
-    ModelSpec model = CellConfig.modelFor(task, layers, dModel, heads, false, 512);
-    OptimizerSpec opt = new OptimizerSpec(OptimizerSpec.Kind.ADAMW, lr, 0.01, 0, 0.9, 0.999, 1e-8);
-    TrainSpec train =
-        new TrainSpec(
-            steps, 128, opt, false, seed, seed, TrainSpec.DEFAULT_EVAL_SEED, Precision.FLOAT32);
-    RecordSpec record =
-        new RecordSpec(
-            100,
-            100,
-            512,
-            128,
-            0,
-            9,
-            1e-3,
-            CommutatorVectors.ATTENTION,
-            false,
-            Checkpoints.NONE,
-            0);
-    CellConfig cell = new CellConfig(task, model, train, record);
+    CellConfig cell = knobs.apply(cellOptions.cell(PRESET, out));
     InMemoryRecordSink sink = new InMemoryRecordSink();
     long t0 = System.nanoTime();
     RunResult result =

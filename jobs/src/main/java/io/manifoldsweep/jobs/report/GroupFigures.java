@@ -2,6 +2,7 @@ package io.manifoldsweep.jobs.report;
 
 import io.manifoldsweep.analysis.RandomWalkNull;
 import io.manifoldsweep.analysis.Spectrum;
+import io.manifoldsweep.jobs.table.Tables;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,18 +41,18 @@ final class GroupFigures {
     r90Bars();
     timeline();
     projections();
-    if (views.contains("commutators")) {
+    if (views.contains(Tables.COMMUTATORS)) {
       defect();
     }
-    if (views.contains("commutator_alignment")) {
+    if (views.contains(Tables.COMMUTATOR_ALIGNMENT)) {
       commutatorRatio();
     }
     attention();
-    if (views.contains("alignment")) {
+    if (views.contains(Tables.ALIGNMENT)) {
       alignmentHeatMaps();
     }
     accuracy();
-    if (views.contains("sae")) {
+    if (views.contains(Tables.SAE)) {
       new SaeFigures(this).render(views);
     }
     return figures;

@@ -2,6 +2,7 @@ package io.manifoldsweep.jobs.report;
 
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.table.ResultViews;
+import io.manifoldsweep.jobs.table.Tables;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,7 @@ public final class ReportJob {
   public Path run(String dir) throws IOException {
     System.setProperty("java.awt.headless", "true");
     List<String> views = ResultViews.register(spark, dir);
-    if (!views.contains("dimensions")) {
+    if (!views.contains(Tables.DIMENSIONS)) {
       throw new ConfigException(
           "DIR", dir, "has no analysis tables; run submit/analyze " + dir + " first");
     }

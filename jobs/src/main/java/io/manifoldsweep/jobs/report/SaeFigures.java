@@ -1,6 +1,7 @@
 package io.manifoldsweep.jobs.report;
 
 import io.manifoldsweep.analysis.sae.ActivationSet.Variable;
+import io.manifoldsweep.jobs.table.Tables;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,10 +30,10 @@ final class SaeFigures {
     quality("ce_score", "CE score (1 = splicing loses nothing)", "CE score");
     quality("l0", "active latents per row", "L0");
     associations();
-    if (views.contains("sae_ablations")) {
+    if (views.contains(Tables.SAE_ABLATIONS)) {
       ablations();
     }
-    if (views.contains("manifold_ablation")) {
+    if (views.contains(Tables.MANIFOLD_ABLATION)) {
       manifold();
     }
   }

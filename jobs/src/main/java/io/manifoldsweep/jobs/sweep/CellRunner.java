@@ -4,8 +4,8 @@ import io.manifoldsweep.BuildInfo;
 import io.manifoldsweep.jobs.table.ParquetFiles;
 import io.manifoldsweep.jobs.table.ParquetRecordSink;
 import io.manifoldsweep.jobs.table.Tables;
-import io.manifoldsweep.model.NativeBlas;
-import io.manifoldsweep.model.NativePlatform;
+import io.manifoldsweep.kernel.NativeBlas;
+import io.manifoldsweep.kernel.NativePlatform;
 import io.manifoldsweep.record.RunResult;
 import io.manifoldsweep.record.RunStatus;
 import io.manifoldsweep.sweep.CellSpec;
@@ -149,7 +149,10 @@ final class CellRunner {
           "test hook: first attempt of cell " + id + " dies before its runs row");
     }
     Path stagedRuns = new Path(staging, Tables.RUNS + ".parquet");
-    RunsFile.write(conf, stagedRuns, cell, result, provenance(ctx), startedAt);
+    RunsFile.write(
+        conf,
+        stagedRuns,
+        new RunsFile.Run(cell, result, provenance(ctx), startedAt, System.currentTimeMillis()));
     if (fs.exists(runsFile) && RunsFile.committed(conf, runsFile)) {
       LOG.info("cell {}: another attempt committed first; discarding this one's runs row", id);
     } else {

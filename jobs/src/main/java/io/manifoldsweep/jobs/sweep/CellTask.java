@@ -1,20 +1,16 @@
 package io.manifoldsweep.jobs.sweep;
 
 import io.manifoldsweep.sweep.CellSpec;
-import io.manifoldsweep.sweep.SweepSpec;
-import java.io.Serializable;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 
-/** The Spark task of one cell: rebuilds the cell and the folder on the executor and runs it. */
-final class CellTask implements Function<CellTask.Payload, CellRunner.Outcome> {
-  /** What travels from the driver: the cell's canonical JSON and grid coordinates. */
-  record Payload(String sweep, String configJson, LinkedHashMap<String, Object> axes)
-      implements Serializable {}
-
+/**
+ * The Spark task of one cell: the cell travels resolved from the driver, which checked it; the task
+ * opens the folder on the executor and runs it.
+ */
+final class CellTask implements Function<CellSpec, CellRunner.Outcome> {
   private final String rootUri;
   private final Map<String, String> hadoopConf;
   private final int maxAttempts;
@@ -35,8 +31,7 @@ final class CellTask implements Function<CellTask.Payload, CellRunner.Outcome> {
   }
 
   @Override
-  public CellRunner.Outcome call(Payload p) throws Exception {
-    CellSpec cell = SweepSpec.cellFromJson(p.sweep(), p.configJson(), p.axes());
+  public CellRunner.Outcome call(CellSpec cell) throws Exception {
     Configuration conf = new Configuration(false);
     hadoopConf.forEach(conf::set);
     TaskContext tc = TaskContext.get();

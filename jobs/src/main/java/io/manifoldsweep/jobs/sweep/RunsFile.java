@@ -1,11 +1,20 @@
 package io.manifoldsweep.jobs.sweep;
 
+import static org.apache.parquet.schema.LogicalTypeAnnotation.stringType;
+
 import io.manifoldsweep.jobs.table.ParquetFiles;
 import io.manifoldsweep.jobs.table.Tables;
+import io.manifoldsweep.knob.Knob;
+import io.manifoldsweep.knob.KnobSection;
+import io.manifoldsweep.knob.KnobType;
 import io.manifoldsweep.record.RunResult;
 import io.manifoldsweep.sweep.CellSpec;
+import io.manifoldsweep.train.CellConfig;
 import java.io.IOException;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
@@ -14,8 +23,15 @@ import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
 
-/** The one-row Parquet file that commits a cell: its outcome, every knob and its provenance. */
+/**
+ * The one-row Parquet file that commits a cell: its outcome, provenance, every knob as a column of
+ * its own, and the cell's config as JSON. Its columns are declared once, below: the schema and the
+ * row both come from that list.
+ */
 public final class RunsFile {
   /** Where and with what a run was executed. */
   public record Provenance(
@@ -28,64 +44,131 @@ public final class RunsFile {
       String blas,
       int attempt) {}
 
-  private RunsFile() {}
-
-  public static void write(
-      Configuration conf,
-      Path path,
+  /** What a runs row is made of. */
+  public record Run(
       CellSpec cell,
       RunResult result,
-      Provenance p,
-      long startedAtMs)
-      throws IOException {
-    MessageType schema = Tables.runsSchema(cell.config());
-    Group row =
-        new SimpleGroupFactory(schema)
-            .newGroup()
-            .append("cell_id", cell.cellId())
-            .append("sweep", cell.sweep())
-            .append("status", result.status().label())
-            .append("message", result.message())
-            .append("steps_done", result.stepsDone())
-            .append("wall_seconds", result.wallSeconds())
-            .append("recording_seconds", result.recordingSeconds());
-    if (!Double.isNaN(result.finalEvalAccuracy())) {
-      row.append("eval_acc", result.finalEvalAccuracy());
-    }
-    row.append("project_version", p.projectVersion())
-        .append("spark_version", p.sparkVersion())
-        .append("nd4j_version", p.nd4jVersion())
-        .append("java_version", p.javaVersion())
-        .append("host", p.host())
-        .append("cpu", p.cpu())
-        .append("blas", p.blas())
-        .append("attempt", p.attempt())
-        .append("resumes", result.resumedFrom().size())
-        .append(
+      Provenance provenance,
+      long startedAtMs,
+      long finishedAtMs) {}
+
+  /**
+   * One column: its name, type, whether every row has a value, and the value of a run (null: none).
+   */
+  private record Column(
+      String name, KnobType.Column type, boolean required, Function<Run, Object> value) {}
+
+  private static final List<Column> COLUMNS = columns();
+
+  private static List<Column> columns() {
+    List<Column> c = new ArrayList<>();
+    c.add(new Column("cell_id", KnobType.Column.STRING, true, r -> r.cell().cellId()));
+    c.add(new Column("sweep", KnobType.Column.STRING, true, r -> r.cell().sweep()));
+    c.add(new Column("status", KnobType.Column.STRING, true, r -> r.result().status().label()));
+    c.add(new Column("message", KnobType.Column.STRING, true, r -> r.result().message()));
+    c.add(new Column("steps_done", KnobType.Column.INT64, true, r -> r.result().stepsDone()));
+    c.add(new Column("wall_seconds", KnobType.Column.DOUBLE, true, r -> r.result().wallSeconds()));
+    c.add(
+        new Column(
+            "recording_seconds", KnobType.Column.DOUBLE, true, r -> r.result().recordingSeconds()));
+    c.add(
+        new Column(
+            "eval_acc",
+            KnobType.Column.DOUBLE,
+            false,
+            r ->
+                Double.isNaN(r.result().finalEvalAccuracy())
+                    ? null
+                    : r.result().finalEvalAccuracy()));
+    c.add(
+        new Column(
+            "project_version", KnobType.Column.STRING, true, r -> r.provenance().projectVersion()));
+    c.add(
+        new Column(
+            "spark_version", KnobType.Column.STRING, true, r -> r.provenance().sparkVersion()));
+    c.add(
+        new Column(
+            "nd4j_version", KnobType.Column.STRING, true, r -> r.provenance().nd4jVersion()));
+    c.add(
+        new Column(
+            "java_version", KnobType.Column.STRING, true, r -> r.provenance().javaVersion()));
+    c.add(new Column("host", KnobType.Column.STRING, true, r -> r.provenance().host()));
+    c.add(new Column("cpu", KnobType.Column.STRING, false, r -> r.provenance().cpu()));
+    c.add(new Column("blas", KnobType.Column.STRING, false, r -> r.provenance().blas()));
+    c.add(new Column("attempt", KnobType.Column.INT32, true, r -> r.provenance().attempt()));
+    c.add(
+        new Column("resumes", KnobType.Column.INT32, false, r -> r.result().resumedFrom().size()));
+    c.add(
+        new Column(
             "resumed_from",
-            result.resumedFrom().stream()
-                .map(String::valueOf)
-                .collect(java.util.stream.Collectors.joining(",")))
-        .append("steps_trained", result.stepsTrained())
-        .append("started_at_ms", startedAtMs)
-        .append("finished_at_ms", System.currentTimeMillis())
-        .append("config_json", cell.configJson());
-    for (Map.Entry<String, Object> e : Tables.knobColumns(cell.config()).entrySet()) {
-      Object v = e.getValue();
-      if (v instanceof Integer i) {
-        row.append(e.getKey(), i);
-      } else if (v instanceof Long l) {
-        row.append(e.getKey(), l);
-      } else if (v instanceof Double d) {
-        row.append(e.getKey(), d);
-      } else if (v instanceof Boolean b) {
-        row.append(e.getKey(), b);
-      } else {
-        row.append(e.getKey(), String.valueOf(v));
+            KnobType.Column.STRING,
+            false,
+            r ->
+                r.result().resumedFrom().stream()
+                    .map(String::valueOf)
+                    .collect(Collectors.joining(","))));
+    c.add(
+        new Column("steps_trained", KnobType.Column.INT64, false, r -> r.result().stepsTrained()));
+    c.add(new Column("started_at_ms", KnobType.Column.INT64, true, Run::startedAtMs));
+    c.add(new Column("finished_at_ms", KnobType.Column.INT64, true, Run::finishedAtMs));
+    c.add(new Column("config_json", KnobType.Column.STRING, true, r -> r.cell().configJson()));
+    c.add(new Column("group_key", KnobType.Column.STRING, false, r -> r.cell().groupKey()));
+    for (KnobSection section : CellConfig.SECTIONS) {
+      for (Knob<?> k : section.knobs()) {
+        c.add(
+            new Column(
+                k.column(),
+                k.type().column(),
+                false,
+                r -> r.cell().config().values().columnValue(k)));
+      }
+    }
+    return List.copyOf(c);
+  }
+
+  /** The runs table's schema. */
+  public static final MessageType SCHEMA = schema();
+
+  private static MessageType schema() {
+    Types.MessageTypeBuilder b = Types.buildMessage();
+    for (Column c : COLUMNS) {
+      Type.Repetition repetition =
+          c.required() ? Type.Repetition.REQUIRED : Type.Repetition.OPTIONAL;
+      switch (c.type()) {
+        case INT32 -> b.primitive(PrimitiveTypeName.INT32, repetition).named(c.name());
+        case INT64 -> b.primitive(PrimitiveTypeName.INT64, repetition).named(c.name());
+        case DOUBLE -> b.primitive(PrimitiveTypeName.DOUBLE, repetition).named(c.name());
+        case BOOLEAN -> b.primitive(PrimitiveTypeName.BOOLEAN, repetition).named(c.name());
+        case STRING ->
+            b.primitive(PrimitiveTypeName.BINARY, repetition).as(stringType()).named(c.name());
+      }
+    }
+    return b.named(Tables.RUNS);
+  }
+
+  private RunsFile() {}
+
+  public static void write(Configuration conf, Path path, Run run) throws IOException {
+    Group row = new SimpleGroupFactory(SCHEMA).newGroup();
+    for (Column c : COLUMNS) {
+      Object v = c.value().apply(run);
+      if (v == null) {
+        if (c.required()) {
+          throw new IllegalStateException(
+              "runs column " + c.name() + " has no value for cell " + run.cell().cellId());
+        }
+        continue;
+      }
+      switch (c.type()) {
+        case INT32 -> row.append(c.name(), ((Number) v).intValue());
+        case INT64 -> row.append(c.name(), ((Number) v).longValue());
+        case DOUBLE -> row.append(c.name(), ((Number) v).doubleValue());
+        case BOOLEAN -> row.append(c.name(), (Boolean) v);
+        case STRING -> row.append(c.name(), String.valueOf(v));
       }
     }
     try (ParquetWriter<Group> w =
-        ParquetFiles.writer(conf, path, schema, ParquetFiles.Encoding.DEFAULT_SNAPPY)) {
+        ParquetFiles.writer(conf, path, SCHEMA, ParquetFiles.Encoding.DEFAULT_SNAPPY)) {
       w.write(row);
     }
   }

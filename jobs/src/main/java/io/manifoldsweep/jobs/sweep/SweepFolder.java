@@ -3,8 +3,13 @@ package io.manifoldsweep.jobs.sweep;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.jobs.table.ForklessLocalFileSystem;
 import io.manifoldsweep.jobs.table.Tables;
+import io.manifoldsweep.knob.YamlConfigLoader;
+import io.manifoldsweep.sweep.SaeSettings;
+import io.manifoldsweep.sweep.SweepSpec;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -103,10 +108,13 @@ public final class SweepFolder {
   }
 
   /**
-   * Makes the folder ready for {@code sweepName}: creates it, proves it is writable, and refuses a
-   * folder that holds another sweep's cells, which a resume would otherwise silently mix in.
+   * Makes the folder ready for {@code spec}: creates it, proves it is writable, and refuses a
+   * folder that holds another sweep's cells, which a resume would otherwise silently mix in. The
+   * manifest keeps the sweep file and its analysis settings, parsed and checked, for {@code
+   * analyze}.
    */
-  void claim(String sweepName, String sourceYaml) {
+  void claim(SweepSpec spec) {
+    String sweepName = spec.name();
     Path manifest = new Path(root, MANIFEST);
     try {
       if (fs.exists(root) && !fs.getFileStatus(root).isDirectory()) {
@@ -135,7 +143,8 @@ public final class SweepFolder {
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("sweep", sweepName);
       doc.put("created_at_ms", System.currentTimeMillis());
-      doc.put("config_yaml", sourceYaml);
+      doc.put("config_yaml", spec.sourceYaml());
+      doc.put(SaeSettings.KNOBS.name(), spec.sae().toTree());
       Path tmp = new Path(root, MANIFEST + ".tmp");
       try (OutputStream out = fs.create(tmp, true)) {
         out.write(
@@ -152,6 +161,42 @@ public final class SweepFolder {
     }
   }
 
+  /**
+   * The SAE settings a results folder was made with: those its manifest stores, or for a folder
+   * made before they were stored, the {@code sae:} section of its sweep file; the defaults for a
+   * folder without a manifest, or one this JVM cannot read before Spark starts (a FileSystem that
+   * needs Spark's Hadoop settings), which it says.
+   */
+  public static SaeSettings storedSae(String dir) {
+    Path manifest = new Path(dir, MANIFEST);
+    try {
+      FileSystem fs = manifest.getFileSystem(ForklessLocalFileSystem.configuration());
+      if (!fs.exists(manifest)) {
+        return SaeSettings.DEFAULT;
+      }
+      JsonNode m;
+      try (InputStream in = fs.open(manifest)) {
+        m = new ObjectMapper().readTree(in);
+      }
+      String key = SaeSettings.KNOBS.name();
+      if (m.has(key)) {
+        return SaeSettings.fromTree(new ObjectMapper().convertValue(m.get(key), Map.class));
+      }
+      return m.has("config_yaml")
+          ? SaeSettings.fromTree(
+              YamlConfigLoader.load(m.get("config_yaml").asText(), manifest.toString()).get(key))
+          : SaeSettings.DEFAULT;
+    } catch (IOException e) {
+      System.err.println(
+          "warning: cannot read "
+              + manifest
+              + " before Spark starts ("
+              + e.getMessage()
+              + "); SAE settings from --sae-config and --set only");
+      return SaeSettings.DEFAULT;
+    }
+  }
+
   /** Cells whose runs row says ok or diverged; failed cells are tried again. */
   public Set<String> finishedCells() {
     Set<String> out = new HashSet<>();
@@ -162,7 +207,7 @@ public final class SweepFolder {
       }
       for (FileStatus f : fs.listStatus(runs)) {
         String name = f.getPath().getName();
-        if (name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".")) {
+        if (Tables.isDataFile(name)) {
           String id = name.substring(0, name.length() - ".parquet".length());
           if (RunsFile.committed(fs.getConf(), f.getPath())) {
             out.add(id);

@@ -4,7 +4,6 @@ import io.manifoldsweep.jobs.table.FolderLease;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -56,7 +55,7 @@ public final class SweepJob {
 
   private Outcome run(SweepSpec spec, List<CellSpec> cells, SweepFolder folder, SweepHooks hooks) {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    folder.claim(spec.name(), spec.sourceYaml());
+    folder.claim(spec);
     Set<String> finished = folder.finishedCells();
     List<CellSpec> pending =
         cells.stream()
@@ -72,11 +71,8 @@ public final class SweepJob {
     }
     folder.discardUnfinished(pending.stream().map(CellSpec::cellId).collect(Collectors.toSet()));
 
-    List<CellTask.Payload> payloads = new ArrayList<>();
     Map<String, CellSpec> byId = new LinkedHashMap<>();
     for (CellSpec c : pending) {
-      payloads.add(
-          new CellTask.Payload(spec.name(), c.configJson(), new LinkedHashMap<>(c.axes())));
       byId.put(c.cellId(), c);
     }
     Map<String, String> conf = new HashMap<>();
@@ -101,7 +97,7 @@ public final class SweepJob {
             System::nanoTime)) {
       // one partition per cell: Spark schedules partitions in order, so the longest cells start
       // first
-      outcomes = jsc.parallelize(payloads, payloads.size()).map(task).collect();
+      outcomes = jsc.parallelize(pending, pending.size()).map(task).collect();
       progress.report();
     } finally {
       jsc.clearJobGroup();

@@ -15,21 +15,6 @@ import org.apache.spark.sql.SparkSession;
  * only once its runs row exists, so a half-written cell never shows up in a query.
  */
 public final class ResultViews {
-  /** Tables written by the analysis job; each is registered when its folder exists. */
-  public static final List<String> ANALYSIS_TABLES =
-      List.of(
-          "dimensions",
-          "dimension_timeline",
-          "alignment",
-          "commutator_alignment",
-          "saturation",
-          "bases",
-          "projections",
-          "sae",
-          "sae_latents",
-          "sae_ablations",
-          "manifold_ablation");
-
   private ResultViews() {}
 
   /** A table folder Spark can infer a schema from: at least one Parquet file that is not hidden. */
@@ -39,7 +24,7 @@ public final class ResultViews {
     }
     for (var f : fs.listStatus(p)) {
       String name = f.getPath().getName();
-      if (name.endsWith(".parquet") && !name.startsWith(".") && !name.startsWith("_")) {
+      if (Tables.isDataFile(name)) {
         return true;
       }
     }
@@ -69,7 +54,7 @@ public final class ResultViews {
           names.add(t);
         }
       }
-      for (String t : ANALYSIS_TABLES) {
+      for (String t : Tables.ANALYSIS) {
         Path p = new Path(root, t);
         if (holdsParquet(fs, p)) {
           spark.read().parquet(p.toString()).createOrReplaceTempView(t);

@@ -2,17 +2,12 @@ package io.manifoldsweep.jobs.table;
 
 import static org.apache.parquet.schema.LogicalTypeAnnotation.stringType;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BINARY;
-import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.BOOLEAN;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.DOUBLE;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.FLOAT;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT32;
 import static org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName.INT64;
 
-import io.manifoldsweep.sweep.CellConfigs;
-import io.manifoldsweep.train.CellConfig;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Types;
 
@@ -33,6 +28,48 @@ public final class Tables {
    */
   public static final List<String> CELL_DATA =
       List.of(SNAPSHOTS, METRICS, COMMUTATORS, CHECKPOINTS);
+
+  public static final String DIMENSIONS = "dimensions";
+  public static final String TIMELINE = "dimension_timeline";
+  public static final String ALIGNMENT = "alignment";
+  public static final String COMMUTATOR_ALIGNMENT = "commutator_alignment";
+  public static final String SATURATION = "saturation";
+  public static final String BASES = "bases";
+  public static final String PROJECTIONS = "projections";
+
+  /** The manifold tables the analysis writes (DESIGN section 5). */
+  public static final List<String> MANIFOLD_ANALYSIS =
+      List.of(
+          DIMENSIONS, TIMELINE, ALIGNMENT, COMMUTATOR_ALIGNMENT, SATURATION, BASES, PROJECTIONS);
+
+  public static final String SAE = "sae";
+  public static final String SAE_LATENTS = "sae_latents";
+  public static final String SAE_ABLATIONS = "sae_ablations";
+  public static final String MANIFOLD_ABLATION = "manifold_ablation";
+
+  /** The sparse-autoencoder tables (DESIGN section 8). */
+  public static final List<String> SAE_ANALYSIS =
+      List.of(SAE, SAE_LATENTS, SAE_ABLATIONS, MANIFOLD_ABLATION);
+
+  /** Every table the analysis writes; each replaces the previous run's. */
+  public static final List<String> ANALYSIS = concat(MANIFOLD_ANALYSIS, SAE_ANALYSIS);
+
+  /** Every table of a results folder, in the order commands list them. */
+  public static final List<String> ALL = concat(concat(List.of(RUNS), CELL_DATA), ANALYSIS);
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> out = new java.util.ArrayList<>(a);
+    out.addAll(b);
+    return List.copyOf(out);
+  }
+
+  /**
+   * Whether a file in a table folder holds rows: a Parquet file whose name starts with neither '_'
+   * nor '.', the names Spark and pyarrow skip, and under which the bookkeeping lives.
+   */
+  public static boolean isDataFile(String name) {
+    return name.endsWith(".parquet") && !name.startsWith("_") && !name.startsWith(".");
+  }
 
   public static final MessageType SNAPSHOTS_SCHEMA =
       Types.buildMessage()
@@ -139,62 +176,4 @@ public final class Tables {
   }
 
   private Tables() {}
-
-  /** Every knob of a cell as one flat column each ({@code task.markers.min -> markers_min}). */
-  @SuppressWarnings("unchecked")
-  public static Map<String, Object> knobColumns(CellConfig config) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (Object section : CellConfigs.toTree(config).values()) {
-      for (Map.Entry<String, Object> e : ((Map<String, Object>) section).entrySet()) {
-        if (e.getValue() instanceof Map<?, ?> nested) {
-          nested.forEach((k, v) -> out.put(e.getKey() + "_" + k, v));
-        } else {
-          out.put(e.getKey(), e.getValue());
-        }
-      }
-    }
-    return out;
-  }
-
-  /** The runs schema: the fixed run columns, then one column per knob typed by its value. */
-  public static MessageType runsSchema(CellConfig example) {
-    Types.MessageTypeBuilder b = Types.buildMessage();
-    b.required(BINARY).as(stringType()).named("cell_id");
-    b.required(BINARY).as(stringType()).named("sweep");
-    b.required(BINARY).as(stringType()).named("status");
-    b.required(BINARY).as(stringType()).named("message");
-    b.required(INT64).named("steps_done");
-    b.required(DOUBLE).named("wall_seconds");
-    b.required(DOUBLE).named("recording_seconds");
-    b.optional(DOUBLE).named("eval_acc");
-    b.required(BINARY).as(stringType()).named("project_version");
-    b.required(BINARY).as(stringType()).named("spark_version");
-    b.required(BINARY).as(stringType()).named("nd4j_version");
-    b.required(BINARY).as(stringType()).named("java_version");
-    b.required(BINARY).as(stringType()).named("host");
-    b.optional(BINARY).as(stringType()).named("cpu");
-    b.optional(BINARY).as(stringType()).named("blas");
-    b.required(INT32).named("attempt");
-    b.optional(INT32).named("resumes");
-    b.optional(BINARY).as(stringType()).named("resumed_from");
-    b.optional(INT64).named("steps_trained");
-    b.required(INT64).named("started_at_ms");
-    b.required(INT64).named("finished_at_ms");
-    b.required(BINARY).as(stringType()).named("config_json");
-    for (Map.Entry<String, Object> e : knobColumns(example).entrySet()) {
-      Object v = e.getValue();
-      if (v instanceof Integer) {
-        b.required(INT32).named(e.getKey());
-      } else if (v instanceof Long) {
-        b.required(INT64).named(e.getKey());
-      } else if (v instanceof Double) {
-        b.required(DOUBLE).named(e.getKey());
-      } else if (v instanceof Boolean) {
-        b.required(BOOLEAN).named(e.getKey());
-      } else {
-        b.required(BINARY).as(stringType()).named(e.getKey());
-      }
-    }
-    return b.named(RUNS);
-  }
 }

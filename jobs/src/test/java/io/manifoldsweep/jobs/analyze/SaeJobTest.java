@@ -186,7 +186,8 @@ class SaeJobTest {
 
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     SaeSettings small =
-        new SaeSettings(List.of(32), List.of(4), 50, 1e-3, 128, List.of(), 64, 16, 0, 0.3, 0);
+        SaeSettings.parse(
+            "{width: 32, k: 4, steps: 50, batch_size: 128, examples: 64, ablation_examples: 16}");
     AnalyzeJob.Outcome outcome =
         new AnalyzeJob(spark, new PrintStream(log, true, StandardCharsets.UTF_8))
             .run(dir.toString(), 3, Optional.of(small));

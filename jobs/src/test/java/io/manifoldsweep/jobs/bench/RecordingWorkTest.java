@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.manifoldsweep.model.ModelSpec;
-import io.manifoldsweep.train.Checkpoints;
-import io.manifoldsweep.train.CommutatorVectors;
+import io.manifoldsweep.train.CellConfig;
 import io.manifoldsweep.train.RecordSpec;
 import org.junit.jupiter.api.Test;
 
 class RecordingWorkTest {
-  private static final ModelSpec CANONICAL = new ModelSpec(256, 16, 8, 5, 128, 4, false, 512);
+  private static final ModelSpec CANONICAL = CellConfig.defaults().model();
 
   /**
    * By hand: the forward pass is a third of the step's products (each forward product has a weight-
@@ -21,7 +20,8 @@ class RecordingWorkTest {
   @Test
   void theDefaultRecordingAsksForTwelvePercentOfTrainingsProducts() {
     RecordingWork work =
-        RecordingWork.of(RecordSpec.DEFAULT, 4, 128, GemmProbe.stepShapes(CANONICAL, 128));
+        RecordingWork.of(
+            CellConfig.defaults().record(), 4, 128, GemmProbe.stepShapes(CANONICAL, 128));
 
     assertThat(work.eval()).isCloseTo(32.0 / 3 / 500, within(1e-12));
     assertThat(work.probe()).isCloseTo(8.0 / 3 / 100, within(1e-12));
@@ -35,18 +35,8 @@ class RecordingWorkTest {
   @Test
   void probesFollowTheUnionOfSnapshotAndEvalSteps() {
     RecordSpec rec =
-        new RecordSpec(
-            300,
-            500,
-            1024,
-            256,
-            0,
-            9,
-            1e-3,
-            CommutatorVectors.ATTENTION,
-            false,
-            Checkpoints.DEFAULT,
-            5000);
+        CellConfig.parse("record: {snapshot_every: 300, eval_every: 500, commutator_every: 0}")
+            .record();
 
     RecordingWork work = RecordingWork.of(rec, 2, 64, GemmProbe.stepShapes(CANONICAL, 64));
 

@@ -56,7 +56,7 @@ class NativePlatformCliTest {
   void readingResultsStillWorksThere(@TempDir Path tmp) throws Exception {
     Exit help = run(tmp, "train", "--help");
     assertThat(help.code()).as(help.output()).isZero();
-    assertThat(help.output()).contains("--steps");
+    assertThat(help.output()).contains("--set");
     Exit query = run(tmp, "query", tmp.resolve("nothing").toString());
     assertThat(query.code()).as(query.output()).isEqualTo(2);
     assertThat(query.output()).contains("holds no results").doesNotContain("macosx-arm64");

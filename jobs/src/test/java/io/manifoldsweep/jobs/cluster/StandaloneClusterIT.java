@@ -35,7 +35,7 @@ class StandaloneClusterIT {
    * default 3,000 steps the SAE part of each analyze run took a minute for the four tiny cells, at
    * 200 half that.
    */
-  static final String SHORT_SAE = "steps=200";
+  static final String SHORT_SAE = "sae.steps=200";
 
   @TempDir static Path tmp;
 
@@ -154,7 +154,7 @@ class StandaloneClusterIT {
     assertThat(sweep.exit()).as(sweep.output()).isZero();
     assertThat(sweep.output()).contains("4 ok, 0 diverged, 0 failed");
     assertEveryCellOnce(out, 4);
-    Result analyze = run("submit/analyze", out.toString(), "--master", master, "--sae", SHORT_SAE);
+    Result analyze = run("submit/analyze", out.toString(), "--master", master, "--set", SHORT_SAE);
     assertThat(analyze.exit()).as(analyze.output()).isZero();
     assertAnalysed(out);
   }
@@ -187,7 +187,7 @@ class StandaloneClusterIT {
             "cluster",
             "--conf",
             "spark.standalone.submit.waitAppCompletion=true",
-            "--sae",
+            "--set",
             SHORT_SAE);
     assertThat(analyze.exit()).as(analyze.output()).isZero();
     assertAnalysed(out);

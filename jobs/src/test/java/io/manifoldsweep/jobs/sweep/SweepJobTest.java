@@ -92,7 +92,7 @@ class SweepJobTest {
     assertThat(run.getString(4)).isEqualTo("1.0.0-M2.1");
     assertThat(run.getString(5)).isEqualTo(spark.version());
     assertThat(run.getString(6)).contains("\"modulus\":" + run.getInt(2));
-    assertThat(run.getString(8)).isEqualTo(io.manifoldsweep.model.CpuInfo.current().model());
+    assertThat(run.getString(8)).isEqualTo(io.manifoldsweep.kernel.CpuInfo.current().model());
     assertThat(run.getString(9)).contains("oneDNN", "OpenBLAS 0.3.31");
     assertThat(
             spark

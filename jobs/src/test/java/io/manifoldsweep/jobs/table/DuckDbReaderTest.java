@@ -57,7 +57,8 @@ class DuckDbReaderTest {
     new SweepJob(spark, TestOutput.discarded(), 60_000)
         .run(spec, spec.cells(), folder.toString(), SweepHooks.NONE);
     SaeSettings small =
-        new SaeSettings(List.of(32), List.of(4), 50, 1e-3, 128, List.of(), 64, 16, 0, 0.3, 0);
+        SaeSettings.parse(
+            "{width: 32, k: 4, steps: 50, batch_size: 128, examples: 64, ablation_examples: 16}");
     new AnalyzeJob(spark, TestOutput.discarded()).run(folder.toString(), 3, Optional.of(small));
   }
 
@@ -70,7 +71,7 @@ class DuckDbReaderTest {
   void everyTableReadsTheSameInDuckDbAsInSpark() throws Exception {
     List<String> expected = new ArrayList<>(List.of(Tables.RUNS));
     expected.addAll(Tables.CELL_DATA);
-    expected.addAll(ResultViews.ANALYSIS_TABLES);
+    expected.addAll(Tables.ANALYSIS);
     List<String> tables;
     try (Stream<Path> dirs = Files.list(folder)) {
       tables =
