@@ -1,12 +1,18 @@
 #!/usr/bin/env python3
-"""The canonical training step in PyTorch, for a side-by-side reading with `submit/bench train`.
+"""A training step in PyTorch, for a side-by-side reading with `submit/bench train`.
 
 Not part of the project (which never needs Python): the peer a researcher would otherwise use.
-Same model as DESIGN section 2 (attention-only pre-LayerNorm, L=5, d=128, 4 heads, T=16, C=8,
-V=256), batch 128, AdamW, one thread; prints the median step time and, on the step's three gemm
-shapes, the GFLOP/s of the BLAS inside PyTorch (MKL in the CPU wheel). Last line: ms_per_step=.
+--model canonical (the default): DESIGN section 2's model (attention-only pre-LayerNorm, L=5, d=128,
+4 heads, T=16, C=8, V=256), batch 128, AdamW; beside `submit/bench train`.
+--model grokking: the follow-up's model as its code writes it (nn.TransformerEncoder, pre-norm,
+2 layers, d 128, 4 heads, GELU MLP 256, no mask, readout at the first position, p = 97, [a, b]),
+AdamW betas (0.9, 0.98), weight decay 1, gradient clipping at norm 1, batch 512; beside
+`submit/bench train --config conf/grokking.yaml`.
+One thread; prints the median step time and, on the canonical step's gemm shapes, the GFLOP/s of
+the BLAS inside PyTorch (MKL in the CPU wheel). Last line: ms_per_step=.
 
-  python3 submit/peer-pytorch.py [--steps 100] [--warmup 20] [--threads 1] [--attention explicit|sdpa]
+  python3 submit/peer-pytorch.py [--model canonical|grokking] [--steps 100] [--warmup 20] [--threads 1]
+                                 [--attention explicit|sdpa]
 """
 import argparse
 import platform
@@ -60,6 +66,24 @@ class Model(nn.Module):
         return self.head(self.ln_f(x[:, -1]))
 
 
+class Encoder(nn.Module):
+    """The follow-up's model: nn.TransformerEncoder over [a, b], the head reading position 0."""
+
+    def __init__(self, p, d, heads, layers, d_mlp):
+        super().__init__()
+        self.tok = nn.Embedding(p, d)
+        self.pos = nn.Parameter(torch.randn(2, d) / d ** 0.5)
+        layer = nn.TransformerEncoderLayer(d_model=d, nhead=heads, dim_feedforward=d_mlp, dropout=0.0,
+                                           activation="gelu", batch_first=True, norm_first=True)
+        self.encoder = nn.TransformerEncoder(layer, num_layers=layers)
+        self.ln = nn.LayerNorm(d)
+        self.head = nn.Linear(d, p)
+
+    def forward(self, tokens):
+        h = self.encoder(self.tok(tokens) + self.pos.unsqueeze(0))
+        return self.head(self.ln(h[:, 0, :]))
+
+
 def gflops(m, n, k, ta, tb, reps=200):
     a = torch.randn(k, m) if ta else torch.randn(m, k)
     b = torch.randn(n, k) if tb else torch.randn(k, n)
@@ -80,16 +104,24 @@ def main():
     p.add_argument("--warmup", type=int, default=20)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--attention", choices=["explicit", "sdpa"], default="explicit",
-                   help="explicit: scores, mask, softmax, values as separate ops (default); sdpa: the fused kernel")
+                   help="canonical model: explicit: scores, mask, softmax, values as separate ops (default); sdpa: the fused kernel")
+    p.add_argument("--model", choices=["canonical", "grokking"], default="canonical")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
-    batch, seq_len, layers, d, heads, vocab, classes = 128, 16, 5, 128, 4, 256, 8
-    model = Model(vocab, seq_len, classes, layers, d, heads, args.attention == "sdpa")
-    opt = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.01)
+    if args.model == "grokking":
+        batch, seq_len, layers, d, heads, vocab, classes = 512, 2, 2, 128, 4, 97, 97
+        model = Encoder(vocab, d, heads, layers, 256)
+        opt = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.98), weight_decay=1.0)
+        clip = 1.0
+    else:
+        batch, seq_len, layers, d, heads, vocab, classes = 128, 16, 5, 128, 4, 256, 8
+        model = Model(vocab, seq_len, classes, layers, d, heads, args.attention == "sdpa")
+        opt = torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=0.01)
+        clip = None
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
     print(f"cpu: {cpu}")
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()}, attention {args.attention}, BLAS: "
+    print(f"torch {torch.__version__}, model {args.model}, threads {torch.get_num_threads()}, attention {args.attention}, BLAS: "
           + ("MKL" if torch.backends.mkl.is_available() else "not MKL"))
     times = []
     for s in range(args.warmup + args.steps):
@@ -99,6 +131,8 @@ def main():
         opt.zero_grad(set_to_none=True)
         loss = F.cross_entropy(model(tokens), labels)
         loss.backward()
+        if clip is not None:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
         opt.step()
         if s >= args.warmup:
             times.append((time.perf_counter() - t0) * 1e3)

@@ -21,7 +21,7 @@ class AnalysisGoldenTest {
 
   @TestFactory
   Stream<DynamicTest> matchesEveryGoldenAnalysis() throws IOException {
-    Path dir = Path.of(System.getProperty("golden.dir", "../../shared/golden"));
+    Path dir = Path.of(System.getProperty("golden.dir", "../testdata/golden"));
     List<DynamicTest> tests = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "analysis-*.json")) {
       for (Path f : files) {

@@ -4,7 +4,6 @@ package io.manifoldsweep.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,25 +14,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class AttentionFloat32 implements Attention {
   private static final VectorSpecies<Float> LANES = FloatVector.SPECIES_PREFERRED;
-  /*
-   * Constants of the softmax's exponential, spelled so that each instantiation gets its own: a
-   * 64-bit e^r needs a Taylor polynomial of degree 12, a 32-bit one degree 7.
-   */
-  private static final int MANTISSA_BITS = -Math.getExponent(Math.ulp((float) 1));
-  private static final float[] TAYLOR = inverseFactorials(MANTISSA_BITS > 30 ? 12 : 7);
-  private static final float EXP_LOWEST = (float) Math.log(Float.MIN_NORMAL);
-  private static final float LOG2E = (float) (1 / Math.log(2));
-
-  /**
-   * Adding it rounds to an integer n, held in the sum's low mantissa bits: 1.5 times 2 to the
-   * mantissa width, where the spacing of representable numbers is exactly 1.
-   */
-  private static final float ROUNDER = (float) (1.5 / Math.ulp((float) 1));
-
-  /** ln 2 in two parts, so that n ln2 is exact enough for the float case's large n. */
-  private static final float LN2_HI = (float) Math.log(2);
-
-  private static final float LN2_LO = (float) (Math.log(2) - LN2_HI);
 
   /** Columns per in-register transpose: 16 vectors, whatever their length. */
   private static final int TILE_COLUMNS = 16;
@@ -62,6 +42,11 @@ final class AttentionFloat32 implements Attention {
   private static final float[] IOTA = lanes();
 
   private final int t;
+  private final boolean causal;
+
+  /** Keys the readout query sees: up to its own position under the causal mask, else all T. */
+  private final int readoutKeys;
+
   private final int heads;
   private final int hd;
   private final int d;
@@ -77,6 +62,8 @@ final class AttentionFloat32 implements Attention {
 
   AttentionFloat32(Attention.Shape spec) {
     this.t = spec.seqLen();
+    this.causal = spec.causal();
+    this.readoutKeys = spec.readoutKeys();
     this.heads = spec.heads();
     this.hd = spec.headDim();
     this.d = spec.dModel();
@@ -102,7 +89,7 @@ final class AttentionFloat32 implements Attention {
    * and a StrictMath.exp per key this kernel took over half the full one's time.
    */
   @Override
-  public void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch) {
+  public void forwardReadoutQuery(Projections in, INDArray att, INDArray out, int batch) {
     Scratch scratch = Scratch.get();
     LastQueryBlock blk = new LastQueryBlock(in, scratch, scale);
     float[] p = scratch.floats(6, heads * t);
@@ -127,11 +114,11 @@ final class AttentionFloat32 implements Attention {
   }
 
   /**
-   * The backward of {@link #forwardLastQuery}: per head, dA_j = dOut . v_j, dS_j = P_j (dA_j -
+   * The backward of {@link #forwardReadoutQuery}: per head, dA_j = dOut . v_j, dS_j = P_j (dA_j -
    * sum_i P_i dA_i) scale, dq = sum_j dS_j k_j, dk_j = dS_j q, dv_j = P_j dOut.
    */
   @Override
-  public void backwardLastQuery(
+  public void backwardReadoutQuery(
       Projections in, INDArray att, INDArray dOut, Gradients grads, int batch) {
     Scratch scratch = Scratch.get();
     LastQueryBlock blk = new LastQueryBlock(in, scratch, 1);
@@ -189,23 +176,23 @@ final class AttentionFloat32 implements Attention {
   }
 
   /**
-   * {@code p[pOff + j]} for j < T, the softmax of the scores {@code s[0 .. T)}; s's lanes become
-   * their exponentials.
+   * {@code p[pOff + j]} for j < T, the softmax of the scores {@code s[0 .. K)} of the K keys the
+   * readout query sees, zero for the keys it does not; s's lanes become their exponentials.
    */
   private void softmaxLanes(float[] s, float[] p, int pOff) {
     float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j < t; j++) {
+    for (int j = 0; j < readoutKeys; j++) {
       max = Math.max(max, s[j]);
     }
     for (int jb = 0; jb < tp; jb += LANES.length()) {
-      exp(FloatVector.fromArray(LANES, s, jb).sub(max)).intoArray(s, jb);
+      ExpFloat32.exp(FloatVector.fromArray(LANES, s, jb).sub(max)).intoArray(s, jb);
     }
     float sum = 0;
-    for (int j = 0; j < t; j++) {
+    for (int j = 0; j < readoutKeys; j++) {
       sum += s[j];
     }
     for (int j = 0; j < t; j++) {
-      p[pOff + j] = s[j] / sum;
+      p[pOff + j] = j < readoutKeys ? s[j] / sum : 0;
     }
   }
 
@@ -303,7 +290,7 @@ final class AttentionFloat32 implements Attention {
       for (int j = 0; j < t; j++) {
         System.arraycopy(scores, j * tp, attBlock, (h * t + j) * t, t);
       }
-      causalProducts(scores, blk.v, col, outRows, row, row2, row3, row4);
+      products(scores, blk.v, col, outRows, row, row2, row3, row4);
     }
   }
 
@@ -391,17 +378,17 @@ final class AttentionFloat32 implements Attention {
       for (int ib = 0; ib < tp; ib += LANES.length()) {
         softmaxBackward(a, ib);
       }
-      // dQ_i = sum_{j <= i} dS_ij k_j
-      causalProducts(dScores, blk.k, col, dqRows, row, row2, row3, row4);
+      // dQ_i = sum_{j <= i} dS_ij k_j (every j without the causal mask)
+      products(dScores, blk.k, col, dqRows, row, row2, row3, row4);
       int j = 0;
-      for (; j + 1 < t; j += 2) {
+      for (; causal && j + 1 < t; j += 2) {
         keyGradientPair(col, a, j);
         System.arraycopy(row, 0, dkRows, j * d + col, hd);
         System.arraycopy(row2, 0, dvRows, j * d + col, hd);
         System.arraycopy(row3, 0, dkRows, (j + 1) * d + col, hd);
         System.arraycopy(row4, 0, dvRows, (j + 1) * d + col, hd);
       }
-      if (j < t) {
+      for (; j < t; j++) {
         keyGradients(col, a, j);
         System.arraycopy(row, 0, dkRows, j * d + col, hd);
         System.arraycopy(row2, 0, dvRows, j * d + col, hd);
@@ -422,7 +409,7 @@ final class AttentionFloat32 implements Attention {
         FloatVector k1 = FloatVector.zero(LANES);
         FloatVector v0 = FloatVector.zero(LANES);
         FloatVector v1 = FloatVector.zero(LANES);
-        for (int i = j; i < t; i++) {
+        for (int i = firstQuery(j); i < t; i++) {
           int o = i * d + col + cb;
           FloatVector ds = splat(dScores[j * tp + i]);
           FloatVector p = splat(attBlock[a + j * t + i]);
@@ -439,7 +426,7 @@ final class AttentionFloat32 implements Attention {
       for (; cb < hp; cb += step) {
         FloatVector k0 = FloatVector.zero(LANES);
         FloatVector v0 = FloatVector.zero(LANES);
-        for (int i = j; i < t; i++) {
+        for (int i = firstQuery(j); i < t; i++) {
           int o = i * d + col + cb;
           k0 = FloatVector.fromArray(LANES, blk.q, o).fma(splat(dScores[j * tp + i]), k0);
           v0 = FloatVector.fromArray(LANES, dOutRows, o).fma(splat(attBlock[a + j * t + i]), v0);
@@ -532,7 +519,7 @@ final class AttentionFloat32 implements Attention {
      * P^T is zero above each query's last key, so the sum over every key row is the sum up to it.
      */
     private void softmaxBackward(int a, int ib) {
-      int rows = Math.min(t, ib + LANES.length());
+      int rows = keysOf(ib);
       FloatVector rowDot = FloatVector.zero(LANES);
       for (int j = 0; j < rows; j++) {
         rowDot =
@@ -550,11 +537,12 @@ final class AttentionFloat32 implements Attention {
   }
 
   /**
-   * Row i of {@code out} at the head's columns gets {@code sum_{j <= i} w[j * tp + i] * rows_j},
-   * for every query i: the product of a transposed causal matrix (P^T, dS^T) and the head's rows,
-   * four queries at a time, then two, then one; b0 .. b3 are row buffers of hp.
+   * Row i of {@code out} at the head's columns gets {@code sum_{j <= i} w[j * tp + i] * rows_j}
+   * (the sum over every j without the causal mask), for every query i: the product of a transposed
+   * matrix (P^T, dS^T) and the head's rows; causal ones four queries at a time, then two, then one;
+   * b0 .. b3 are row buffers of hp.
    */
-  private void causalProducts(
+  private void products(
       float[] w,
       float[] rows,
       int col,
@@ -564,6 +552,13 @@ final class AttentionFloat32 implements Attention {
       float[] b2,
       float[] b3) {
     int i = 0;
+    if (!causal) {
+      for (; i < t; i++) {
+        weightedRows(w, i, tp, rows, col, t, b0);
+        System.arraycopy(b0, 0, out, i * d + col, hd);
+      }
+      return;
+    }
     for (; i + 3 < t; i += 4) {
       weightedRowQuad(w, i, tp, rows, col, i + 1, b0, b1, b2, b3);
       System.arraycopy(b0, 0, out, i * d + col, hd);
@@ -816,8 +811,27 @@ final class AttentionFloat32 implements Attention {
    */
   private void allScores(float[] x, float[] yt, int col, float[] out) {
     for (int j = 0; j < t; j += 4) {
-      scoresRows4(x, j * d + col, yt, col * tp, j / LANES.length() * LANES.length(), out, j * tp);
+      scoresRows4(
+          x,
+          j * d + col,
+          yt,
+          col * tp,
+          firstQuery(j) / LANES.length() * LANES.length(),
+          out,
+          j * tp);
     }
+  }
+
+  /** The first query that sees key j: j itself under the causal mask, else the first. */
+  private int firstQuery(int j) {
+    return causal ? j : 0;
+  }
+
+  /**
+   * How many keys the queries ib .. ib + lanes - 1 see together: up to the last of them, or all.
+   */
+  private int keysOf(int ib) {
+    return causal ? Math.min(t, ib + LANES.length()) : t;
   }
 
   /**
@@ -871,14 +885,14 @@ final class AttentionFloat32 implements Attention {
 
   /**
    * Column i of {@code s [T, tp]} (query i's scores, key j at row j) becomes the softmax of its
-   * first i + 1 scores, zeros below them (the causal mask), a vector of queries at a time: the
-   * maximum and the sum run down the key rows, in the order the row-wise softmax summed them, so no
-   * reduction crosses lanes.
+   * first i + 1 scores, zeros below them (the causal mask; of all T without it), a vector of
+   * queries at a time: the maximum and the sum run down the key rows, in the order the row-wise
+   * softmax summed them, so no reduction crosses lanes.
    */
   private void softmaxColumns(float[] s) {
     for (int ib = 0; ib < tp; ib += LANES.length()) {
-      int rows = Math.min(t, ib + LANES.length());
-      FloatVector query = FloatVector.fromArray(LANES, IOTA, 0).add((float) ib);
+      int rows = keysOf(ib);
+      FloatVector query = FloatVector.fromArray(LANES, IOTA, 0).add((float) (causal ? ib : t));
       FloatVector max = splat(Float.NEGATIVE_INFINITY);
       for (int j = 0; j < rows; j++) {
         max =
@@ -889,7 +903,7 @@ final class AttentionFloat32 implements Attention {
       FloatVector sum = FloatVector.zero(LANES);
       for (int j = 0; j < rows; j++) {
         FloatVector e =
-            exp(FloatVector.fromArray(LANES, s, j * tp + ib).sub(max))
+            ExpFloat32.exp(FloatVector.fromArray(LANES, s, j * tp + ib).sub(max))
                 .blend((float) 0, query.lt((float) j));
         e.intoArray(s, j * tp + ib);
         sum = sum.add(e);
@@ -903,34 +917,6 @@ final class AttentionFloat32 implements Attention {
         FloatVector.zero(LANES).intoArray(s, j * tp + ib);
       }
     }
-  }
-
-  /**
-   * e^x lane by lane from operations that are exact or correctly rounded (fma, add, shifts), so it
-   * gives the same bits interpreted and compiled. The Vector API's own EXP does not: compiled it is
-   * the SVML routine, interpreted Math.exp, and their last bits differ, so a run's first steps (and
-   * every cell on a fresh executor) would not be reproducible. e^x = 2^n e^r with x = n ln2 + r and
-   * |r| <= ln2/2; e^r by its Taylor polynomial; 2^n written as an exponent field (integer lanes on
-   * the same bits, since JDK 17 does not compile float-to-int lane conversions). Inputs are clamped
-   * at the smallest normal result, far below a probability's resolution.
-   */
-  private static FloatVector exp(FloatVector in) {
-    FloatVector x = in.max(splat(EXP_LOWEST));
-    FloatVector rounded = x.mul(splat(LOG2E)).add(splat(ROUNDER));
-    FloatVector n = rounded.sub(splat(ROUNDER));
-    FloatVector r = n.fma(splat(-LN2_LO), n.fma(splat(-LN2_HI), x));
-    FloatVector p = splat(TAYLOR[TAYLOR.length - 1]);
-    for (int k = TAYLOR.length - 2; k >= 0; k--) {
-      p = p.fma(r, splat(TAYLOR[k]));
-    }
-    FloatVector twoToN =
-        rounded
-            .reinterpretAsInts()
-            .sub(splat(ROUNDER).reinterpretAsInts())
-            .add(Float.MAX_EXPONENT)
-            .lanewise(VectorOperators.LSHL, MANTISSA_BITS)
-            .reinterpretAsFloats();
-    return p.mul(twoToN);
   }
 
   /** Lane l takes lane l + by, modulo the vector length. */
@@ -953,16 +939,6 @@ final class AttentionFloat32 implements Attention {
       iota[l] = l;
     }
     return iota;
-  }
-
-  private static float[] inverseFactorials(int degree) {
-    float[] c = new float[degree + 1];
-    float f = 1;
-    for (int k = 0; k <= degree; k++) {
-      f *= Math.max(k, 1);
-      c[k] = (float) (1 / f);
-    }
-    return c;
   }
 
   private void addColumnSums(float[] rows, float[] sums) {
@@ -1057,10 +1033,12 @@ final class AttentionFloat32 implements Attention {
    * {@code transposed[c * tp + r] = rows[r * d + c] * factor} for r < tp, into {@code [d, tp]}
    * ({@code rows} holds tp rows; those past T hold what the scratch held). Whole groups of 16
    * columns go through registers ({@link #transposeTiles}); element by element, each store a cache
-   * line from the last, the transposes were an eighth of the kernels' time.
+   * line from the last, the transposes were an eighth of the kernels' time. A short sequence (T at
+   * most half a vector, as the follow-up's [a, b]) goes element by element, rows past T left as
+   * they were: the tiles would move a whole vector of rows, mostly padding.
    */
   private void transpose(float[] rows, float factor, float[] transposed) {
-    int tiled = d / TILE_COLUMNS * TILE_COLUMNS;
+    int tiled = 2 * t <= LANES.length() ? 0 : d / TILE_COLUMNS * TILE_COLUMNS;
     for (int r0 = 0; r0 < tp; r0 += LANES.length()) {
       for (int c0 = 0; c0 < tiled; c0 += TILE_COLUMNS) {
         transposeTiles(rows, factor, r0, c0, d, transposed, tp);

@@ -2,7 +2,6 @@ package io.manifoldsweep.kernel;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,25 +30,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class AttentionFloat64 implements Attention {
   private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
-  /*
-   * Constants of the softmax's exponential, spelled so that each instantiation gets its own: a
-   * 64-bit e^r needs a Taylor polynomial of degree 12, a 32-bit one degree 7.
-   */
-  private static final int MANTISSA_BITS = -Math.getExponent(Math.ulp((double) 1));
-  private static final double[] TAYLOR = inverseFactorials(MANTISSA_BITS > 30 ? 12 : 7);
-  private static final double EXP_LOWEST = (double) Math.log(Double.MIN_NORMAL);
-  private static final double LOG2E = (double) (1 / Math.log(2));
-
-  /**
-   * Adding it rounds to an integer n, held in the sum's low mantissa bits: 1.5 times 2 to the
-   * mantissa width, where the spacing of representable numbers is exactly 1.
-   */
-  private static final double ROUNDER = (double) (1.5 / Math.ulp((double) 1));
-
-  /** ln 2 in two parts, so that n ln2 is exact enough for the float case's large n. */
-  private static final double LN2_HI = (double) Math.log(2);
-
-  private static final double LN2_LO = (double) (Math.log(2) - LN2_HI);
 
   /** Columns per in-register transpose: 16 vectors, whatever their length. */
   private static final int TILE_COLUMNS = 16;
@@ -78,6 +58,11 @@ final class AttentionFloat64 implements Attention {
   private static final double[] IOTA = lanes();
 
   private final int t;
+  private final boolean causal;
+
+  /** Keys the readout query sees: up to its own position under the causal mask, else all T. */
+  private final int readoutKeys;
+
   private final int heads;
   private final int hd;
   private final int d;
@@ -93,6 +78,8 @@ final class AttentionFloat64 implements Attention {
 
   AttentionFloat64(Attention.Shape spec) {
     this.t = spec.seqLen();
+    this.causal = spec.causal();
+    this.readoutKeys = spec.readoutKeys();
     this.heads = spec.heads();
     this.hd = spec.headDim();
     this.d = spec.dModel();
@@ -118,7 +105,7 @@ final class AttentionFloat64 implements Attention {
    * and a StrictMath.exp per key this kernel took over half the full one's time.
    */
   @Override
-  public void forwardLastQuery(Projections in, INDArray att, INDArray out, int batch) {
+  public void forwardReadoutQuery(Projections in, INDArray att, INDArray out, int batch) {
     Scratch scratch = Scratch.get();
     LastQueryBlock blk = new LastQueryBlock(in, scratch, scale);
     double[] p = scratch.doubles(6, heads * t);
@@ -143,11 +130,11 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * The backward of {@link #forwardLastQuery}: per head, dA_j = dOut . v_j, dS_j = P_j (dA_j -
+   * The backward of {@link #forwardReadoutQuery}: per head, dA_j = dOut . v_j, dS_j = P_j (dA_j -
    * sum_i P_i dA_i) scale, dq = sum_j dS_j k_j, dk_j = dS_j q, dv_j = P_j dOut.
    */
   @Override
-  public void backwardLastQuery(
+  public void backwardReadoutQuery(
       Projections in, INDArray att, INDArray dOut, Gradients grads, int batch) {
     Scratch scratch = Scratch.get();
     LastQueryBlock blk = new LastQueryBlock(in, scratch, 1);
@@ -205,23 +192,23 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * {@code p[pOff + j]} for j < T, the softmax of the scores {@code s[0 .. T)}; s's lanes become
-   * their exponentials.
+   * {@code p[pOff + j]} for j < T, the softmax of the scores {@code s[0 .. K)} of the K keys the
+   * readout query sees, zero for the keys it does not; s's lanes become their exponentials.
    */
   private void softmaxLanes(double[] s, double[] p, int pOff) {
     double max = Double.NEGATIVE_INFINITY;
-    for (int j = 0; j < t; j++) {
+    for (int j = 0; j < readoutKeys; j++) {
       max = Math.max(max, s[j]);
     }
     for (int jb = 0; jb < tp; jb += LANES.length()) {
-      exp(DoubleVector.fromArray(LANES, s, jb).sub(max)).intoArray(s, jb);
+      ExpFloat64.exp(DoubleVector.fromArray(LANES, s, jb).sub(max)).intoArray(s, jb);
     }
     double sum = 0;
-    for (int j = 0; j < t; j++) {
+    for (int j = 0; j < readoutKeys; j++) {
       sum += s[j];
     }
     for (int j = 0; j < t; j++) {
-      p[pOff + j] = s[j] / sum;
+      p[pOff + j] = j < readoutKeys ? s[j] / sum : 0;
     }
   }
 
@@ -319,7 +306,7 @@ final class AttentionFloat64 implements Attention {
       for (int j = 0; j < t; j++) {
         System.arraycopy(scores, j * tp, attBlock, (h * t + j) * t, t);
       }
-      causalProducts(scores, blk.v, col, outRows, row, row2, row3, row4);
+      products(scores, blk.v, col, outRows, row, row2, row3, row4);
     }
   }
 
@@ -407,17 +394,17 @@ final class AttentionFloat64 implements Attention {
       for (int ib = 0; ib < tp; ib += LANES.length()) {
         softmaxBackward(a, ib);
       }
-      // dQ_i = sum_{j <= i} dS_ij k_j
-      causalProducts(dScores, blk.k, col, dqRows, row, row2, row3, row4);
+      // dQ_i = sum_{j <= i} dS_ij k_j (every j without the causal mask)
+      products(dScores, blk.k, col, dqRows, row, row2, row3, row4);
       int j = 0;
-      for (; j + 1 < t; j += 2) {
+      for (; causal && j + 1 < t; j += 2) {
         keyGradientPair(col, a, j);
         System.arraycopy(row, 0, dkRows, j * d + col, hd);
         System.arraycopy(row2, 0, dvRows, j * d + col, hd);
         System.arraycopy(row3, 0, dkRows, (j + 1) * d + col, hd);
         System.arraycopy(row4, 0, dvRows, (j + 1) * d + col, hd);
       }
-      if (j < t) {
+      for (; j < t; j++) {
         keyGradients(col, a, j);
         System.arraycopy(row, 0, dkRows, j * d + col, hd);
         System.arraycopy(row2, 0, dvRows, j * d + col, hd);
@@ -438,7 +425,7 @@ final class AttentionFloat64 implements Attention {
         DoubleVector k1 = DoubleVector.zero(LANES);
         DoubleVector v0 = DoubleVector.zero(LANES);
         DoubleVector v1 = DoubleVector.zero(LANES);
-        for (int i = j; i < t; i++) {
+        for (int i = firstQuery(j); i < t; i++) {
           int o = i * d + col + cb;
           DoubleVector ds = splat(dScores[j * tp + i]);
           DoubleVector p = splat(attBlock[a + j * t + i]);
@@ -455,7 +442,7 @@ final class AttentionFloat64 implements Attention {
       for (; cb < hp; cb += step) {
         DoubleVector k0 = DoubleVector.zero(LANES);
         DoubleVector v0 = DoubleVector.zero(LANES);
-        for (int i = j; i < t; i++) {
+        for (int i = firstQuery(j); i < t; i++) {
           int o = i * d + col + cb;
           k0 = DoubleVector.fromArray(LANES, blk.q, o).fma(splat(dScores[j * tp + i]), k0);
           v0 = DoubleVector.fromArray(LANES, dOutRows, o).fma(splat(attBlock[a + j * t + i]), v0);
@@ -548,7 +535,7 @@ final class AttentionFloat64 implements Attention {
      * P^T is zero above each query's last key, so the sum over every key row is the sum up to it.
      */
     private void softmaxBackward(int a, int ib) {
-      int rows = Math.min(t, ib + LANES.length());
+      int rows = keysOf(ib);
       DoubleVector rowDot = DoubleVector.zero(LANES);
       for (int j = 0; j < rows; j++) {
         rowDot =
@@ -566,11 +553,12 @@ final class AttentionFloat64 implements Attention {
   }
 
   /**
-   * Row i of {@code out} at the head's columns gets {@code sum_{j <= i} w[j * tp + i] * rows_j},
-   * for every query i: the product of a transposed causal matrix (P^T, dS^T) and the head's rows,
-   * four queries at a time, then two, then one; b0 .. b3 are row buffers of hp.
+   * Row i of {@code out} at the head's columns gets {@code sum_{j <= i} w[j * tp + i] * rows_j}
+   * (the sum over every j without the causal mask), for every query i: the product of a transposed
+   * matrix (P^T, dS^T) and the head's rows; causal ones four queries at a time, then two, then one;
+   * b0 .. b3 are row buffers of hp.
    */
-  private void causalProducts(
+  private void products(
       double[] w,
       double[] rows,
       int col,
@@ -580,6 +568,13 @@ final class AttentionFloat64 implements Attention {
       double[] b2,
       double[] b3) {
     int i = 0;
+    if (!causal) {
+      for (; i < t; i++) {
+        weightedRows(w, i, tp, rows, col, t, b0);
+        System.arraycopy(b0, 0, out, i * d + col, hd);
+      }
+      return;
+    }
     for (; i + 3 < t; i += 4) {
       weightedRowQuad(w, i, tp, rows, col, i + 1, b0, b1, b2, b3);
       System.arraycopy(b0, 0, out, i * d + col, hd);
@@ -832,8 +827,27 @@ final class AttentionFloat64 implements Attention {
    */
   private void allScores(double[] x, double[] yt, int col, double[] out) {
     for (int j = 0; j < t; j += 4) {
-      scoresRows4(x, j * d + col, yt, col * tp, j / LANES.length() * LANES.length(), out, j * tp);
+      scoresRows4(
+          x,
+          j * d + col,
+          yt,
+          col * tp,
+          firstQuery(j) / LANES.length() * LANES.length(),
+          out,
+          j * tp);
     }
+  }
+
+  /** The first query that sees key j: j itself under the causal mask, else the first. */
+  private int firstQuery(int j) {
+    return causal ? j : 0;
+  }
+
+  /**
+   * How many keys the queries ib .. ib + lanes - 1 see together: up to the last of them, or all.
+   */
+  private int keysOf(int ib) {
+    return causal ? Math.min(t, ib + LANES.length()) : t;
   }
 
   /**
@@ -887,14 +901,14 @@ final class AttentionFloat64 implements Attention {
 
   /**
    * Column i of {@code s [T, tp]} (query i's scores, key j at row j) becomes the softmax of its
-   * first i + 1 scores, zeros below them (the causal mask), a vector of queries at a time: the
-   * maximum and the sum run down the key rows, in the order the row-wise softmax summed them, so no
-   * reduction crosses lanes.
+   * first i + 1 scores, zeros below them (the causal mask; of all T without it), a vector of
+   * queries at a time: the maximum and the sum run down the key rows, in the order the row-wise
+   * softmax summed them, so no reduction crosses lanes.
    */
   private void softmaxColumns(double[] s) {
     for (int ib = 0; ib < tp; ib += LANES.length()) {
-      int rows = Math.min(t, ib + LANES.length());
-      DoubleVector query = DoubleVector.fromArray(LANES, IOTA, 0).add((double) ib);
+      int rows = keysOf(ib);
+      DoubleVector query = DoubleVector.fromArray(LANES, IOTA, 0).add((double) (causal ? ib : t));
       DoubleVector max = splat(Double.NEGATIVE_INFINITY);
       for (int j = 0; j < rows; j++) {
         max =
@@ -905,7 +919,7 @@ final class AttentionFloat64 implements Attention {
       DoubleVector sum = DoubleVector.zero(LANES);
       for (int j = 0; j < rows; j++) {
         DoubleVector e =
-            exp(DoubleVector.fromArray(LANES, s, j * tp + ib).sub(max))
+            ExpFloat64.exp(DoubleVector.fromArray(LANES, s, j * tp + ib).sub(max))
                 .blend((double) 0, query.lt((double) j));
         e.intoArray(s, j * tp + ib);
         sum = sum.add(e);
@@ -919,34 +933,6 @@ final class AttentionFloat64 implements Attention {
         DoubleVector.zero(LANES).intoArray(s, j * tp + ib);
       }
     }
-  }
-
-  /**
-   * e^x lane by lane from operations that are exact or correctly rounded (fma, add, shifts), so it
-   * gives the same bits interpreted and compiled. The Vector API's own EXP does not: compiled it is
-   * the SVML routine, interpreted Math.exp, and their last bits differ, so a run's first steps (and
-   * every cell on a fresh executor) would not be reproducible. e^x = 2^n e^r with x = n ln2 + r and
-   * |r| <= ln2/2; e^r by its Taylor polynomial; 2^n written as an exponent field (integer lanes on
-   * the same bits, since JDK 17 does not compile float-to-int lane conversions). Inputs are clamped
-   * at the smallest normal result, far below a probability's resolution.
-   */
-  private static DoubleVector exp(DoubleVector in) {
-    DoubleVector x = in.max(splat(EXP_LOWEST));
-    DoubleVector rounded = x.mul(splat(LOG2E)).add(splat(ROUNDER));
-    DoubleVector n = rounded.sub(splat(ROUNDER));
-    DoubleVector r = n.fma(splat(-LN2_LO), n.fma(splat(-LN2_HI), x));
-    DoubleVector p = splat(TAYLOR[TAYLOR.length - 1]);
-    for (int k = TAYLOR.length - 2; k >= 0; k--) {
-      p = p.fma(r, splat(TAYLOR[k]));
-    }
-    DoubleVector twoToN =
-        rounded
-            .reinterpretAsLongs()
-            .sub(splat(ROUNDER).reinterpretAsLongs())
-            .add(Double.MAX_EXPONENT)
-            .lanewise(VectorOperators.LSHL, MANTISSA_BITS)
-            .reinterpretAsDoubles();
-    return p.mul(twoToN);
   }
 
   /** Lane l takes lane l + by, modulo the vector length. */
@@ -969,16 +955,6 @@ final class AttentionFloat64 implements Attention {
       iota[l] = l;
     }
     return iota;
-  }
-
-  private static double[] inverseFactorials(int degree) {
-    double[] c = new double[degree + 1];
-    double f = 1;
-    for (int k = 0; k <= degree; k++) {
-      f *= Math.max(k, 1);
-      c[k] = (double) (1 / f);
-    }
-    return c;
   }
 
   private void addColumnSums(double[] rows, double[] sums) {
@@ -1073,10 +1049,12 @@ final class AttentionFloat64 implements Attention {
    * {@code transposed[c * tp + r] = rows[r * d + c] * factor} for r < tp, into {@code [d, tp]}
    * ({@code rows} holds tp rows; those past T hold what the scratch held). Whole groups of 16
    * columns go through registers ({@link #transposeTiles}); element by element, each store a cache
-   * line from the last, the transposes were an eighth of the kernels' time.
+   * line from the last, the transposes were an eighth of the kernels' time. A short sequence (T at
+   * most half a vector, as the follow-up's [a, b]) goes element by element, rows past T left as
+   * they were: the tiles would move a whole vector of rows, mostly padding.
    */
   private void transpose(double[] rows, double factor, double[] transposed) {
-    int tiled = d / TILE_COLUMNS * TILE_COLUMNS;
+    int tiled = 2 * t <= LANES.length() ? 0 : d / TILE_COLUMNS * TILE_COLUMNS;
     for (int r0 = 0; r0 < tp; r0 += LANES.length()) {
       for (int c0 = 0; c0 < tiled; c0 += TILE_COLUMNS) {
         transposeTiles(rows, factor, r0, c0, d, transposed, tp);

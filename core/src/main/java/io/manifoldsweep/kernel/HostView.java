@@ -114,6 +114,47 @@ public abstract sealed class HostView permits HostView.Float32, HostView.Float64
     write(src, 0, 0, length);
   }
 
+  /**
+   * The sum of the elements' squares, in double at any precision and in one fixed order (four
+   * vector accumulators, then their lanes from lane 0 up, not by {@code reduceLanes}, whose order
+   * the Vector API leaves open), so that it comes out the same on every run.
+   */
+  public double sumOfSquares() {
+    VectorSpecies<Double> lanes = DoubleVector.SPECIES_PREFERRED;
+    int block = 64 * lanes.length();
+    double[] chunk = Scratch.get().doubles(0, block);
+    DoubleVector a0 = DoubleVector.zero(lanes);
+    DoubleVector a1 = a0;
+    DoubleVector a2 = a0;
+    DoubleVector a3 = a0;
+    double tail = 0;
+    for (int from = 0; from < length; from += block) {
+      int len = Math.min(block, length - from);
+      read(from, chunk, 0, len);
+      int bound = len / (4 * lanes.length()) * (4 * lanes.length());
+      int i = 0;
+      for (; i < bound; i += 4 * lanes.length()) {
+        DoubleVector x0 = DoubleVector.fromArray(lanes, chunk, i);
+        DoubleVector x1 = DoubleVector.fromArray(lanes, chunk, i + lanes.length());
+        DoubleVector x2 = DoubleVector.fromArray(lanes, chunk, i + 2 * lanes.length());
+        DoubleVector x3 = DoubleVector.fromArray(lanes, chunk, i + 3 * lanes.length());
+        a0 = x0.fma(x0, a0);
+        a1 = x1.fma(x1, a1);
+        a2 = x2.fma(x2, a2);
+        a3 = x3.fma(x3, a3);
+      }
+      for (; i < len; i++) {
+        tail += chunk[i] * chunk[i];
+      }
+    }
+    a0.add(a1).add(a2.add(a3)).intoArray(chunk, 0);
+    double sum = tail;
+    for (int l = 0; l < lanes.length(); l++) {
+      sum += chunk[l];
+    }
+    return sum;
+  }
+
   public static final class Float32 extends HostView {
     /*
      * Conversions a vector at a time run four times faster than the scalar loop (measured here).

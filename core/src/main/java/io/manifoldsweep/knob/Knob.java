@@ -105,10 +105,14 @@ public final class Knob<T> {
     Map<K, T> copy = new LinkedHashMap<>(values);
     dependsOn.add(by);
     defaultRule = v -> copy.get(v.get(by));
-    List<String> parts = new ArrayList<>();
+    // in the order of the other knob's labels, whatever order the map iterates in
+    java.util.TreeMap<String, String> parts = new java.util.TreeMap<>();
     copy.forEach(
-        (k, t) -> parts.add(type.write(t) + " (" + by.name() + " " + by.type().write(k) + ")"));
-    defaultDoc = String.join(", ", parts);
+        (k, t) ->
+            parts.put(
+                String.valueOf(by.type().write(k)),
+                type.write(t) + " (" + by.name() + " " + by.type().write(k) + ")"));
+    defaultDoc = String.join(", ", parts.values());
     return this;
   }
 

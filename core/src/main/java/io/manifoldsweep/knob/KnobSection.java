@@ -97,6 +97,16 @@ public final class KnobSection {
   }
 
   /**
+   * Lists {@code knob} right after {@code anchor} in messages, the reference and the canonical
+   * tree: a knob that others depend on is declared before them, but a knob added later is listed
+   * later.
+   */
+  public void listAfter(Knob<?> knob, Knob<?> anchor) {
+    knobs.remove(knob);
+    knobs.add(knobs.indexOf(anchor) + 1, knob);
+  }
+
+  /**
    * The keys a user may write directly in this section: knob names and group names, in declaration
    * order.
    */

@@ -175,11 +175,12 @@ public final class KnobValues implements Serializable {
         throw new IllegalStateException("knob " + k.key() + " depends on itself");
       }
       for (Knob<?> by : k.dependsOn()) {
-        if (!given.containsKey(by.section().name())) {
-          throw new IllegalStateException(
-              k.key() + " depends on " + by.key() + ", whose section is not being read");
+        if (given.containsKey(by.section().name())) {
+          resolve(by);
+        } else if (!resolved.containsKey(by.key())) {
+          // a section not being read (the train knobs alone, say): its knobs are at their defaults
+          resolved.put(by.key(), by.defaultFor(new KnobValues(new LinkedHashMap<>(resolved))));
         }
-        resolve(by);
       }
       KnobValues sofar = new KnobValues(new LinkedHashMap<>(resolved));
       Map<String, Object> section = given.get(k.section().name());

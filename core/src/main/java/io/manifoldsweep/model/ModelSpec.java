@@ -30,6 +30,31 @@ public final class ModelSpec implements Serializable {
       KNOBS.bool("mlp", false, "Whether each block has a GELU MLP after its attention.");
   public static final Knob<Integer> D_MLP =
       KNOBS.integer("d_mlp", 512, "Hidden width of that MLP.").positive();
+  public static final Knob<AttentionMask> ATTENTION =
+      KNOBS
+          .choice(
+              "attention",
+              AttentionMask.class,
+              AttentionMask.CAUSAL,
+              "causal: each query sees the keys up to its position; bidirectional: every key.")
+          .identity(Knob.Identity.UNLESS_DEFAULT);
+  public static final Knob<Readout> READOUT =
+      KNOBS
+          .choice(
+              "readout",
+              Readout.class,
+              Readout.LAST,
+              "The position whose final residual stream feeds ln_f and the head.")
+          .identity(Knob.Identity.UNLESS_DEFAULT);
+  public static final Knob<InitScheme> INIT =
+      KNOBS
+          .choice(
+              "init",
+              InitScheme.class,
+              InitScheme.DEFAULT,
+              "default: PyTorch's per-tensor defaults; encoder: what nn.TransformerEncoder gives, every layer a copy"
+                  + " of layer 0.")
+          .identity(Knob.Identity.UNLESS_DEFAULT);
 
   private final int vocab;
   private final int seqLen;
@@ -108,6 +133,23 @@ public final class ModelSpec implements Serializable {
 
   public int dMlp() {
     return values.get(D_MLP);
+  }
+
+  public AttentionMask attention() {
+    return values.get(ATTENTION);
+  }
+
+  public Readout readout() {
+    return values.get(READOUT);
+  }
+
+  /** The position the readout reads: the last or the first. */
+  public int readoutPosition() {
+    return readout() == Readout.LAST ? seqLen - 1 : 0;
+  }
+
+  public InitScheme init() {
+    return values.get(INIT);
   }
 
   public int headDim() {

@@ -5,6 +5,7 @@ import io.manifoldsweep.task.RngStream;
 import io.manifoldsweep.task.SplitMix64;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -39,26 +40,62 @@ public final class Params {
   }
 
   /**
-   * PyTorch-default initialisation from {@code initSeed}. Each tensor draws from its own stream
-   * keyed by its name, so turning the MLP on or off leaves the attention weights' initial values
-   * unchanged.
+   * The initial weights of the model's {@code init} scheme from {@code initSeed}. Each tensor draws
+   * from its own stream keyed by its name, so turning the MLP on or off leaves the attention
+   * weights' initial values unchanged. {@code default}: PyTorch's per-tensor defaults; {@code
+   * encoder}: what nn.TransformerEncoder gives (DESIGN 9.2), every layer a copy of layer 0's draw.
    */
   public static Params initialise(ParamLayout layout, Precision precision, long initSeed) {
+    ModelSpec spec = layout.spec();
+    boolean encoder = spec.init() == InitScheme.ENCODER;
     double[] values = new double[Math.toIntExact(layout.size())];
     for (ParamLayout.Entry e : layout.entries()) {
-      SplitMix64 rng = RngStream.INIT.generator(initSeed, e.name().hashCode());
+      String drawn = encoder ? e.name().replaceFirst("^layer\\d+\\.", "layer0.") : e.name();
+      SplitMix64 rng = RngStream.INIT.generator(initSeed, drawn.hashCode());
+      ToDoubleFunction<SplitMix64> draw = encoder ? encoderDraw(e, spec) : defaultDraw(e);
       int off = (int) e.offset();
       for (int i = 0; i < e.length(); i++) {
-        values[off + i] =
-            switch (e.init()) {
-              case NORMAL -> rng.nextGaussian();
-              case UNIFORM_FAN_IN -> (2 * rng.nextDouble() - 1) / Math.sqrt(e.fanIn());
-              case ONES -> 1.0;
-              case ZEROS -> 0.0;
-            };
+        values[off + i] = draw.applyAsDouble(rng);
       }
     }
     return fromArray(layout, precision, values);
+  }
+
+  private static ToDoubleFunction<SplitMix64> defaultDraw(ParamLayout.Entry e) {
+    return switch (e.init()) {
+      case NORMAL -> SplitMix64::nextGaussian;
+      case UNIFORM_FAN_IN -> rng -> uniformOverRoot(rng, e.fanIn());
+      case ONES -> rng -> 1.0;
+      case ZEROS -> rng -> 0.0;
+    };
+  }
+
+  /** nn.TransformerEncoder's draw of each element of {@code e} (DESIGN 9.2). */
+  private static ToDoubleFunction<SplitMix64> encoderDraw(ParamLayout.Entry e, ModelSpec spec) {
+    String name = e.name();
+    int d = spec.dModel();
+    if (name.equals("pos_emb")) {
+      return rng -> rng.nextGaussian() / Math.sqrt(d);
+    }
+    if (name.matches("layer\\d+\\.attn\\.w[qkv]")) {
+      return rng -> (2 * rng.nextDouble() - 1) * Math.sqrt(6.0 / (4 * d));
+    }
+    if (name.matches("layer\\d+\\.attn\\.b[qkvo]")) {
+      return rng -> 0;
+    }
+    if (name.matches("layer\\d+\\.mlp\\.[wb]2")) {
+      return rng -> uniformOverRoot(rng, spec.dMlp());
+    }
+    if (e.init() == ParamLayout.Init.UNIFORM_FAN_IN) {
+      // wo, mlp.w1, mlp.b1, head.w, head.b: all of fan-in d
+      return rng -> uniformOverRoot(rng, d);
+    }
+    return defaultDraw(e);
+  }
+
+  /** U(-1/sqrt(n), 1/sqrt(n)), PyTorch's default bound for fan-in n. */
+  private static double uniformOverRoot(SplitMix64 rng, int n) {
+    return (2 * rng.nextDouble() - 1) / Math.sqrt(n);
   }
 
   public static Params fromArray(ParamLayout layout, Precision precision, double[] values) {

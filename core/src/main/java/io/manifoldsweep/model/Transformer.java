@@ -8,6 +8,7 @@ import static io.manifoldsweep.kernel.Linalg.mmInto;
 
 import io.manifoldsweep.kernel.Attention;
 import io.manifoldsweep.kernel.Embedding;
+import io.manifoldsweep.kernel.Gelu;
 import io.manifoldsweep.kernel.HostView;
 import io.manifoldsweep.kernel.LayerNorm;
 import io.manifoldsweep.kernel.Linalg;
@@ -21,9 +22,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * The pre-LayerNorm transformer of DESIGN section 2 with a hand-written backward pass.
@@ -44,7 +42,13 @@ public final class Transformer {
     NativeBlas.get();
     this.layout = layout;
     this.spec = layout.spec();
-    this.attentionShape = new Attention.Shape(spec.seqLen(), spec.heads(), spec.dModel());
+    this.attentionShape =
+        new Attention.Shape(
+            spec.seqLen(),
+            spec.heads(),
+            spec.dModel(),
+            spec.attention() == AttentionMask.CAUSAL,
+            spec.readoutPosition());
   }
 
   public ParamLayout layout() {
@@ -61,11 +65,12 @@ public final class Transformer {
     INDArray h;
 
     /**
-     * The last block's LayerNorm output at the last positions, {@code [B, d]}: its queries' input.
+     * The last block's LayerNorm output at the readout positions, {@code [B, d]}: its queries'
+     * input.
      */
     INDArray hLast;
 
-    /** The last block's residual stream at the last positions after it, {@code [B, d]}. */
+    /** The last block's residual stream at the readout positions after it, {@code [B, d]}. */
     INDArray residual;
 
     Attention.Projections projections;
@@ -73,9 +78,10 @@ public final class Transformer {
     INDArray heads;
     LayerNorm.Cache ln2;
     INDArray h2;
-    INDArray z;
-    INDArray phi;
     INDArray gelu;
+
+    /** d GELU / dz at the MLP's pre-activations. */
+    INDArray geluSlope;
   }
 
   /** Logits {@code [B, C]} and what the backward pass and the attention probes need. */
@@ -92,7 +98,7 @@ public final class Transformer {
 
     /**
      * Attention probabilities of a layer, query by key, {@code [B, H, T, T]} row-major as doubles;
-     * of the last layer, whose block runs at the last position only, that position's rows {@code
+     * of the last layer, whose block runs at the readout position only, that position's rows {@code
      * [B, H, T]}.
      */
     public double[] attention(int layer) {
@@ -137,7 +143,7 @@ public final class Transformer {
 
   /**
    * What evaluation and probes read of a forward pass: logits {@code [B, C]}, and per layer the
-   * attention of the last position. Valid inside the pass it was computed in.
+   * attention of the readout position. Valid inside the pass it was computed in.
    */
   public final class Inference {
     private final Forward forward;
@@ -151,13 +157,13 @@ public final class Transformer {
     }
 
     /**
-     * The last position's attention probabilities in {@code layer}, {@code [B, H, T]} row-major.
+     * The readout position's attention probabilities in {@code layer}, {@code [B, H, T]} row-major.
      */
-    public double[] lastRowAttention(int layer) {
+    public double[] readoutAttention(int layer) {
       if (layer == spec.layers() - 1) {
         return forward.attention(layer);
       }
-      return forward.queryAttention(layer, spec.seqLen() - 1);
+      return forward.queryAttention(layer, spec.readoutPosition());
     }
   }
 
@@ -179,9 +185,9 @@ public final class Transformer {
 
   /**
    * The forward pass, keeping what {@link #lossAndGradient} reads. The loss and every reader of the
-   * output read the last position alone, so the last block runs its queries, attention and output
-   * projection there only (its keys and values still at every position): at every position they
-   * would do a T-th of their work for the readout and the rest for nothing.
+   * output read the readout position alone, so the last block runs its queries, attention and
+   * output projection there only (its keys and values still at every position): at every position
+   * they would do a T-th of their work for the readout and the rest for nothing.
    */
   public Forward forward(Params p, Batch batch) {
     checkBatch(batch);
@@ -241,7 +247,7 @@ public final class Transformer {
           p,
           layer < spec.layers() - 1
               ? lastBlock(p, x, batchSize).residual
-              : lastPositions(x, batchSize),
+              : readoutRows(x, batchSize),
           f);
       double[] logits = new double[batchSize * spec.classes()];
       HostView.of(f.logits).readAll(logits);
@@ -293,18 +299,18 @@ public final class Transformer {
       LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
       c.h2 = LayerNorm.forward(x, p.get(pre + "ln2.gamma"), p.get(pre + "ln2.beta"), ln);
       c.ln2 = ln[0];
-      c.z = linear(c.h2, p, pre + "mlp.w1", pre + "mlp.b1");
-      c.phi = normalCdf(c.z);
-      c.gelu = c.z.mul(c.phi);
-      x.addi(linear(c.gelu, p, pre + "mlp.w2", pre + "mlp.b2"));
+      c.gelu = linear(c.h2, p, pre + "mlp.w1", pre + "mlp.b1");
+      c.geluSlope = Gelu.applyInPlace(c.gelu);
+      mmAdd(c.gelu, p.get(pre + "mlp.w2"), x, false, false);
+      addRowVector(x, p.get(pre + "mlp.b2"));
     }
   }
 
   /**
-   * The last block at the last position of each sequence only: LayerNorm and keys and values at
+   * The last block at the readout position of each sequence only: LayerNorm and keys and values at
    * every position, the query, attention, output projection and MLP at the last, which is all the
-   * readout reads. The residual stream of the last positions after the block is the cache's {@code
-   * residual}.
+   * readout reads. The residual stream of the readout positions after the block is the cache's
+   * {@code residual}.
    */
   private LayerCache lastBlock(Params p, INDArray x, int b) {
     int t = spec.seqLen();
@@ -315,7 +321,7 @@ public final class Transformer {
     LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
     c.h = LayerNorm.forward(x, p.get(pre + "ln1.gamma"), p.get(pre + "ln1.beta"), ln);
     c.ln1 = ln[0];
-    c.hLast = lastPositions(c.h, b);
+    c.hLast = readoutRows(c.h, b);
     c.projections =
         new Attention.Projections(
             linear(c.hLast, p, pre + "attn.wq", pre + "attn.bq"),
@@ -323,20 +329,15 @@ public final class Transformer {
             linear(c.h, p, pre + "attn.wv", pre + "attn.bv"));
     c.attention = Workspaces.array(type, (long) b * spec.heads(), t);
     c.heads = Workspaces.array(type, b, d);
-    Attention.of(attentionShape, type).forwardLastQuery(c.projections, c.attention, c.heads, b);
-    c.residual = lastPositions(x, b);
+    Attention.of(attentionShape, type).forwardReadoutQuery(c.projections, c.attention, c.heads, b);
+    c.residual = readoutRows(x, b);
     mmAdd(c.heads, p.get(pre + "attn.wo"), c.residual, false, false);
     addRowVector(c.residual, p.get(pre + "attn.bo"));
     mlp(p, pre, c.residual, c);
     return c;
   }
 
-  /** Phi(z) = (1 + erf(z / sqrt 2)) / 2, the gate of the exact GELU z * Phi(z). */
-  private static INDArray normalCdf(INDArray z) {
-    return Nd4j.getExecutioner().exec(new Erf(z.mul(Math.sqrt(0.5)))).addi(1.0).muli(0.5);
-  }
-
-  /** LayerNorm and head on the residual stream at the last positions, {@code [B, d]}. */
+  /** LayerNorm and head on the residual stream at the readout positions, {@code [B, d]}. */
   private void readoutOf(Params p, INDArray last, Forward f) {
     f.last = last;
     LayerNorm.Cache[] ln = new LayerNorm.Cache[1];
@@ -376,7 +377,7 @@ public final class Transformer {
     LayerCache c = f.layers.get(top);
     mlpBackward(p, grad, pre, c, dLast);
     INDArray dx = Workspaces.zeros(type, (long) b * t, d);
-    addAtLastPositions(dLast, dx, b);
+    addAtReadout(dLast, dx, b);
     /*
      * Every layer overwrites these before reading them, so one set serves all layers. A fresh array
      * per layer is memory last touched a step ago, which the write must first fetch.
@@ -386,7 +387,7 @@ public final class Transformer {
     INDArray dh = Workspaces.array(type, dx.shape());
     Attention attention = Attention.of(attentionShape, type);
     Attention.Gradients dProj = gradients(grad, pre, Workspaces.array(type, b, d), dk, dv);
-    attention.backwardLastQuery(
+    attention.backwardReadoutQuery(
         c.projections,
         c.attention,
         outputBackward(p, grad, pre, c, dLast, Workspaces.array(type, b, d)),
@@ -394,7 +395,7 @@ public final class Transformer {
         b);
     mmInto(c.hLast, dProj.q(), grad.get(pre + "attn.wq"), true, false);
     keyValueBackward(p, grad, pre, c, dProj, dh);
-    addAtLastPositions(mm(dProj.q(), p.get(pre + "attn.wq"), false, true), dh, b);
+    addAtReadout(mm(dProj.q(), p.get(pre + "attn.wq"), false, true), dh, b);
     LayerNorm.addBackward(
         dh,
         c.ln1,
@@ -446,11 +447,8 @@ public final class Transformer {
     if (spec.mlp()) {
       mmInto(c.gelu, dx, grad.get(pre + "mlp.w2"), true, false);
       columnSumsInto(dx, grad.get(pre + "mlp.b2"));
-      INDArray dGelu = mm(dx, p.get(pre + "mlp.w2"), false, true);
-      // d gelu/dz = Phi(z) + z * pdf(z)
-      INDArray pdf =
-          Transforms.exp(c.z.mul(c.z).muli(-0.5), false).muli(1.0 / Math.sqrt(2 * Math.PI));
-      INDArray dz = dGelu.muli(pdf.muli(c.z).addi(c.phi));
+      INDArray dz = mm(dx, p.get(pre + "mlp.w2"), false, true);
+      Gelu.backwardInPlace(dz, c.geluSlope);
       mmInto(c.h2, dz, grad.get(pre + "mlp.w1"), true, false);
       columnSumsInto(dz, grad.get(pre + "mlp.b1"));
       INDArray dh2 = mm(dz, p.get(pre + "mlp.w1"), false, true);
@@ -500,23 +498,24 @@ public final class Transformer {
   }
 
   /**
-   * The residual stream at each sequence's last position, {@code [B, d]}: what the readout reads.
+   * The residual stream at each sequence's readout position, {@code [B, d]}: what the readout
+   * reads.
    */
-  private INDArray lastPositions(INDArray x, int b) {
+  private INDArray readoutRows(INDArray x, int b) {
     int t = spec.seqLen();
     int d = spec.dModel();
     INDArray last = Workspaces.array(x.dataType(), b, d);
     double[] rows = Scratch.get().doubles(0, b * d);
     HostView from = HostView.of(x);
     for (int i = 0; i < b; i++) {
-      from.read((i * t + t - 1) * d, rows, i * d, d);
+      from.read((i * t + spec.readoutPosition()) * d, rows, i * d, d);
     }
     HostView.of(last).write(rows, 0, 0, b * d);
     return last;
   }
 
-  /** Adds {@code rows [B, d]} to the last-position rows of {@code x [B*T, d]}. */
-  private void addAtLastPositions(INDArray rows, INDArray x, int b) {
+  /** Adds {@code rows [B, d]} to the readout rows of {@code x [B*T, d]}. */
+  private void addAtReadout(INDArray rows, INDArray x, int b) {
     int t = spec.seqLen();
     int d = spec.dModel();
     double[] add = Scratch.get().doubles(0, b * d);
@@ -524,7 +523,7 @@ public final class Transformer {
     HostView.of(rows).read(0, add, 0, b * d);
     HostView to = HostView.of(x);
     for (int i = 0; i < b; i++) {
-      int at = (i * t + t - 1) * d;
+      int at = (i * t + spec.readoutPosition()) * d;
       to.read(at, row, 0, d);
       for (int c = 0; c < d; c++) {
         row[c] += add[i * d + c];

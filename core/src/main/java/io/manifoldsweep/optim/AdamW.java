@@ -4,6 +4,7 @@ import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Precision;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * {@code torch.optim.AdamW}: decoupled decay {@code p -= lr*wd*p} on every parameter, then Adam
@@ -17,6 +18,10 @@ final class AdamW implements Optimizer {
   private final double weightDecay;
   private final Params m;
   private final Params v;
+
+  /** The update an intervention transforms; made on first use. */
+  private Params update;
+
   private long t;
 
   AdamW(
@@ -40,33 +45,59 @@ final class AdamW implements Optimizer {
   @Override
   public void step(Params params, Params grad) {
     t++;
-    double decay = 1.0 - lr * weightDecay;
-    double sqrtBias2 = Math.sqrt(1.0 - Math.pow(beta2, t));
-    double stepSize = lr / (1.0 - Math.pow(beta1, t));
     if (params.precision() == Precision.FLOAT32) {
       AdamWFloat32.step(
-          params.flat(),
-          grad.flat(),
-          m.flat(),
-          v.flat(),
-          new AdamWFloat32.Hyper(
-              (float) beta1,
-              (float) (1.0 - beta1),
-              (float) beta2,
-              (float) (1.0 - beta2),
-              (float) eps,
-              (float) decay,
-              (float) sqrtBias2,
-              (float) stepSize));
+          params.flat(), grad.flat(), m.flat(), v.flat(), AdamWFloat32.Hyper.of(scalars()));
     } else {
       AdamWFloat64.step(
-          params.flat(),
-          grad.flat(),
-          m.flat(),
-          v.flat(),
-          new AdamWFloat64.Hyper(
-              beta1, 1.0 - beta1, beta2, 1.0 - beta2, eps, decay, sqrtBias2, stepSize));
+          params.flat(), grad.flat(), m.flat(), v.flat(), AdamWFloat64.Hyper.of(scalars()));
     }
+  }
+
+  @Override
+  public void step(Params params, Params grad, Consumer<Params> transform) {
+    t++;
+    if (update == null) {
+      update = Params.zeros(params.layout(), params.precision());
+    }
+    if (params.precision() == Precision.FLOAT32) {
+      AdamWFloat32.Hyper h = AdamWFloat32.Hyper.of(scalars());
+      AdamWFloat32.moments(grad.flat(), m.flat(), v.flat(), update.flat(), h);
+      transform.accept(update);
+      AdamWFloat32.apply(params.flat(), update.flat(), h);
+    } else {
+      AdamWFloat64.Hyper h = AdamWFloat64.Hyper.of(scalars());
+      AdamWFloat64.moments(grad.flat(), m.flat(), v.flat(), update.flat(), h);
+      transform.accept(update);
+      AdamWFloat64.apply(params.flat(), update.flat(), h);
+    }
+  }
+
+  /**
+   * This step's scalars in 64-bit arithmetic, as PyTorch computes them with its Python floats: the
+   * moments' gains {@code 1 - beta}, which would lose six digits if taken from a 32-bit beta; decay
+   * {@code 1 - lr*wd}; {@code sqrt(1 - beta2^t)}; {@code lr / (1 - beta1^t)}.
+   */
+  record Scalars(
+      double beta1,
+      double gain1,
+      double beta2,
+      double gain2,
+      double eps,
+      double decay,
+      double sqrtBias2,
+      double stepSize) {}
+
+  private Scalars scalars() {
+    return new Scalars(
+        beta1,
+        1.0 - beta1,
+        beta2,
+        1.0 - beta2,
+        eps,
+        1.0 - lr * weightDecay,
+        Math.sqrt(1.0 - Math.pow(beta2, t)),
+        lr / (1.0 - Math.pow(beta1, t)));
   }
 
   @Override

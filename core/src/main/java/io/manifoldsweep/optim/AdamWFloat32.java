@@ -77,11 +77,38 @@ final class AdamWFloat32 {
   }
 
   /**
-   * The step's scalars in this precision, each computed first in 64-bit arithmetic by {@link AdamW}
-   * (as PyTorch does with its Python floats): the moments' gains {@code 1 - beta}, which would lose
-   * six digits if taken from a 32-bit beta; decay {@code 1 - lr*wd}; {@code sqrt(1 - beta2^t)};
-   * {@code lr / (1 - beta1^t)}.
+   * {@link #step} split in two around its update, for an intervention that projects the update and
+   * never the decay: the moments and {@code u = -(m_hat / denom) * stepSize} into {@code update},
+   * the parameters untouched. With {@link #apply} after it, the same bits as {@link #step}.
    */
+  static void moments(INDArray grad, INDArray m, INDArray v, INDArray update, Hyper h) {
+    HostView.Float32 gr = HostView.Float32.view(grad);
+    HostView.Float32 mv = HostView.Float32.view(m);
+    HostView.Float32 vv = HostView.Float32.view(v);
+    HostView.Float32 u = HostView.Float32.view(update);
+    int n = Math.toIntExact(grad.length());
+    for (int i = 0; i < n; i++) {
+      float g = gr.get(i);
+      float mi = mv.get(i) * h.beta1() + g * h.gain1();
+      float vi = vv.get(i) * h.beta2() + g * g * h.gain2();
+      float denom = (float) Math.sqrt(vi) / h.sqrtBias2() + h.eps();
+      u.set(i, -(mi / denom * h.stepSize()));
+      mv.set(i, mi);
+      vv.set(i, vi);
+    }
+  }
+
+  /** {@code params = params * decay + update}: the rest of {@link #moments}'s step. */
+  static void apply(INDArray params, INDArray update, Hyper h) {
+    HostView.Float32 p = HostView.Float32.view(params);
+    HostView.Float32 u = HostView.Float32.view(update);
+    int n = Math.toIntExact(params.length());
+    for (int i = 0; i < n; i++) {
+      p.set(i, p.get(i) * h.decay() + u.get(i));
+    }
+  }
+
+  /** The step's scalars ({@link AdamW.Scalars}) rounded once to this precision. */
   record Hyper(
       float beta1,
       float gain1,
@@ -90,5 +117,17 @@ final class AdamWFloat32 {
       float eps,
       float decay,
       float sqrtBias2,
-      float stepSize) {}
+      float stepSize) {
+    static Hyper of(AdamW.Scalars s) {
+      return new Hyper(
+          (float) s.beta1(),
+          (float) s.gain1(),
+          (float) s.beta2(),
+          (float) s.gain2(),
+          (float) s.eps(),
+          (float) s.decay(),
+          (float) s.sqrtBias2(),
+          (float) s.stepSize());
+    }
+  }
 }

@@ -77,11 +77,38 @@ final class AdamWFloat64 {
   }
 
   /**
-   * The step's scalars in this precision, each computed first in 64-bit arithmetic by {@link AdamW}
-   * (as PyTorch does with its Python floats): the moments' gains {@code 1 - beta}, which would lose
-   * six digits if taken from a 32-bit beta; decay {@code 1 - lr*wd}; {@code sqrt(1 - beta2^t)};
-   * {@code lr / (1 - beta1^t)}.
+   * {@link #step} split in two around its update, for an intervention that projects the update and
+   * never the decay: the moments and {@code u = -(m_hat / denom) * stepSize} into {@code update},
+   * the parameters untouched. With {@link #apply} after it, the same bits as {@link #step}.
    */
+  static void moments(INDArray grad, INDArray m, INDArray v, INDArray update, Hyper h) {
+    HostView.Float64 gr = HostView.Float64.view(grad);
+    HostView.Float64 mv = HostView.Float64.view(m);
+    HostView.Float64 vv = HostView.Float64.view(v);
+    HostView.Float64 u = HostView.Float64.view(update);
+    int n = Math.toIntExact(grad.length());
+    for (int i = 0; i < n; i++) {
+      double g = gr.get(i);
+      double mi = mv.get(i) * h.beta1() + g * h.gain1();
+      double vi = vv.get(i) * h.beta2() + g * g * h.gain2();
+      double denom = (double) Math.sqrt(vi) / h.sqrtBias2() + h.eps();
+      u.set(i, -(mi / denom * h.stepSize()));
+      mv.set(i, mi);
+      vv.set(i, vi);
+    }
+  }
+
+  /** {@code params = params * decay + update}: the rest of {@link #moments}'s step. */
+  static void apply(INDArray params, INDArray update, Hyper h) {
+    HostView.Float64 p = HostView.Float64.view(params);
+    HostView.Float64 u = HostView.Float64.view(update);
+    int n = Math.toIntExact(params.length());
+    for (int i = 0; i < n; i++) {
+      p.set(i, p.get(i) * h.decay() + u.get(i));
+    }
+  }
+
+  /** The step's scalars ({@link AdamW.Scalars}) rounded once to this precision. */
   record Hyper(
       double beta1,
       double gain1,
@@ -90,5 +117,17 @@ final class AdamWFloat64 {
       double eps,
       double decay,
       double sqrtBias2,
-      double stepSize) {}
+      double stepSize) {
+    static Hyper of(AdamW.Scalars s) {
+      return new Hyper(
+          (double) s.beta1(),
+          (double) s.gain1(),
+          (double) s.beta2(),
+          (double) s.gain2(),
+          (double) s.eps(),
+          (double) s.decay(),
+          (double) s.sqrtBias2(),
+          (double) s.stepSize());
+    }
+  }
 }

@@ -13,6 +13,15 @@ public interface Optimizer {
 
   void step(Params params, Params grad);
 
+  /**
+   * As {@link #step}, with the update the rule computes from the gradient (not a decoupled weight
+   * decay) passed through {@code transform} before it is added: an intervention on the update.
+   */
+  default void step(Params params, Params grad, java.util.function.Consumer<Params> transform) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " does not expose its update");
+  }
+
   /** Forgets all state (moments, step count), as a fresh PyTorch optimizer would. */
   void reset();
 

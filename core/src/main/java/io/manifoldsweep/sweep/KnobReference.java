@@ -20,6 +20,7 @@ public final class KnobReference {
   private static List<KnobSection> sections() {
     List<KnobSection> out = new ArrayList<>(CellConfig.SECTIONS);
     out.add(SaeSettings.KNOBS);
+    out.add(GrokkingSettings.KNOBS);
     return List.copyOf(out);
   }
 

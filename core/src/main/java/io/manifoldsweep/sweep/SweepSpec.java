@@ -33,7 +33,8 @@ public final class SweepSpec {
 
   /** The keys of a sweep file besides the cell sections. */
   private static final List<String> SWEEP_KEYS =
-      List.of("name", "description", "zip", SaeSettings.KNOBS.name());
+      List.of(
+          "name", "description", "zip", SaeSettings.KNOBS.name(), GrokkingSettings.KNOBS.name());
 
   /** Knobs whose value is itself a list; a grid cannot vary them. */
   private static final List<String> LIST_VALUED = KnobValues.listValuedKeys(CellConfig.SECTIONS);
@@ -46,6 +47,7 @@ public final class SweepSpec {
   private final List<List<Axis>> axisGroups;
   private final String sourceYaml;
   private final SaeSettings sae;
+  private final GrokkingSettings grokking;
 
   /** One grid axis: a dotted key path and its values. */
   public record Axis(String path, List<Object> values) {}
@@ -55,12 +57,14 @@ public final class SweepSpec {
       Map<String, Object> tree,
       List<List<Axis>> axisGroups,
       String sourceYaml,
-      SaeSettings sae) {
+      SaeSettings sae,
+      GrokkingSettings grokking) {
     this.name = name;
     this.tree = tree;
     this.axisGroups = axisGroups;
     this.sourceYaml = sourceYaml;
     this.sae = sae;
+    this.grokking = grokking;
   }
 
   public static SweepSpec parse(String yaml, String source) {
@@ -109,7 +113,8 @@ public final class SweepSpec {
             tree,
             groups,
             yaml,
-            SaeSettings.fromTree(doc.get(SaeSettings.KNOBS.name())));
+            SaeSettings.fromTree(doc.get(SaeSettings.KNOBS.name())),
+            GrokkingSettings.fromTree(doc.get(GrokkingSettings.KNOBS.name())));
     long cells = 1;
     for (List<Axis> g : groups) {
       try {
@@ -146,7 +151,15 @@ public final class SweepSpec {
     return sae;
   }
 
-  /** Every cell of the grid, resolved and validated, in grid order. */
+  /** The sweep's grokking-metric thresholds (its {@code grokking:} section, else the defaults). */
+  public GrokkingSettings grokking() {
+    return grokking;
+  }
+
+  /**
+   * Every cell of the grid, resolved and validated, in grid order, then the references its
+   * intervened cells need that the grid lacks (each marked {@link CellSpec#addedReference}).
+   */
   public List<CellSpec> cells() {
     List<CellSpec> out = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -175,9 +188,24 @@ public final class SweepSpec {
         g--;
       }
       if (g < 0) {
-        return out;
+        return withReferences(out);
       }
     }
+  }
+
+  private static List<CellSpec> withReferences(List<CellSpec> grid) {
+    List<CellSpec> out = new ArrayList<>(grid);
+    Set<String> ids = new HashSet<>();
+    grid.forEach(c -> ids.add(c.cellId()));
+    for (CellSpec c : grid) {
+      if (c.intervened()) {
+        CellSpec ref = CellSpec.referenceOf(c);
+        if (ids.add(ref.cellId())) {
+          out.add(ref);
+        }
+      }
+    }
+    return out;
   }
 
   private CellSpec resolve(Map<String, Object> cellTree, Map<String, Object> coords) {
@@ -218,12 +246,48 @@ public final class SweepSpec {
         throw new ConfigException(
             path, "[]", "an axis needs at least one value (the grid would be empty)");
       }
+      List<Object> values = new ArrayList<>();
       for (Object v : list) {
         if (v instanceof List) {
           throw new ConfigException(path, list, "axis values cannot themselves be lists");
         }
+        if (v instanceof Map<?, ?> m) {
+          values.addAll(alternatives(path, (Map<String, Object>) m));
+        } else {
+          values.add(v);
+        }
       }
-      axes.add(new Axis(path, (List<Object>) list));
+      axes.add(new Axis(path, values));
+    }
+  }
+
+  /**
+   * The mappings one value of an axis of mappings stands for: itself, or, when it holds axes of its
+   * own, one mapping per combination of them. A list of mappings is so a union of grids, e.g.
+   * {@code intervention: [{kind: project, strength: [0.5, 1]}, {kind: kick}]} is three values.
+   */
+  private static List<Object> alternatives(String path, Map<String, Object> map) {
+    List<Axis> inner = new ArrayList<>();
+    collectAxes("", map, inner);
+    if (inner.isEmpty()) {
+      return List.of(map);
+    }
+    List<Object> out = new ArrayList<>();
+    int[] index = new int[inner.size()];
+    while (true) {
+      Map<String, Object> one = deepCopy(map);
+      for (int a = 0; a < inner.size(); a++) {
+        put(one, inner.get(a).path(), inner.get(a).values().get(index[a]));
+      }
+      out.add(one);
+      int a = inner.size() - 1;
+      while (a >= 0 && ++index[a] == inner.get(a).values().size()) {
+        index[a] = 0;
+        a--;
+      }
+      if (a < 0) {
+        return out;
+      }
     }
   }
 

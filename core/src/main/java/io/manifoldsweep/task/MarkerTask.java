@@ -67,6 +67,15 @@ public final class MarkerTask {
         RngStream.COMMUTATOR.generator(dataSeed, step, pair, side), batchSize, mMin, mMax);
   }
 
+  /**
+   * One of the two batches of a kick's commutator pair: the kicks' own stream, never training's or
+   * the probes'.
+   */
+  public Batch kickBatch(
+      long dataSeed, long step, int pair, int side, int batchSize, int mMin, int mMax) {
+    return generate(RngStream.KICK.generator(dataSeed, step, pair, side), batchSize, mMin, mMax);
+  }
+
   Batch generate(SplitMix64 rng, int size, int mMin, int mMax) {
     int t = spec.seqLen();
     int[] tokens = new int[size * t];

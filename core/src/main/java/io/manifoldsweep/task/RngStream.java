@@ -15,7 +15,13 @@ public enum RngStream {
   /**
    * The sparse-autoencoders' initialisations, batch order and random latent and direction draws.
    */
-  SAE_TRAINING(7);
+  SAE_TRAINING(7),
+  /** The modular task's split of its pairs into train and test, from the data seed. */
+  SPLIT(8),
+  /** The batch pairs behind an intervention's commutator kicks, from the data seed. */
+  KICK(9),
+  /** An intervention's random basis, and its random kicks, from the init seed. */
+  INTERVENTION(10);
 
   private final long key;
 

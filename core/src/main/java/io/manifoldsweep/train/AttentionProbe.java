@@ -44,7 +44,7 @@ public final class AttentionProbe {
         try (Workspaces.Scope ignored = Workspaces.open("probe")) {
           Transformer.Inference f = model.infer(params, chunk);
           for (int l = 0; l < layers; l++) {
-            double[] rows = f.lastRowAttention(l);
+            double[] rows = f.readoutAttention(l);
             for (int e = 0; e < chunk.size(); e++) {
               for (int h = 0; h < heads; h++) {
                 int base = (e * heads + h) * t;

@@ -3,6 +3,7 @@ package io.manifoldsweep.train;
 import static io.manifoldsweep.ConfigException.describe;
 
 import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.intervene.InterventionSpec;
 import io.manifoldsweep.knob.CanonicalJson;
 import io.manifoldsweep.knob.Knob;
 import io.manifoldsweep.knob.KnobSection;
@@ -10,6 +11,7 @@ import io.manifoldsweep.knob.KnobTrees;
 import io.manifoldsweep.knob.KnobValues;
 import io.manifoldsweep.knob.YamlConfigLoader;
 import io.manifoldsweep.model.ModelSpec;
+import io.manifoldsweep.task.TaskKind;
 import io.manifoldsweep.task.TaskSpec;
 import java.io.Serializable;
 import java.util.List;
@@ -25,13 +27,19 @@ public final class CellConfig implements Serializable {
 
   /** The sections of a cell's knobs, in the order the reference and the runs columns list them. */
   public static final List<KnobSection> SECTIONS =
-      List.of(TaskSpec.KNOBS, ModelSpec.KNOBS, TrainSpec.KNOBS, RecordSpec.KNOBS);
+      List.of(
+          TaskSpec.KNOBS,
+          ModelSpec.KNOBS,
+          TrainSpec.KNOBS,
+          RecordSpec.KNOBS,
+          InterventionSpec.KNOBS);
 
   private final KnobValues values;
   private final TaskSpec task;
   private final ModelSpec model;
   private final TrainSpec train;
   private final RecordSpec record;
+  private final InterventionSpec intervention;
 
   private CellConfig(KnobValues values) {
     this.values = values;
@@ -39,11 +47,65 @@ public final class CellConfig implements Serializable {
     this.model = new ModelSpec(task.vocab(), task.seqLen(), task.modulus(), values);
     this.train = new TrainSpec(values);
     this.record = new RecordSpec(values);
+    this.intervention = new InterventionSpec(values);
     try {
       record.checkpoints().steps(train.steps());
     } catch (IllegalArgumentException e) {
       throw new ConfigException(
           RecordSpec.CHECKPOINTS.key(), record.checkpoints().points(), e.getMessage());
+    }
+    if (train.fullBatch() && task.kind() != TaskKind.MODULAR) {
+      throw new ConfigException(
+          TrainSpec.BATCH_SIZE.key(),
+          "'full'",
+          "only the modular task has a train split to train on whole");
+    }
+    if (!intervention.none()) {
+      checkIntervention();
+    }
+  }
+
+  /** What an intervention needs of the rest of the cell (DESIGN 9.4). */
+  private void checkIntervention() {
+    if (intervention.start() >= train.steps()) {
+      throw new ConfigException(
+          InterventionSpec.START.key(),
+          intervention.start(),
+          "changes nothing: the run has train.steps=" + train.steps());
+    }
+    int snapshots =
+        train.steps() / record.snapshotEvery()
+            + (train.steps() % record.snapshotEvery() == 0 ? 1 : 2);
+    if (intervention.basis() == InterventionSpec.Basis.REFERENCE
+        && intervention.components() > snapshots - 1) {
+      throw new ConfigException(
+          InterventionSpec.COMPONENTS.key(),
+          intervention.components(),
+          "the reference run snapshots each attention matrix at most "
+              + snapshots
+              + " times (train.steps / record.snapshot_every + 1), which span at most "
+              + (snapshots - 1)
+              + " directions");
+    }
+    if (intervention.components() > model.dModel() * model.dModel()) {
+      throw new ConfigException(
+          InterventionSpec.COMPONENTS.key(),
+          intervention.components(),
+          "an attention matrix has " + model.dModel() * model.dModel() + " coordinates");
+    }
+    if (intervention.kind() == InterventionSpec.Kind.KICK && record.commutatorEvery() == 0) {
+      throw new ConfigException(
+          InterventionSpec.KIND.key(),
+          "'kick'",
+          "a kick's size is that of the commutator probe's step: set record.commutator_every > 0");
+    }
+    if (intervention.kind() == InterventionSpec.Kind.PROJECT
+        && intervention.target() == InterventionSpec.Target.UPDATE
+        && train.optimizer().kind() != io.manifoldsweep.optim.OptimizerSpec.Kind.ADAMW) {
+      throw new ConfigException(
+          InterventionSpec.TARGET.key(),
+          "'update'",
+          "projects AdamW's update: needs train.optimizer=adamw");
     }
   }
 
@@ -122,6 +184,17 @@ public final class CellConfig implements Serializable {
 
   public RecordSpec record() {
     return record;
+  }
+
+  public InterventionSpec intervention() {
+    return intervention;
+  }
+
+  /** The cell an intervention needs as its reference: this one without the intervention. */
+  public CellConfig reference() {
+    Map<String, Object> tree = new java.util.LinkedHashMap<>(tree());
+    tree.remove(InterventionSpec.KNOBS.name());
+    return fromTree(tree);
   }
 
   /** Every knob of the cell, as a user writes it in YAML. */

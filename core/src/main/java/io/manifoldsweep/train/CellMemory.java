@@ -6,6 +6,7 @@ import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Precision;
 import io.manifoldsweep.model.Transformer;
 import io.manifoldsweep.optim.OptimizerSpec;
+import io.manifoldsweep.task.TaskKind;
 import java.util.Locale;
 
 /**
@@ -24,18 +25,20 @@ public final class CellMemory {
     double params = ParamLayout.of(m).size();
     RecordSpec r = c.record();
     OptimizerSpec opt = c.train().optimizer();
+    boolean intervened = !c.intervention().none();
     int copies =
         2
             + (opt.kind() == OptimizerSpec.Kind.ADAMW ? 2 : opt.momentum() > 0 ? 1 : 0)
-            + (r.commutatorEvery() > 0 ? 6 : 0);
-    // host-side doubles: the initialisation, a commutator's delta, snapshot and checkpoint copies
-    double vectors = params * (copies * scalarBytes(c) + 24.0);
-    double probeSets =
-        4.0
-            * (double) m.seqLen()
-            * c.task().markerCountChoices()
-            * (r.evalExamples() + r.probeExamples());
-    return vectors + activationBytes(c) + probeSets;
+            + (r.commutatorEvery() > 0 || intervened ? 6 : 0)
+            + (intervened ? 2 : 0);
+    // host-side doubles: the initialisation, a commutator's delta, snapshot and checkpoint copies,
+    // and an intervention's update and projection
+    double vectors = params * (copies * scalarBytes(c) + (intervened ? 56.0 : 24.0));
+    double examples =
+        c.task().kind() == TaskKind.MARKER
+            ? (double) c.task().markerCountChoices() * (r.evalExamples() + r.probeExamples())
+            : c.task().pairs();
+    return vectors + activationBytes(c) + 4.0 * m.seqLen() * examples;
   }
 
   /**
@@ -48,10 +51,15 @@ public final class CellMemory {
     ModelSpec m = c.model();
     RecordSpec r = c.record();
     int chunk = Transformer.INFERENCE_SEQUENCES;
+    boolean marker = c.task().kind() == TaskKind.MARKER;
+    int batch = c.train().fullBatch() ? c.task().trainPairs() : c.train().batchSize();
     double scalars =
-        activations(m, c.train().batchSize(), true) * (r.commutatorEvery() > 0 ? 2 : 1)
-            + activations(m, Math.min(chunk, r.evalExamples()), false)
-            + activations(m, Math.min(chunk, r.probeExamples()), false);
+        activations(m, batch, true) * (r.commutatorEvery() > 0 || !c.intervention().none() ? 2 : 1)
+            + activations(
+                m,
+                marker ? Math.min(chunk, r.evalExamples()) : ModularRun.PASS_ROWS / m.seqLen(),
+                false)
+            + (marker ? activations(m, Math.min(chunk, r.probeExamples()), false) : 0);
     return scalars * scalarBytes(c);
   }
 
@@ -88,7 +96,7 @@ public final class CellMemory {
               + m.dModel()
               + (m.mlp() ? ", d_mlp=" + m.dMlp() : "")
               + ", train.batch_size="
-              + c.train().batchSize(),
+              + (c.train().fullBatch() ? "full" : c.train().batchSize()),
           cell
               + " needs about "
               + human(need)

@@ -14,8 +14,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * modified.
  */
 public final class CommutatorProbe {
-  /** One measurement. {@code delta} is the full flat vector in canonical order. */
-  public record Sample(double[] delta, double deltaNorm, double defect, double gradCosine) {}
+  /**
+   * One measurement. {@code delta} is the full flat vector in canonical order; {@code stepNormA} is
+   * {@code |eta g_A|}, the size of A's probe step.
+   */
+  public record Sample(
+      double[] delta, double deltaNorm, double defect, double gradCosine, double stepNormA) {}
 
   private final Transformer model;
   private final Params gradA;
@@ -66,7 +70,7 @@ public final class CommutatorProbe {
       double[] deltaValues = delta.toDoubleVector();
       double cosine =
           scratch.flat().assign(ga).muli(gb).sumNumber().doubleValue() / (normA * normB);
-      return new Sample(deltaValues, deltaNorm, defect, cosine);
+      return new Sample(deltaValues, deltaNorm, defect, cosine, eta * normA);
     }
   }
 

@@ -19,13 +19,7 @@ final class CommutatorSummary {
             .mapToDouble(CommutatorProbe.Sample::gradCosine)
             .average()
             .orElse(Double.NaN);
-    // the stored vector must be one real sample, so an even K takes the lower of the two middle
-    // ones
-    CommutatorProbe.Sample median =
-        samples.stream()
-            .sorted(Comparator.comparingDouble(CommutatorProbe.Sample::defect))
-            .toList()
-            .get((samples.size() - 1) / 2);
+    CommutatorProbe.Sample median = median(samples);
     double[] delta = median.delta();
     boolean[] attention = attentionMask(layout);
     double outside = 0;
@@ -49,6 +43,17 @@ final class CommutatorSummary {
         stored,
         median.deltaNorm(),
         Math.sqrt(outside));
+  }
+
+  /**
+   * The sample of median defect; the stored vector must be one real sample, so an even K takes the
+   * lower of the two middle ones.
+   */
+  static CommutatorProbe.Sample median(List<CommutatorProbe.Sample> samples) {
+    return samples.stream()
+        .sorted(Comparator.comparingDouble(CommutatorProbe.Sample::defect))
+        .toList()
+        .get((samples.size() - 1) / 2);
   }
 
   /** Linear interpolation between order statistics (numpy's default). */

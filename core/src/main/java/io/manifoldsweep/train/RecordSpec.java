@@ -3,6 +3,8 @@ package io.manifoldsweep.train;
 import io.manifoldsweep.knob.Knob;
 import io.manifoldsweep.knob.KnobSection;
 import io.manifoldsweep.knob.KnobValues;
+import io.manifoldsweep.task.TaskKind;
+import io.manifoldsweep.task.TaskSpec;
 import java.io.Serializable;
 
 /** What a run records and how often (DESIGN section 4): the record section's knobs. */
@@ -31,12 +33,14 @@ public final class RecordSpec implements Serializable {
   public static final Knob<Integer> EVAL_EXAMPLES =
       KNOBS
           .integer("eval_examples", 1024, "Examples per marker count in each fixed eval set.")
-          .positive();
+          .positive()
+          .onlyWhen(TaskSpec.KIND, TaskKind.MARKER);
   public static final Knob<Integer> PROBE_EXAMPLES =
       KNOBS
           .integer(
               "probe_examples", 256, "Examples per marker count in the attention probe batches.")
-          .positive();
+          .positive()
+          .onlyWhen(TaskSpec.KIND, TaskKind.MARKER);
   public static final Knob<Integer> COMMUTATOR_EVERY =
       KNOBS
           .integer("commutator_every", 500, "Steps between commutator probes; 0 for none.")

@@ -16,6 +16,8 @@ import java.util.List;
  * @param trainingSeconds wall time spent training up to here, over every attempt
  * @param recordingSeconds the part of it spent recording
  * @param resumedFrom the steps earlier attempts resumed from, oldest first
+ * @param stopRun consecutive evals at an early stop's threshold
+ * @param stopAt the step the run stops at early, or -1
  */
 public record ResumePoint(
     long step,
@@ -26,10 +28,15 @@ public record ResumePoint(
     double lastAccuracy,
     double trainingSeconds,
     double recordingSeconds,
-    List<Long> resumedFrom) {
+    List<Long> resumedFrom,
+    int stopRun,
+    long stopAt) {
 
   /** Bumped whenever the layout below changes; a point of another version is not used. */
-  static final int FORMAT = 2;
+  static final int FORMAT = 3;
+
+  /** Format 2 lacks the early stop's state, which a run without one never had. */
+  private static final int FORMAT_WITHOUT_STOP = 2;
 
   private static final int MAGIC = 0x4d535250; // "MSRP"
 
@@ -60,6 +67,8 @@ public record ResumePoint(
     for (long s : resumedFrom) {
       out.writeLong(s);
     }
+    out.writeInt(stopRun);
+    out.writeLong(stopAt);
   }
 
   /**
@@ -71,7 +80,7 @@ public record ResumePoint(
       throw new IOException("not a manifold-sweep resume point");
     }
     int format = in.readInt();
-    if (format != FORMAT) {
+    if (format != FORMAT && format != FORMAT_WITHOUT_STOP) {
       throw new IOException("resume point of format " + format + ", this version reads " + FORMAT);
     }
     long step = in.readLong();
@@ -93,6 +102,8 @@ public record ResumePoint(
     for (int i = 0; i < n; i++) {
       from.add(in.readLong());
     }
+    int stopRun = format == FORMAT ? in.readInt() : 0;
+    long stopAt = format == FORMAT ? in.readLong() : -1;
     return new ResumePoint(
         step,
         params,
@@ -102,7 +113,9 @@ public record ResumePoint(
         lastAccuracy,
         seconds,
         recording,
-        from);
+        from,
+        stopRun,
+        stopAt);
   }
 
   private static void writeVector(DataOutputStream out, double[] v) throws IOException {

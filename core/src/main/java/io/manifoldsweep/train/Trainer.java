@@ -1,21 +1,22 @@
 package io.manifoldsweep.train;
 
+import io.manifoldsweep.intervene.Basis;
+import io.manifoldsweep.intervene.Intervention;
+import io.manifoldsweep.intervene.InterventionSpec;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Transformer;
 import io.manifoldsweep.optim.Optimizer;
 import io.manifoldsweep.record.CheckpointRecord;
 import io.manifoldsweep.record.CommutatorRecord;
-import io.manifoldsweep.record.EvalResult;
+import io.manifoldsweep.record.InterventionStats;
 import io.manifoldsweep.record.MetricsRecord;
 import io.manifoldsweep.record.RecordSink;
 import io.manifoldsweep.record.RunResult;
 import io.manifoldsweep.record.RunStatus;
 import io.manifoldsweep.record.SnapshotRecord;
-import io.manifoldsweep.task.Batch;
-import io.manifoldsweep.task.MarkerTask;
-import io.manifoldsweep.task.Schedule;
-import io.manifoldsweep.task.TaskSpec;
+import io.manifoldsweep.task.RngStream;
+import io.manifoldsweep.task.SplitMix64;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -24,19 +25,31 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Trains one cell and writes its records (DESIGN sections 3 and 4). A plain library call with no
+ * Trains one cell and writes its records (DESIGN sections 3, 4 and 9). A plain library call with no
  * Spark in it: the sweep job and the tests run exactly this code.
  *
  * <p>Step {@code s} means "after s updates"; update {@code s+1} uses the batch of step s, which is
- * a pure function of {@code (data_seed, s)}. Records at step 0 describe the initial weights.
+ * a pure function of {@code (data_seed, s)}. Records at step 0 describe the initial weights. A run
+ * with an early stop ends {@code extra_steps} after the eval that met it, and records its last step
+ * as a run without one records {@code train.steps}.
  */
 public final class Trainer {
   private final CellConfig config;
   private final ProgressListener progress;
+  private Basis basis;
 
   public Trainer(CellConfig config, ProgressListener progress) {
     this.config = config;
     this.progress = progress;
+  }
+
+  /**
+   * This trainer with the basis of the cell's intervention: one built from its reference run's
+   * trajectory (for {@code basis: reference}, which the trainer cannot make itself).
+   */
+  public Trainer withBasis(Basis basis) {
+    this.basis = basis;
+    return this;
   }
 
   /** Trains from step 0 to the end, keeping no resume points. */
@@ -56,20 +69,23 @@ public final class Trainer {
     long start = System.nanoTime();
     TrainSpec train = config.train();
     RecordSpec rec = config.record();
-    TaskSpec taskSpec = config.task();
-    MarkerTask task = new MarkerTask(taskSpec);
     ParamLayout layout = ParamLayout.of(config.model());
     Transformer model = new Transformer(layout);
     Params params = Params.initialise(layout, train.precision(), train.initSeed());
     Optimizer optimizer = train.optimizer().create(layout, train.precision());
-    TrainingStep update = new TrainingStep(model, params, optimizer);
-    Evaluator evaluator = new Evaluator(model, task, train.evalSeed(), rec.evalExamples());
-    AttentionProbe attention =
-        new AttentionProbe(model, task, train.evalSeed(), rec.probeExamples());
+    TaskRun task = TaskRun.of(config, model);
+    Intervention intervention = intervention(layout);
+    TrainingStep update = new TrainingStep(model, params, optimizer).clipping(train.gradClip());
+    if (intervention != null) {
+      update.intervening(intervention);
+    }
     CommutatorProbe commutators =
-        rec.commutatorEvery() > 0 ? new CommutatorProbe(model, params) : null;
-    Curriculum curriculum = new Curriculum(taskSpec, train.steps());
+        rec.commutatorEvery() > 0
+                || intervention != null && intervention.spec().kind() == InterventionSpec.Kind.KICK
+            ? new CommutatorProbe(model, params)
+            : null;
     long[] checkpointSteps = rec.checkpoints().steps(train.steps());
+    EarlyStop stop = new EarlyStop(train.stop(), train.steps());
 
     Optional<ResumePoint> resumed = store.latest();
     long first;
@@ -89,22 +105,21 @@ public final class Trainer {
       lastAccuracy = p.lastAccuracy();
       earlierSeconds = p.trainingSeconds();
       recording = new RecordingClock(p.recordingSeconds());
+      stop.restore(p.stopRun(), p.stopAt());
       resumedFrom.addAll(p.resumedFrom());
       resumedFrom.add(first);
     } else {
       first = 0;
       earlierSeconds = 0;
       recording = new RecordingClock(0);
-      EvalResult eval = recording.time(() -> evaluator.evaluate(params));
-      lastAccuracy = eval.pooledAccuracy();
+      TaskRun.Evaluation eval = recording.time(() -> task.evaluate(params));
+      lastAccuracy = eval.accuracy();
+      stop.observe(0, eval.split());
       recording.time(() -> snapshot(sink, layout, params, 0));
-      recording.time(
-          () -> sink.metrics(new MetricsRecord(0, Double.NaN, eval, attention.measure(params))));
-      if (commutators != null) {
+      recording.time(() -> sink.metrics(metrics(0, Double.NaN, eval, task, params, null)));
+      if (rec.commutatorEvery() > 0) {
         recording.time(
-            () ->
-                sink.commutator(
-                    probeCommutators(commutators, task, params, 0, curriculum, layout)));
+            () -> sink.commutator(probeCommutators(commutators, task, params, 0, layout)));
       }
       if (checkpointSteps.length > 0 && checkpointSteps[0] == 0) {
         recording.time(() -> sink.checkpoint(new CheckpointRecord(0, params.toFloatArray())));
@@ -112,24 +127,16 @@ public final class Trainer {
     }
     progress.onStart(first, train.steps());
 
-    for (long s = first; s < train.steps(); s++) {
+    for (long s = first; s < stop.end(); s++) {
       if (Thread.currentThread().isInterrupted()) {
         // a cancelled Spark task: stop within a step, leaving the last resume point for the next
         // attempt
         throw new java.util.concurrent.CancellationException("training interrupted at step " + s);
       }
-      int stage = curriculum.stage(s);
-      if (train.resetOptimizerPerStage() && s > 0 && stage != curriculum.stage(s - 1)) {
+      if (task.resetsOptimizerBefore(s)) {
         update.resetOptimizer();
       }
-      Batch batch =
-          task.trainBatch(
-              train.dataSeed(),
-              s,
-              train.batchSize(),
-              curriculum.mMin(stage),
-              curriculum.mMax(stage));
-      double loss = update.apply(batch);
+      double loss = update.apply(task.trainBatch(s), s + 1);
       if (!Double.isFinite(loss)) {
         return new RunResult(
             RunStatus.DIVERGED,
@@ -141,36 +148,37 @@ public final class Trainer {
             resumedFrom,
             s - first);
       }
+      long step = s + 1;
+      if (intervention != null && intervention.kicksAfter(step)) {
+        kick(intervention, commutators, task, params, step);
+      }
       lossSum += loss;
       lossCount++;
-      long step = s + 1;
-      boolean last = step == train.steps();
+      boolean evaluate = step % rec.evalEvery() == 0 || step == stop.end();
+      TaskRun.Evaluation stepEval = evaluate ? recording.time(() -> task.evaluate(params)) : null;
+      if (stepEval != null) {
+        lastAccuracy = stepEval.accuracy();
+        stop.observe(step, stepEval.split());
+      }
+      boolean last = step == stop.end();
       boolean snapshot = step % rec.snapshotEvery() == 0 || last;
-      boolean evaluate = step % rec.evalEvery() == 0 || last;
       // an eval step between snapshots gets a metrics row of its own, so that an eval_every that is
       // no multiple of snapshot_every is honoured rather than thinned to their common multiples
       if (snapshot || evaluate) {
-        EvalResult stepEval = evaluate ? recording.time(() -> evaluator.evaluate(params)) : null;
-        if (stepEval != null) {
-          lastAccuracy = stepEval.pooledAccuracy();
-        }
         double trainLoss = lossSum / lossCount;
         if (snapshot) {
           recording.time(() -> snapshot(sink, layout, params, step));
         }
-        recording.time(
-            () ->
-                sink.metrics(
-                    new MetricsRecord(step, trainLoss, stepEval, attention.measure(params))));
+        InterventionStats stats =
+            intervention == null ? null : intervention.stats(update.lastUpdate(), params);
+        recording.time(() -> sink.metrics(metrics(step, trainLoss, stepEval, task, params, stats)));
         progress.onProgress(step, train.steps(), trainLoss);
         lossSum = 0;
         lossCount = 0;
       }
-      if (commutators != null && step % rec.commutatorEvery() == 0) {
+      if (rec.commutatorEvery() > 0 && step % rec.commutatorEvery() == 0) {
         recording.time(
-            () ->
-                sink.commutator(
-                    probeCommutators(commutators, task, params, step, curriculum, layout)));
+            () -> sink.commutator(probeCommutators(commutators, task, params, step, layout)));
       }
       if (Arrays.binarySearch(checkpointSteps, step) >= 0) {
         recording.time(() -> sink.checkpoint(new CheckpointRecord(step, params.toFloatArray())));
@@ -186,18 +194,52 @@ public final class Trainer {
                 lastAccuracy,
                 earlierSeconds + seconds(start),
                 recording.seconds(),
-                resumedFrom));
+                resumedFrom,
+                stop.run(),
+                stop.at()));
       }
     }
     return new RunResult(
         RunStatus.OK,
-        train.steps(),
+        stop.end(),
         earlierSeconds + seconds(start),
         recording.seconds(),
         lastAccuracy,
-        "",
+        stop.end() < train.steps() ? "early stop: test accuracy met the threshold" : "",
         resumedFrom,
-        train.steps() - first);
+        stop.end() - first);
+  }
+
+  /** The cell's intervention with its basis, or null for a cell without one. */
+  private Intervention intervention(ParamLayout layout) {
+    InterventionSpec spec = config.intervention();
+    if (spec.none()) {
+      return null;
+    }
+    if (basis == null && spec.basis() == InterventionSpec.Basis.RANDOM) {
+      basis = Basis.random(layout, spec.components(), config.train().initSeed());
+    }
+    if (basis == null) {
+      throw new IllegalStateException(
+          "a reference basis needs the reference run's trajectory: give it with withBasis");
+    }
+    return new Intervention(spec, basis);
+  }
+
+  private static MetricsRecord metrics(
+      long step,
+      double trainLoss,
+      TaskRun.Evaluation eval,
+      TaskRun task,
+      Params params,
+      InterventionStats stats) {
+    return new MetricsRecord(
+        step,
+        trainLoss,
+        eval == null ? null : eval.perMarkerCount(),
+        eval == null ? null : eval.split(),
+        task.attention(params),
+        stats);
   }
 
   private void snapshot(RecordSink sink, ParamLayout layout, Params params, long step) {
@@ -210,70 +252,51 @@ public final class Trainer {
     }
   }
 
-  /** Commutator pairs use the m range training uses at this step, from their own random stream. */
+  /** The record's pairs from the commutator stream, never the training stream. */
   private CommutatorRecord probeCommutators(
-      CommutatorProbe probe,
-      MarkerTask task,
-      Params params,
-      long step,
-      Curriculum curriculum,
-      ParamLayout layout) {
+      CommutatorProbe probe, TaskRun task, Params params, long step, ParamLayout layout) {
     RecordSpec rec = config.record();
-    TrainSpec train = config.train();
-    int stage = curriculum.stage(Math.min(step, train.steps() - 1));
     List<CommutatorProbe.Sample> samples = new ArrayList<>();
     for (int k = 0; k < rec.commutatorPairs(); k++) {
-      Batch a =
-          task.commutatorBatch(
-              train.dataSeed(),
-              step,
-              k,
-              0,
-              train.batchSize(),
-              curriculum.mMin(stage),
-              curriculum.mMax(stage));
-      Batch b =
-          task.commutatorBatch(
-              train.dataSeed(),
-              step,
-              k,
-              1,
-              train.batchSize(),
-              curriculum.mMin(stage),
-              curriculum.mMax(stage));
-      samples.add(probe.measure(params, a, b, rec.commutatorEta()));
+      samples.add(
+          probe.measure(
+              params,
+              task.commutatorBatch(step, k, 0),
+              task.commutatorBatch(step, k, 1),
+              rec.commutatorEta()));
     }
     return CommutatorSummary.summarise(step, samples, layout, rec.commutatorVectors());
   }
 
-  private static double seconds(long startNanos) {
-    return (System.nanoTime() - startNanos) / 1e9;
+  /**
+   * A kick after update {@code update} (DESIGN 9.4): fresh pairs from the kicks' own stream, their
+   * median-defect sample's delta (or a Gaussian direction) and that sample's {@code |eta g_A|}.
+   */
+  private void kick(
+      Intervention intervention, CommutatorProbe probe, TaskRun task, Params params, long update) {
+    RecordSpec rec = config.record();
+    List<CommutatorProbe.Sample> samples = new ArrayList<>();
+    for (int k = 0; k < rec.commutatorPairs(); k++) {
+      samples.add(
+          probe.measure(
+              params,
+              task.kickBatch(update, k, 0),
+              task.kickBatch(update, k, 1),
+              rec.commutatorEta()));
+    }
+    CommutatorProbe.Sample median = CommutatorSummary.median(samples);
+    double[] direction = median.delta();
+    if (intervention.spec().direction() == InterventionSpec.Direction.RANDOM) {
+      SplitMix64 rng = RngStream.INTERVENTION.generator(config.train().initSeed(), update);
+      direction = new double[direction.length];
+      for (int i = 0; i < direction.length; i++) {
+        direction[i] = rng.nextGaussian();
+      }
+    }
+    intervention.kick(params, direction, median.stepNormA());
   }
 
-  /**
-   * Equal consecutive stages m = min..max under the curriculum; one stage covering all m otherwise.
-   */
-  static final class Curriculum {
-    private final TaskSpec task;
-    private final int stages;
-    private final long stageLength;
-
-    Curriculum(TaskSpec task, long steps) {
-      this.task = task;
-      this.stages = task.schedule() == Schedule.CURRICULUM ? task.markerCountChoices() : 1;
-      this.stageLength = Math.max(1, steps / stages);
-    }
-
-    int stage(long step) {
-      return (int) Math.min(stages - 1, step / stageLength);
-    }
-
-    int mMin(int stage) {
-      return stages == 1 ? task.markersMin() : task.markersMin() + stage;
-    }
-
-    int mMax(int stage) {
-      return stages == 1 ? task.markersMax() : task.markersMin() + stage;
-    }
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
   }
 }

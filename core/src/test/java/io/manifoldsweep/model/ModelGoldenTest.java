@@ -29,7 +29,7 @@ class ModelGoldenTest {
   private static final double TOLERANCE = 1e-9;
 
   static List<Path> goldenFiles(String prefix) throws IOException {
-    Path dir = Path.of(System.getProperty("golden.dir", "../../shared/golden"));
+    Path dir = Path.of(System.getProperty("golden.dir", "../testdata/golden"));
     assertThat(dir).as("golden folder (system property golden.dir)").isDirectory();
     List<Path> files;
     try (Stream<Path> s = Files.list(dir)) {
@@ -157,7 +157,7 @@ class ModelGoldenTest {
     for (int i = 0; i < spec.layers(); i++) {
       assertClose(
           "last position's attention, layer " + i,
-          inf.lastRowAttention(i),
+          inf.readoutAttention(i),
           lastRows(g, i, spec.seqLen()));
     }
   }

@@ -96,7 +96,7 @@ class PrecisionConsistencyTest {
         Transformer.Inference inf = model.infer(Params.fromArray(layout, p, theta), batch);
         logits[p.ordinal()] = new double[Math.toIntExact(inf.logits().length())];
         HostView.of(inf.logits()).readAll(logits[p.ordinal()]);
-        attention[p.ordinal()] = inf.lastRowAttention(spec.layers() - 1);
+        attention[p.ordinal()] = inf.readoutAttention(spec.layers() - 1);
       }
     }
     for (int i = 0; i < logits[0].length; i++) {

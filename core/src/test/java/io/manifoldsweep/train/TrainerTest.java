@@ -291,7 +291,7 @@ class TrainerTest {
 
   @Test
   void curriculumStagesRaiseMarkerCountAndCanResetTheOptimizer() {
-    Trainer.Curriculum c = new Trainer.Curriculum(tinyTask(Schedule.CURRICULUM), 100);
+    MarkerRun.Curriculum c = new MarkerRun.Curriculum(tinyTask(Schedule.CURRICULUM), 100);
     assertThat(c.stage(0)).isZero();
     assertThat(c.stage(49)).isZero();
     assertThat(c.stage(50)).isEqualTo(1);
@@ -299,7 +299,7 @@ class TrainerTest {
     assertThat(c.mMin(0)).isEqualTo(1);
     assertThat(c.mMax(0)).isEqualTo(1);
     assertThat(c.mMin(1)).isEqualTo(2);
-    Trainer.Curriculum mixed = new Trainer.Curriculum(tinyTask(Schedule.MIXED), 100);
+    MarkerRun.Curriculum mixed = new MarkerRun.Curriculum(tinyTask(Schedule.MIXED), 100);
     assertThat(mixed.stage(99)).isZero();
     assertThat(mixed.mMax(0)).isEqualTo(2);
 

@@ -39,7 +39,7 @@ class SaeGoldenTest {
 
   @TestFactory
   Stream<DynamicTest> matchesEveryGoldenSae() throws IOException {
-    Path dir = Path.of(System.getProperty("golden.dir", "../../shared/golden"));
+    Path dir = Path.of(System.getProperty("golden.dir", "../testdata/golden"));
     List<DynamicTest> tests = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "sae-*.json")) {
       for (Path f : files) {

@@ -2,9 +2,11 @@ package io.manifoldsweep.jobs.analyze;
 
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.analysis.PrincipalAngles;
+import io.manifoldsweep.jobs.sweep.SweepFolder;
 import io.manifoldsweep.jobs.table.FolderLease;
 import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.jobs.table.Tables;
+import io.manifoldsweep.sweep.GrokkingSettings;
 import io.manifoldsweep.sweep.SaeSettings;
 import io.manifoldsweep.train.CellConfig;
 import java.io.IOException;
@@ -59,9 +61,21 @@ public final class AnalyzeJob {
   /**
    * Writes the analysis tables of {@code dir}: the manifold metrics of every ok cell with {@code k}
    * components per block, and with {@code sae} present the SAE tables of every cell that recorded
-   * checkpoints.
+   * checkpoints, with the grokking thresholds the folder was made with.
    */
   public Outcome run(String dir, int k, Optional<SaeSettings> sae) {
+    return run(
+        dir,
+        k,
+        sae,
+        GrokkingSettings.fromTree(SweepFolder.storedSection(dir, GrokkingSettings.KNOBS)));
+  }
+
+  /**
+   * As {@link #run(String, int, Optional)}, and the grokking tables of modular cells with {@code
+   * grokking}.
+   */
+  public Outcome run(String dir, int k, Optional<SaeSettings> sae, GrokkingSettings grokking) {
     if (k < 1) {
       throw new ConfigException("--k", k, "must be at least 1");
     }
@@ -74,11 +88,12 @@ public final class AnalyzeJob {
       throw new ConfigException("DIR", dir, "cannot be read: " + e.getMessage());
     }
     try (FolderLease lease = FolderLease.acquire(fs, leaseRoot, "analyze", out)) {
-      return analyse(dir, k, sae, views);
+      return analyse(dir, k, sae, grokking, views);
     }
   }
 
-  private Outcome analyse(String dir, int k, Optional<SaeSettings> sae, List<String> views) {
+  private Outcome analyse(
+      String dir, int k, Optional<SaeSettings> sae, GrokkingSettings grokking, List<String> views) {
     List<Cell> cells = new ArrayList<>();
     Map<String, String> skipped = new LinkedHashMap<>();
     // group_key is a runs column since the knob declarations; older rows get it from their config
@@ -117,7 +132,7 @@ public final class AnalyzeJob {
                   p -> {
                     Configuration c = new Configuration(false);
                     conf.forEach(c::set);
-                    return CellAnalysis.run(p, c, new Path(rootUri), k);
+                    return CellAnalysis.run(p, c, new Path(rootUri), k, grokking);
                   })
               .persist(StorageLevel.MEMORY_AND_DISK());
       TableWriter writer = new TableWriter(spark, root);
@@ -143,8 +158,23 @@ public final class AnalyzeJob {
           Tables.PROJECTIONS,
           results.flatMap(r -> r.projections().iterator()),
           AnalysisTables.PROJECTIONS_SCHEMA);
+      List<Row> grokRows = results.flatMap(r -> r.grokking().iterator()).collect();
       results.unpersist();
       long pairs = alignment(writer, cells, k);
+      if (grokRows.isEmpty()) {
+        Tables.GROKKING_ANALYSIS.forEach(writer::remove);
+      } else {
+        writer.write(
+            Tables.GROKKING, spark.createDataFrame(grokRows, GrokkingTables.GROKKING_SCHEMA));
+        writer.write(
+            Tables.LEAD_SCALING,
+            spark.createDataFrame(
+                GrokkingTables.leadScaling(grokRows, grokking),
+                GrokkingTables.LEAD_SCALING_SCHEMA));
+        out.printf(
+            "wrote %s under %s (%d modular cells)%n",
+            String.join(", ", Tables.GROKKING_ANALYSIS), dir, grokRows.size());
+      }
       out.printf(
           "wrote dimensions, dimension_timeline, alignment, commutator_alignment, saturation, bases, projections under %s"
               + " (%d seed pairs)%n",

@@ -6,7 +6,9 @@ import io.manifoldsweep.analysis.PcaBasis;
 import io.manifoldsweep.analysis.RandomWalkNull;
 import io.manifoldsweep.analysis.Saturation;
 import io.manifoldsweep.analysis.Spectrum;
+import io.manifoldsweep.jobs.table.CellTables;
 import io.manifoldsweep.model.ParamLayout;
+import io.manifoldsweep.sweep.GrokkingSettings;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -30,7 +32,8 @@ final class CellAnalysis {
       List<Row> commutatorAlignment,
       List<Row> saturation,
       List<Row> bases,
-      List<Row> projections)
+      List<Row> projections,
+      List<Row> grokking)
       implements Serializable {}
 
   /** Random bases drawn per commutator record for the baselines (DESIGN: 10). */
@@ -38,7 +41,9 @@ final class CellAnalysis {
 
   private CellAnalysis() {}
 
-  static Result run(AnalyzeJob.Cell cell, Configuration conf, Path root, int k) throws IOException {
+  static Result run(
+      AnalyzeJob.Cell cell, Configuration conf, Path root, int k, GrokkingSettings grokking)
+      throws IOException {
     String id = cell.cellId();
     ParamLayout layout = ParamLayout.of(cell.config().model());
     CellTables tables = new CellTables(conf, root, id);
@@ -62,7 +67,7 @@ final class CellAnalysis {
     for (int b = 0; b < expected.size(); b++) {
       String block = expected.get(b);
       CellTables.BlockTrajectory traj = blocks.get(block);
-      double[][] x = widen(traj.values());
+      double[][] x = traj.widened();
       double[][] g = Gram.of(x);
       grams.add(g);
       PcaBasis basis = PcaBasis.fit(x, g, x.length, k);
@@ -89,7 +94,8 @@ final class CellAnalysis {
         commutators.rows(id, layout, new SplittableRandom(id.hashCode())),
         saturation,
         bases,
-        projections);
+        projections,
+        GrokkingTables.of(cell, tables, grokking));
   }
 
   private static void describe(
@@ -164,18 +170,6 @@ final class CellAnalysis {
               Saturation.settledStep(c, steps)));
     }
     return out;
-  }
-
-  private static double[][] widen(List<float[]> rows) {
-    double[][] x = new double[rows.size()][];
-    for (int t = 0; t < x.length; t++) {
-      float[] r = rows.get(t);
-      x[t] = new double[r.length];
-      for (int c = 0; c < r.length; c++) {
-        x[t][c] = r[c];
-      }
-    }
-    return x;
   }
 
   private static float[] flatten(double[][] rows) {

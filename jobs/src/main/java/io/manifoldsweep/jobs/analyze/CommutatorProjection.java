@@ -2,6 +2,7 @@ package io.manifoldsweep.jobs.analyze;
 
 import io.manifoldsweep.analysis.CommutatorAlignment;
 import io.manifoldsweep.analysis.PcaBasis;
+import io.manifoldsweep.jobs.table.CellTables;
 import io.manifoldsweep.model.ParamLayout;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,11 +2,13 @@ package io.manifoldsweep.jobs.analyze;
 
 import io.manifoldsweep.analysis.sae.ManifoldAblation;
 import io.manifoldsweep.analysis.sae.SaeAnalysis;
+import io.manifoldsweep.jobs.table.CellTables;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.kernel.NativePlatform;
 import io.manifoldsweep.knob.CanonicalJson;
 import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.sweep.SaeSettings;
+import io.manifoldsweep.task.TaskKind;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Serializable;
@@ -80,7 +82,8 @@ final class SaeJob {
     List<String> without = new ArrayList<>();
     for (AnalyzeJob.Cell cell : cells) {
       List<Long> s = steps.get(cell.cellId());
-      if (s == null || s.isEmpty()) {
+      // the latents' associations are with the marker task's variables (DESIGN section 8)
+      if (s == null || s.isEmpty() || cell.config().task().kind() != TaskKind.MARKER) {
         without.add(cell.cellId());
         continue;
       }
@@ -95,8 +98,8 @@ final class SaeJob {
     }
     if (!without.isEmpty()) {
       out.printf(
-          "%d of %d cells have no checkpoints and get no SAE rows (written before record.checkpoints existed, or with"
-              + " record.checkpoints: []): %s%n",
+          "%d of %d cells have no checkpoints and get no SAE rows (written before record.checkpoints existed, with"
+              + " record.checkpoints: [], or of the modular task, which the SAE analysis does not cover): %s%n",
           without.size(), cells.size(), String.join(", ", without));
     }
     if (work.isEmpty()) {
@@ -197,18 +200,10 @@ final class SaeJob {
       if (t == null) {
         throw new IOException("cell " + cell.cellId() + " has no snapshots of block " + block);
       }
-      double[][] values = new double[t.values().size()][];
-      for (int i = 0; i < values.length; i++) {
-        float[] f = t.values().get(i);
-        values[i] = new double[f.length];
-        for (int c = 0; c < f.length; c++) {
-          values[i][c] = f[c];
-        }
-      }
       out.put(
           block,
           ManifoldAblation.BlockDirections.of(
-              t.steps(), values, steps, 2 * SaeAnalysis.MANIFOLD_MAX_K));
+              t.steps(), t.widened(), steps, 2 * SaeAnalysis.MANIFOLD_MAX_K));
       blocks.put(block, null);
     }
     return out;

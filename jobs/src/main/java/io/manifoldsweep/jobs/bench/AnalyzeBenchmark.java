@@ -220,7 +220,7 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
       }
       sink.metrics(
           new MetricsRecord(
-              step, 1.0, null, new AttentionStats(1, attention, attention, attention)));
+              step, 1.0, null, null, new AttentionStats(1, attention, attention, attention), null));
     }
     long last = (snapshots - 1) * 100L;
     for (int i = 0; i < commutators; i++) {

@@ -54,13 +54,43 @@ final class GemmProbe {
     int rows = batch * spec.seqLen();
     int d = spec.dModel();
     int full = 4 * spec.layers() - 2;
-    return List.of(
-        new Shape("NN", "forward q, k, v, o", rows, d, d, false, false, full),
-        new Shape("TN", "weight gradients h^T dq", d, d, rows, true, false, full),
-        new Shape("NT", "input gradients dq W^T", rows, d, d, false, true, full),
-        new Shape("NN", "last layer's q, o at the last positions", batch, d, d, false, false, 2),
-        new Shape("TN", "their weight gradients", d, d, batch, true, false, 2),
-        new Shape("NT", "their input gradients", batch, d, d, false, true, 2));
+    List<Shape> shapes =
+        new java.util.ArrayList<>(
+            List.of(
+                new Shape("NN", "forward q, k, v, o", rows, d, d, false, false, full),
+                new Shape("TN", "weight gradients h^T dq", d, d, rows, true, false, full),
+                new Shape("NT", "input gradients dq W^T", rows, d, d, false, true, full),
+                new Shape(
+                    "NN",
+                    "last layer's q, o at the readout positions",
+                    batch,
+                    d,
+                    d,
+                    false,
+                    false,
+                    2),
+                new Shape("TN", "their weight gradients", d, d, batch, true, false, 2),
+                new Shape("NT", "their input gradients", batch, d, d, false, true, 2)));
+    if (spec.mlp()) {
+      int h = spec.dMlp();
+      int layers = spec.layers() - 1;
+      // each MLP's two products, forward and both gradients; the last layer's at the readout only
+      for (int[] r : new int[][] {{rows, layers}, {batch, 1}}) {
+        if (r[1] == 0) {
+          continue;
+        }
+        String where = r[0] == rows ? "MLP" : "last layer's MLP";
+        shapes.add(new Shape("NN", where + " up, h W1", r[0], h, d, false, false, r[1]));
+        shapes.add(new Shape("NN", where + " down, z W2", r[0], d, h, false, false, r[1]));
+        shapes.add(new Shape("TN", where + " up's weight gradient", d, h, r[0], true, false, r[1]));
+        shapes.add(
+            new Shape("TN", where + " down's weight gradient", h, d, r[0], true, false, r[1]));
+        shapes.add(new Shape("NT", where + " up's input gradient", r[0], d, h, false, true, r[1]));
+        shapes.add(
+            new Shape("NT", where + " down's input gradient", r[0], h, d, false, true, r[1]));
+      }
+    }
+    return shapes;
   }
 
   static Speed measure(Shape s, Precision precision, int reps) {

@@ -12,10 +12,9 @@ import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.model.Params;
 import io.manifoldsweep.model.Precision;
 import io.manifoldsweep.model.Transformer;
-import io.manifoldsweep.task.MarkerTask;
-import io.manifoldsweep.task.TaskSpec;
 import io.manifoldsweep.train.CellConfig;
 import io.manifoldsweep.train.NativeThreads;
+import io.manifoldsweep.train.TaskRun;
 import io.manifoldsweep.train.TrainingStep;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -86,15 +85,15 @@ public final class TrainBenchmark implements Callable<Integer> {
     NativeThreads.set(threads);
     CellConfig cell = knobs.apply(cellOptions.cell("{}", out));
     ModelSpec spec = cell.model();
-    TaskSpec task = cell.task();
     Precision precision = cell.train().precision();
-    int batch = cell.train().batchSize();
+    int batch = cell.train().fullBatch() ? cell.task().trainPairs() : cell.train().batchSize();
     ParamLayout layout = ParamLayout.of(spec);
     Params params = Params.initialise(layout, precision, 1);
+    Transformer model = new Transformer(layout);
     TrainingStep step =
-        new TrainingStep(
-            new Transformer(layout), params, cell.train().optimizer().create(layout, precision));
-    MarkerTask gen = new MarkerTask(task);
+        new TrainingStep(model, params, cell.train().optimizer().create(layout, precision))
+            .clipping(cell.train().gradClip());
+    TaskRun batches = TaskRun.of(cell, model);
     NativeBlas blas = NativeBlas.get();
     out.printf("cpu: %s%n", blas.cpu().describe());
     out.printf("blas: %s%n", blas.describe());
@@ -110,7 +109,7 @@ public final class TrainBenchmark implements Callable<Integer> {
         precision,
         layout.size());
     for (int s = 0; s < warmup; s++) {
-      step.apply(gen.trainBatch(1, s, batch, task.markersMin(), task.markersMax()));
+      step.apply(batches.trainBatch(s));
     }
     double[] ms = new double[steps];
     long gemmStart = GemmClock.nanos();
@@ -118,7 +117,7 @@ public final class TrainBenchmark implements Callable<Integer> {
     long writtenStart = KernelTraffic.bytesWritten();
     for (int s = 0; s < steps; s++) {
       long t0 = System.nanoTime();
-      step.apply(gen.trainBatch(1, warmup + s, batch, task.markersMin(), task.markersMax()));
+      step.apply(batches.trainBatch(warmup + s));
       ms[s] = (System.nanoTime() - t0) / 1e6;
     }
     double gemmMs = (GemmClock.nanos() - gemmStart) / 1e6 / steps;

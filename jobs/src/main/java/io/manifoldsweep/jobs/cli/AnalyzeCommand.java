@@ -1,6 +1,8 @@
 package io.manifoldsweep.jobs.cli;
 
 import io.manifoldsweep.jobs.analyze.AnalyzeJob;
+import io.manifoldsweep.jobs.sweep.SweepFolder;
+import io.manifoldsweep.sweep.GrokkingSettings;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -46,7 +48,12 @@ public final class AnalyzeCommand implements Callable<Integer> {
     SparkSession spark = sparkOptions.session("manifold-sweep analyze");
     try (Interrupts interrupts = Interrupts.install(spark, System.err)) {
       try {
-        new AnalyzeJob(spark, out).run(dir, k, sae);
+        new AnalyzeJob(spark, out)
+            .run(
+                dir,
+                k,
+                sae,
+                knobs.grokking(SweepFolder.storedSection(dir, GrokkingSettings.KNOBS)));
       } catch (Exception e) {
         // a cancelled job surfaces as a SparkException, which Java does not see as thrown here
         if (interrupts.fired()) {

@@ -2,6 +2,7 @@ package io.manifoldsweep.jobs.cli;
 
 import io.manifoldsweep.knob.KnobSection;
 import io.manifoldsweep.knob.KnobTrees;
+import io.manifoldsweep.sweep.GrokkingSettings;
 import io.manifoldsweep.sweep.SaeSettings;
 import io.manifoldsweep.train.CellConfig;
 import java.util.ArrayList;
@@ -25,6 +26,25 @@ public final class KnobOptions {
   /** The settings as a tree of sections, refusing any outside {@code sections}. */
   public Map<String, Object> tree(List<KnobSection> sections) {
     return KnobTrees.fromSettings(settings, sections, "--set");
+  }
+
+  /**
+   * The settings of the analysis sections ({@code sae}, {@code grokking}); other sections are
+   * refused.
+   */
+  public Map<String, Object> analysisTree() {
+    return tree(List.of(SaeSettings.KNOBS, GrokkingSettings.KNOBS));
+  }
+
+  /**
+   * The grokking thresholds: {@code stored} (a {@code grokking:} tree or null), then the settings.
+   */
+  @SuppressWarnings("unchecked")
+  public GrokkingSettings grokking(Object stored) {
+    Map<String, Object> set =
+        (Map<String, Object>) analysisTree().get(GrokkingSettings.KNOBS.name());
+    GrokkingSettings base = GrokkingSettings.fromTree(stored);
+    return set == null ? base : base.with(set);
   }
 
   /** {@code base} with the settings of the cell's sections applied; other sections are refused. */

@@ -72,7 +72,7 @@ public final class RunCommand implements Callable<Integer> {
       Path report;
       try {
         sweep = new SweepJob(spark, stdout, 10_000).run(spec, cells, dir, SweepHooks.NONE);
-        new AnalyzeJob(spark, stdout).run(dir, k, sae);
+        new AnalyzeJob(spark, stdout).run(dir, k, sae, knobs.grokking(spec.grokking().toTree()));
         report = new ReportJob(spark, stdout).run(dir);
       } catch (Exception e) {
         // a cancelled job surfaces as a SparkException, which Java does not see as thrown here

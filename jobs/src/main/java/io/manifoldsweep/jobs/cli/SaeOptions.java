@@ -37,9 +37,10 @@ public final class SaeOptions {
       return Optional.empty();
     }
     SaeSettings base =
-        config != null
-            ? SaeSettings.fromTree(section(readFile(config), config.toString()))
-            : SweepFolder.storedSae(dir);
+        SaeSettings.fromTree(
+            config != null
+                ? section(readFile(config), config.toString())
+                : SweepFolder.storedSection(dir, SaeSettings.KNOBS));
     return Optional.of(withOverrides(base, knobs));
   }
 

@@ -117,6 +117,9 @@ final class SummaryReport {
               + " along PCs 4-6, or along 3 random directions");
       show(spark, out, MANIFOLD_VERDICT);
     }
+    if (views.contains(Tables.GROKKING)) {
+      grokking(spark, out);
+    }
     if (views.contains(Tables.ALIGNMENT)) {
       section(
           out,
@@ -129,6 +132,50 @@ final class SummaryReport {
                  round(avg(random_mean_cos2), 5) AS random_mean_cos2, round(avg(mean_cos2) / avg(random_mean_cos2), 1) AS ratio
           FROM alignment GROUP BY group_key, varied, block ORDER BY group_key, varied, block""");
     }
+  }
+
+  /** The follow-up's measurements (DESIGN 9.5) and its interventions, each against its baseline. */
+  private static void grokking(SparkSession spark, PrintStream out) {
+    section(
+        out,
+        "Grokking per operation, runs without intervention (mean over seeds): memorisation, grok steps, the defect's"
+            + " onset and lead, and PC1 of the attention matrices against the random walk");
+    show(
+        spark,
+        out,
+        """
+        WITH pc AS (SELECT cell_id, avg(pc1) AS pc1, avg(null_pc1) AS null_pc1 FROM dimensions WHERE block <> 'all' GROUP BY cell_id)
+        SELECT g.operation, r.weight_decay AS wd, r.lr, count(*) AS runs, sum(CAST(g.grokked AS INT)) AS grokked,
+               round(avg(g.memorization_step)) AS memorization, round(avg(g.grok_step_90)) AS grok_90,
+               round(avg(g.grok_step_patience)) AS grok_patience, round(avg(g.onset_step)) AS onset, round(avg(g.lead)) AS lead,
+               round(avg(g.normalized_lead), 3) AS normalized_lead, round(avg(g.growth), 1) AS growth,
+               round(avg(pc.pc1), 3) AS attention_pc1, round(avg(pc.null_pc1), 3) AS random_walk_pc1
+        FROM grokking g JOIN runs r ON g.cell_id = r.cell_id LEFT JOIN pc ON g.cell_id = pc.cell_id
+        WHERE g.intervention_kind = 'none' GROUP BY g.operation, r.weight_decay, r.lr ORDER BY 1, 2, 3""");
+    section(
+        out,
+        "The lead's power law over runs without intervention: lead = e^intercept grok_step_90^alpha (positive leads)");
+    show(
+        spark,
+        out,
+        """
+        SELECT scope, n, round(alpha, 3) AS alpha, round(log_intercept, 3) AS log_intercept, round(r2, 3) AS r2,
+               positive_leads, nonzero_leads, round(sign_test_p, 4) AS sign_test_p
+        FROM lead_scaling ORDER BY scope""");
+    section(
+        out,
+        "Interventions: how many runs grokked (test 90%) and when, next to their baseline (no intervention)");
+    show(
+        spark,
+        out,
+        """
+        SELECT g.operation, g.intervention_kind AS kind, r.intervention_basis AS basis, r.intervention_target AS target,
+               r.intervention_scope AS scope, r.intervention_strength AS s, r.intervention_direction AS direction,
+               count(*) AS runs, sum(CAST(g.grokked AS INT)) AS grokked, round(avg(g.grok_step_90)) AS grok_90,
+               max(g.steps_done) AS last_step
+        FROM grokking g JOIN runs r ON g.cell_id = r.cell_id
+        GROUP BY 1, 2, 3, 4, 5, 6, 7
+        ORDER BY 1, CASE kind WHEN 'none' THEN 0 WHEN 'project' THEN 1 ELSE 2 END, 3, 4, 5, 6, 7""");
   }
 
   private static void section(PrintStream out, String title) {

@@ -47,11 +47,16 @@ final class GroupFigures {
     if (views.contains(Tables.COMMUTATOR_ALIGNMENT)) {
       commutatorRatio();
     }
-    attention();
+    if (views.contains(Tables.GROKKING)
+        && !sql("SELECT 1 FROM grokking WHERE cell_id IN " + cellsOfGroup()).isEmpty()) {
+      splitAccuracy();
+    } else {
+      attention();
+      accuracy();
+    }
     if (views.contains(Tables.ALIGNMENT)) {
       alignmentHeatMaps();
     }
-    accuracy();
     if (views.contains(Tables.SAE)) {
       new SaeFigures(this).render(views);
     }
@@ -412,6 +417,67 @@ final class GroupFigures {
               + v.getKey()
               + "; a random pair of subspaces gives cos^2 about k/p.");
     }
+  }
+
+  /**
+   * A modular group: train and test accuracy per seed, with the mean onset of the defect's rise and
+   * the mean grok step (DESIGN 9.5) marked; the defect figure is beside it.
+   */
+  private void splitAccuracy() throws IOException {
+    List<Row> rows =
+        sql(
+            """
+        SELECT m.cell_id, m.step, m.train_acc, m.test_acc, r.init_seed, r.data_seed FROM metrics m JOIN runs r ON m.cell_id = r.cell_id
+        WHERE m.test_acc IS NOT NULL AND m.cell_id IN """
+                + cellsOfGroup()
+                + " ORDER BY m.cell_id, m.step");
+    XYChart c = Charts.xy("Train and test accuracy (whole splits)", "training step", "accuracy");
+    String cell = null;
+    List<double[]> points = new ArrayList<>();
+    String label = null;
+    for (int i = 0; i <= rows.size(); i++) {
+      Row r = i < rows.size() ? rows.get(i) : null;
+      if (r == null || !r.getString(0).equals(cell)) {
+        if (cell != null) {
+          double[] x = points.stream().mapToDouble(p -> p[0]).toArray();
+          Charts.line(c, "train, " + label, x, points.stream().mapToDouble(p -> p[1]).toArray())
+              .setLineStyle(new java.awt.BasicStroke(1f, 0, 0, 10f, new float[] {2f, 3f}, 0f));
+          Charts.line(c, "test, " + label, x, points.stream().mapToDouble(p -> p[2]).toArray());
+        }
+        if (r == null) {
+          break;
+        }
+        cell = r.getString(0);
+        label = seedLabel(r, 4, 5);
+        points.clear();
+      }
+      points.add(new double[] {r.getLong(1), r.getDouble(2), r.getDouble(3)});
+    }
+    Row marks =
+        sql("SELECT avg(onset_step), avg(grok_step_90) FROM grokking WHERE cell_id IN "
+                + cellsOfGroup())
+            .get(0);
+    if (!marks.isNullAt(0)) {
+      Charts.reference(
+          c,
+          "mean defect onset",
+          new double[] {marks.getDouble(0), marks.getDouble(0)},
+          new double[] {0, 1});
+    }
+    if (!marks.isNullAt(1)) {
+      Charts.reference(
+              c,
+              "mean grok step (test 90%)",
+              new double[] {marks.getDouble(1), marks.getDouble(1)},
+              new double[] {0, 1})
+          .setLineColor(java.awt.Color.RED);
+    }
+    add(
+        c,
+        "split-accuracy",
+        "Train and test accuracy, defect onset and grok step",
+        "Accuracy on the whole train split (dotted) and test split (solid), one pair per seed; dashed: the mean"
+            + " step at which the commutator defect rose (onset) and the mean first step at 90% test accuracy.");
   }
 
   private void accuracy() throws IOException {

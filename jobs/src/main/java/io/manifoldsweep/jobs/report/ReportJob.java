@@ -1,8 +1,14 @@
 package io.manifoldsweep.jobs.report;
 
 import io.manifoldsweep.ConfigException;
+import io.manifoldsweep.intervene.InterventionSpec;
 import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.jobs.table.Tables;
+import io.manifoldsweep.model.ModelSpec;
+import io.manifoldsweep.task.TaskKind;
+import io.manifoldsweep.task.TaskSpec;
+import io.manifoldsweep.train.CellConfig;
+import io.manifoldsweep.train.TrainSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -44,11 +51,15 @@ public final class ReportJob {
         spark
             .sql(
                 """
-        SELECT d.group_key, first(r.sweep), first(r.modulus), first(r.markers_min), first(r.markers_max), first(r.layers),
-               first(r.d_model), first(r.heads), first(r.optimizer), first(r.lr), first(r.batch_size), first(r.steps),
-               count(DISTINCT d.cell_id), first(r.operation), first(r.sampling), first(r.schedule)
-        FROM dimensions d JOIN runs r ON d.cell_id = r.cell_id GROUP BY d.group_key ORDER BY 3, 4, 5, 1""")
-            .collectAsList();
+        SELECT d.group_key, first(r.sweep), first(r.config_json), count(DISTINCT d.cell_id)
+        FROM dimensions d JOIN runs r ON d.cell_id = r.cell_id GROUP BY d.group_key""")
+            .collectAsList()
+            .stream()
+            .sorted(
+                java.util.Comparator.comparing(
+                        (Row r) -> describe(CellConfig.fromJson(r.getString(2))))
+                    .thenComparing(r -> r.getString(0)))
+            .toList();
     StringBuilder html = new StringBuilder();
     html.append(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>manifold-sweep report: ")
@@ -65,50 +76,27 @@ public final class ReportJob {
         .append(escape(dir))
         .append(".</p>\n");
     int figures = 0;
+    for (Figure f : new GrokkingFigures(spark, staging).render(views)) {
+      figure(html, f);
+      figures++;
+    }
     for (int g = 0; g < Math.min(groups.size(), MAX_GROUPS); g++) {
       Row r = groups.get(g);
+      CellConfig cell = CellConfig.fromJson(r.getString(2));
       String config =
-          String.format(
-              "[sweep %s; %s, modulus %d, markers %d-%d, %s, %s sampling; %d layers, d_model %d, %d heads; %s lr %s, batch %d, %d steps; %d seeds]",
-              r.getString(1),
-              r.getString(13),
-              r.getInt(2),
-              r.getInt(3),
-              r.getInt(4),
-              r.getString(15),
-              r.getString(14),
-              r.getInt(5),
-              r.getInt(6),
-              r.getInt(7),
-              r.getString(8),
-              r.getDouble(9),
-              r.getInt(10),
-              r.getInt(11),
-              r.getLong(12));
+          "[sweep " + r.getString(1) + "; " + describe(cell) + "; " + r.getLong(3) + " seeds]";
       html.append("<h2>Group ")
           .append(g + 1)
-          .append(": modulus ")
-          .append(r.getInt(2))
-          .append(", markers ")
-          .append(r.getInt(3))
-          .append("-")
-          .append(r.getInt(4))
+          .append(": ")
+          .append(escape(title(cell)))
           .append(" (")
-          .append(r.getLong(12))
+          .append(r.getLong(3))
           .append(" seeds)</h2>\n<p>")
           .append(escape(config))
           .append("</p>\n");
       for (Figure f :
           new GroupFigures(spark, r.getString(0), "g" + (g + 1), config, staging).render(views)) {
-        html.append("<figure><h3>")
-            .append(escape(f.title()))
-            .append("</h3><img src=\"")
-            .append(f.file())
-            .append("\" alt=\"")
-            .append(escape(f.title()))
-            .append("\"><figcaption>")
-            .append(escape(f.caption()))
-            .append("</figcaption></figure>\n");
+        figure(html, f);
         figures++;
       }
     }
@@ -123,6 +111,89 @@ public final class ReportJob {
     Files.move(staging, folder);
     out.printf("report: %s (%d figures)%n", folder.resolve("index.html"), figures);
     return folder.resolve("index.html");
+  }
+
+  private static void figure(StringBuilder html, Figure f) {
+    html.append("<figure><h3>")
+        .append(escape(f.title()))
+        .append("</h3><img src=\"")
+        .append(f.file())
+        .append("\" alt=\"")
+        .append(escape(f.title()))
+        .append("\"><figcaption>")
+        .append(escape(f.caption()))
+        .append("</figcaption></figure>\n");
+  }
+
+  /** A group's heading: its task and, where it has one, its intervention. */
+  static String title(CellConfig c) {
+    TaskSpec t = c.task();
+    String task =
+        t.kind() == TaskKind.MARKER
+            ? "modulus " + t.modulus() + ", markers " + t.markersMin() + "-" + t.markersMax()
+            : t.operation().label() + " mod " + t.modulus();
+    InterventionSpec iv = c.intervention();
+    return iv.none() ? task : task + ", " + intervention(iv);
+  }
+
+  private static String intervention(InterventionSpec iv) {
+    return iv.kind() == InterventionSpec.Kind.PROJECT
+        ? String.format(
+            Locale.ROOT,
+            "project s=%s on the %s, %s, %s basis",
+            iv.strength(),
+            label(iv.target()),
+            label(iv.scope()),
+            label(iv.basis()))
+        : String.format(
+            Locale.ROOT,
+            "kick alpha=%s every %d, %s, %s basis",
+            iv.alpha(),
+            iv.every(),
+            label(iv.direction()),
+            label(iv.basis()));
+  }
+
+  /** The knobs that describe a group, in one line. */
+  static String describe(CellConfig c) {
+    TaskSpec t = c.task();
+    ModelSpec m = c.model();
+    TrainSpec tr = c.train();
+    String task =
+        t.kind() == TaskKind.MARKER
+            ? String.format(
+                Locale.ROOT,
+                "%s, modulus %d, markers %d-%d, %s, %s sampling",
+                label(t.operation()),
+                t.modulus(),
+                t.markersMin(),
+                t.markersMax(),
+                label(t.schedule()),
+                label(t.sampling()))
+            : String.format(
+                Locale.ROOT,
+                "%s mod %d, train fraction %s",
+                label(t.operation()),
+                t.modulus(),
+                t.trainFraction());
+    return String.format(
+        Locale.ROOT,
+        "%s; %d layers, d_model %d, %d heads%s; %s lr %s, wd %s, batch %s, %d steps%s",
+        task,
+        m.layers(),
+        m.dModel(),
+        m.heads(),
+        m.mlp() ? ", MLP " + m.dMlp() : "",
+        label(tr.optimizer().kind()),
+        tr.optimizer().lr(),
+        tr.optimizer().weightDecay(),
+        tr.fullBatch() ? "full" : String.valueOf(tr.batchSize()),
+        tr.steps(),
+        c.intervention().none() ? "" : "; " + intervention(c.intervention()));
+  }
+
+  private static String label(Enum<?> e) {
+    return e.name().toLowerCase(Locale.ROOT);
   }
 
   static String escape(String s) {

@@ -1,11 +1,16 @@
 package io.manifoldsweep.jobs.sweep;
 
 import io.manifoldsweep.BuildInfo;
+import io.manifoldsweep.analysis.TrajectoryBasis;
+import io.manifoldsweep.intervene.Basis;
+import io.manifoldsweep.intervene.InterventionSpec;
+import io.manifoldsweep.jobs.table.CellTables;
 import io.manifoldsweep.jobs.table.ParquetFiles;
 import io.manifoldsweep.jobs.table.ParquetRecordSink;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.kernel.NativeBlas;
 import io.manifoldsweep.kernel.NativePlatform;
+import io.manifoldsweep.model.ParamLayout;
 import io.manifoldsweep.record.RunResult;
 import io.manifoldsweep.record.RunStatus;
 import io.manifoldsweep.sweep.CellSpec;
@@ -15,6 +20,7 @@ import io.manifoldsweep.train.ResumeStore;
 import io.manifoldsweep.train.Trainer;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,11 +130,12 @@ final class CellRunner {
               resume.save(point, sink.parts());
             }
           };
-      result =
+      Trainer trainer =
           new Trainer(
-                  cell.config(),
-                  new CellProgressWriter(folder, id, killAt(cell, hooks, ctx), System::nanoTime))
-              .run(sink, store);
+              cell.config(),
+              new CellProgressWriter(folder, id, killAt(cell, hooks, ctx), System::nanoTime));
+      referenceBasis(cell, folder).ifPresent(trainer::withBasis);
+      result = trainer.run(sink, store);
     } catch (RuntimeException | IOException e) {
       if (!ctx.lastAttempt()) {
         throw e;
@@ -162,6 +169,35 @@ final class CellRunner {
       }
     }
     return result;
+  }
+
+  /**
+   * The basis of a {@code basis: reference} intervention: the top principal directions of each
+   * attention matrix in the reference cell's committed trajectory (DESIGN 9.4).
+   */
+  private static Optional<Basis> referenceBasis(CellSpec cell, SweepFolder folder)
+      throws IOException {
+    InterventionSpec iv = cell.config().intervention();
+    if (iv.none() || iv.basis() != InterventionSpec.Basis.REFERENCE) {
+      return Optional.empty();
+    }
+    String ref = cell.config().reference().cellId();
+    Path runs = folder.tableFile(Tables.RUNS, ref);
+    if (!folder.fs().exists(runs) || !RunsFile.committed(folder.fs().getConf(), runs)) {
+      throw new IOException(
+          "its reference cell "
+              + ref
+              + " (the same cell without intervention) is not committed: it failed or has not run");
+    }
+    ParamLayout layout = ParamLayout.of(cell.config().model());
+    Map<String, double[][]> trajectories = new LinkedHashMap<>();
+    for (Map.Entry<String, CellTables.BlockTrajectory> e :
+        new CellTables(folder.fs().getConf(), folder.root(), ref).snapshots().entrySet()) {
+      if (layout.blockNames().contains(e.getKey())) {
+        trajectories.put(e.getKey(), e.getValue().widened());
+      }
+    }
+    return Optional.of(TrajectoryBasis.of(layout, trajectories, iv.components()));
   }
 
   /**

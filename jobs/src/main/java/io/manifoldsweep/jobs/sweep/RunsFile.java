@@ -113,6 +113,9 @@ public final class RunsFile {
     c.add(new Column("finished_at_ms", KnobType.Column.INT64, true, Run::finishedAtMs));
     c.add(new Column("config_json", KnobType.Column.STRING, true, r -> r.cell().configJson()));
     c.add(new Column("group_key", KnobType.Column.STRING, false, r -> r.cell().groupKey()));
+    c.add(
+        new Column(
+            "added_reference", KnobType.Column.BOOLEAN, false, r -> r.cell().addedReference()));
     for (KnobSection section : CellConfig.SECTIONS) {
       for (Knob<?> k : section.knobs()) {
         c.add(

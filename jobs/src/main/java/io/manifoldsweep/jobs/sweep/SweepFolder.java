@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.table.ForklessLocalFileSystem;
 import io.manifoldsweep.jobs.table.Tables;
+import io.manifoldsweep.knob.KnobSection;
 import io.manifoldsweep.knob.YamlConfigLoader;
+import io.manifoldsweep.sweep.GrokkingSettings;
 import io.manifoldsweep.sweep.SaeSettings;
 import io.manifoldsweep.sweep.SweepSpec;
 import java.io.IOException;
@@ -145,6 +147,7 @@ public final class SweepFolder {
       doc.put("created_at_ms", System.currentTimeMillis());
       doc.put("config_yaml", spec.sourceYaml());
       doc.put(SaeSettings.KNOBS.name(), spec.sae().toTree());
+      doc.put(GrokkingSettings.KNOBS.name(), spec.grokking().toTree());
       Path tmp = new Path(root, MANIFEST + ".tmp");
       try (OutputStream out = fs.create(tmp, true)) {
         out.write(
@@ -162,38 +165,40 @@ public final class SweepFolder {
   }
 
   /**
-   * The SAE settings a results folder was made with: those its manifest stores, or for a folder
-   * made before they were stored, the {@code sae:} section of its sweep file; the defaults for a
-   * folder without a manifest, or one this JVM cannot read before Spark starts (a FileSystem that
-   * needs Spark's Hadoop settings), which it says.
+   * The settings of an analysis section ({@code sae}, {@code grokking}) a results folder was made
+   * with: the tree its manifest stores, or for a folder made before it stored them, that section of
+   * its sweep file; null (the defaults) for a folder without a manifest or without the section, or
+   * one this JVM cannot read before Spark starts (a FileSystem that needs Spark's Hadoop settings),
+   * which it says.
    */
-  public static SaeSettings storedSae(String dir) {
+  public static Object storedSection(String dir, KnobSection section) {
     Path manifest = new Path(dir, MANIFEST);
     try {
       FileSystem fs = manifest.getFileSystem(ForklessLocalFileSystem.configuration());
       if (!fs.exists(manifest)) {
-        return SaeSettings.DEFAULT;
+        return null;
       }
       JsonNode m;
       try (InputStream in = fs.open(manifest)) {
         m = new ObjectMapper().readTree(in);
       }
-      String key = SaeSettings.KNOBS.name();
-      if (m.has(key)) {
-        return SaeSettings.fromTree(new ObjectMapper().convertValue(m.get(key), Map.class));
+      if (m.has(section.name())) {
+        return new ObjectMapper().convertValue(m.get(section.name()), Map.class);
       }
       return m.has("config_yaml")
-          ? SaeSettings.fromTree(
-              YamlConfigLoader.load(m.get("config_yaml").asText(), manifest.toString()).get(key))
-          : SaeSettings.DEFAULT;
+          ? YamlConfigLoader.load(m.get("config_yaml").asText(), manifest.toString())
+              .get(section.name())
+          : null;
     } catch (IOException e) {
       System.err.println(
           "warning: cannot read "
               + manifest
               + " before Spark starts ("
               + e.getMessage()
-              + "); SAE settings from --sae-config and --set only");
-      return SaeSettings.DEFAULT;
+              + "); "
+              + section.name()
+              + " settings from the command line only");
+      return null;
     }
   }
 

@@ -4,6 +4,7 @@ import io.manifoldsweep.jobs.table.FolderLease;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -95,9 +96,10 @@ public final class SweepJob {
             out,
             progressIntervalMs,
             System::nanoTime)) {
-      // one partition per cell: Spark schedules partitions in order, so the longest cells start
-      // first
-      outcomes = jsc.parallelize(pending, pending.size()).map(task).collect();
+      // references first: an intervened cell builds its basis from its reference's trajectory
+      outcomes =
+          new ArrayList<>(stage(jsc, task, pending.stream().filter(c -> !c.intervened()).toList()));
+      outcomes.addAll(stage(jsc, task, pending.stream().filter(CellSpec::intervened).toList()));
       progress.report();
     } finally {
       jsc.clearJobGroup();
@@ -109,6 +111,15 @@ public final class SweepJob {
       status.put(o.cellId(), o.status());
     }
     return new Outcome(cells.size(), skipped, status);
+  }
+
+  /**
+   * One Spark job of cells, one partition each: Spark schedules partitions in order, so the longest
+   * cells (the list's order) start first.
+   */
+  private static List<CellRunner.Outcome> stage(
+      JavaSparkContext jsc, CellTask task, List<CellSpec> cells) {
+    return cells.isEmpty() ? List.of() : jsc.parallelize(cells, cells.size()).map(task).collect();
   }
 
   /** Attempts per task: local[N,F] gives F, otherwise spark.task.maxFailures. */

@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.GroupWriter;
+import org.apache.parquet.example.data.simple.SimpleGroup;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -19,6 +20,7 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.api.RecordConsumer;
+import org.apache.parquet.schema.GroupType;
 import org.apache.parquet.schema.MessageType;
 
 /** Opens Parquet writers through the Hadoop FileSystem API, so any URI Hadoop knows works. */
@@ -64,11 +66,38 @@ public final class ParquetFiles {
         try (ParquetReader<Group> r =
             ParquetReader.builder(new GroupReadSupport(), part).withConf(conf).build()) {
           for (Group g = r.read(); g != null; g = r.read()) {
-            w.write(g);
+            w.write(g.getType().equals(schema) ? g : widened(g, schema));
           }
         }
       }
     }
+  }
+
+  /**
+   * A row of an older part in a schema that has gained optional columns since: its fields copied by
+   * name, the new ones left null.
+   */
+  private static Group widened(Group g, MessageType schema) {
+    Group out = new SimpleGroup(schema);
+    GroupType from = g.getType();
+    for (int f = 0; f < from.getFieldCount(); f++) {
+      int to = schema.getFieldIndex(from.getFieldName(f));
+      for (int i = 0; i < g.getFieldRepetitionCount(f); i++) {
+        if (!from.getType(f).isPrimitive()) {
+          out.add(to, g.getGroup(f, i));
+          continue;
+        }
+        switch (from.getType(f).asPrimitiveType().getPrimitiveTypeName()) {
+          case INT32 -> out.add(to, g.getInteger(f, i));
+          case INT64 -> out.add(to, g.getLong(f, i));
+          case FLOAT -> out.add(to, g.getFloat(f, i));
+          case DOUBLE -> out.add(to, g.getDouble(f, i));
+          case BOOLEAN -> out.add(to, g.getBoolean(f, i));
+          default -> out.add(to, g.getBinary(f, i));
+        }
+      }
+    }
+    return out;
   }
 
   public static ParquetWriter<Group> writer(

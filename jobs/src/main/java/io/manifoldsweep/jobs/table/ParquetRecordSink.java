@@ -4,9 +4,11 @@ import io.manifoldsweep.record.AttentionStats;
 import io.manifoldsweep.record.CheckpointRecord;
 import io.manifoldsweep.record.CommutatorRecord;
 import io.manifoldsweep.record.EvalResult;
+import io.manifoldsweep.record.InterventionStats;
 import io.manifoldsweep.record.MetricsRecord;
 import io.manifoldsweep.record.RecordSink;
 import io.manifoldsweep.record.SnapshotRecord;
+import io.manifoldsweep.record.SplitEval;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -114,6 +116,19 @@ public final class ParquetRecordSink implements RecordSink, AutoCloseable {
               .append("value_mass", a.valueMass()[m][l][h]);
         }
       }
+    }
+    SplitEval split = r.split();
+    if (split != null) {
+      row.append("train_acc", split.trainAccuracy())
+          .append("train_loss_full", split.trainLoss())
+          .append("test_acc", split.testAccuracy())
+          .append("test_loss", split.testLoss());
+    }
+    InterventionStats iv = r.intervention();
+    if (iv != null) {
+      row.append("update_in_basis", iv.updateInBasis())
+          .append("attention_norm", iv.attentionNorm())
+          .append("other_norm", iv.otherNorm());
     }
     write(Tables.METRICS, Tables.METRICS_SCHEMA, ParquetFiles.Row.of(row));
   }

@@ -50,7 +50,13 @@ public final class ResultViews {
       for (String t : Tables.CELL_DATA) {
         Path p = new Path(root, t);
         if (holdsParquet(fs, p)) {
-          spark.read().parquet(p.toString()).join(committed, "cell_id").createOrReplaceTempView(t);
+          // cells of older versions lack the newer columns (metrics gained the modular task's)
+          spark
+              .read()
+              .option("mergeSchema", "true")
+              .parquet(p.toString())
+              .join(committed, "cell_id")
+              .createOrReplaceTempView(t);
           names.add(t);
         }
       }

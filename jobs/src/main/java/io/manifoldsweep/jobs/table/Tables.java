@@ -51,8 +51,15 @@ public final class Tables {
   public static final List<String> SAE_ANALYSIS =
       List.of(SAE, SAE_LATENTS, SAE_ABLATIONS, MANIFOLD_ABLATION);
 
+  public static final String GROKKING = "grokking";
+  public static final String LEAD_SCALING = "lead_scaling";
+
+  /** The grokking tables of modular cells (DESIGN 9.5). */
+  public static final List<String> GROKKING_ANALYSIS = List.of(GROKKING, LEAD_SCALING);
+
   /** Every table the analysis writes; each replaces the previous run's. */
-  public static final List<String> ANALYSIS = concat(MANIFOLD_ANALYSIS, SAE_ANALYSIS);
+  public static final List<String> ANALYSIS =
+      concat(concat(MANIFOLD_ANALYSIS, SAE_ANALYSIS), GROKKING_ANALYSIS);
 
   /** Every table of a results folder, in the order commands list them. */
   public static final List<String> ALL = concat(concat(List.of(RUNS), CELL_DATA), ANALYSIS);
@@ -123,6 +130,23 @@ public final class Tables {
           .required(DOUBLE)
           .named("value_mass")
           .named("attention")
+          // the modular task's evals on its whole splits (DESIGN 9.1), and an intervened run's
+          // statistics (9.4); null elsewhere. Added after the columns above, so parts written
+          // before them still join the table (ParquetFiles.concat).
+          .optional(DOUBLE)
+          .named("train_acc")
+          .optional(DOUBLE)
+          .named("train_loss_full")
+          .optional(DOUBLE)
+          .named("test_acc")
+          .optional(DOUBLE)
+          .named("test_loss")
+          .optional(DOUBLE)
+          .named("update_in_basis")
+          .optional(DOUBLE)
+          .named("attention_norm")
+          .optional(DOUBLE)
+          .named("other_norm")
           .named(METRICS);
 
   public static final MessageType COMMUTATORS_SCHEMA =

@@ -1,6 +1,5 @@
-package io.manifoldsweep.jobs.analyze;
+package io.manifoldsweep.jobs.table;
 
-import io.manifoldsweep.jobs.table.Tables;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,24 +17,45 @@ import org.apache.parquet.hadoop.example.GroupReadSupport;
  * table, so a per-cell task reads exactly its data and nothing is shuffled. Any missing or
  * unreadable file is an error that names the file.
  */
-final class CellTables {
+public final class CellTables {
   /** Snapshots of one block in step order. */
-  record BlockTrajectory(long[] steps, List<float[]> values) {}
+  public record BlockTrajectory(long[] steps, List<float[]> values) {
+    /** The snapshots as doubles, one row per step: what the analyses compute on. */
+    public double[][] widened() {
+      double[][] x = new double[values.size()][];
+      for (int t = 0; t < x.length; t++) {
+        float[] r = values.get(t);
+        x[t] = new double[r.length];
+        for (int c = 0; c < r.length; c++) {
+          x[t][c] = r[c];
+        }
+      }
+      return x;
+    }
+  }
 
   /**
    * The last layer's readout attention, averaged over heads and marker counts, per snapshot step.
    */
-  record Attention(Map<Long, double[]> entropyAndMarkerMassByStep) {}
+  public record Attention(Map<Long, double[]> entropyAndMarkerMassByStep) {}
 
   /** One commutator record: its step, norms and recorded delta coordinates (may be null). */
-  record Commutator(
-      long step, String coords, float[] delta, double deltaNorm, double normOutsideAttention) {}
+  public record Commutator(
+      long step,
+      String coords,
+      float[] delta,
+      double deltaNorm,
+      double normOutsideAttention,
+      double defectMedian) {}
+
+  /** The modular task's evals on its whole splits, in step order. */
+  public record SplitSeries(long[] steps, double[] trainAccuracy, double[] testAccuracy) {}
 
   private final Configuration conf;
   private final Path root;
   private final String cellId;
 
-  CellTables(Configuration conf, Path root, String cellId) {
+  public CellTables(Configuration conf, Path root, String cellId) {
     this.conf = conf;
     this.root = root;
     this.cellId = cellId;
@@ -72,7 +92,7 @@ final class CellTables {
     }
   }
 
-  Map<String, BlockTrajectory> snapshots() throws IOException {
+  public Map<String, BlockTrajectory> snapshots() throws IOException {
     Map<String, List<Long>> steps = new LinkedHashMap<>();
     Map<String, List<float[]>> values = new LinkedHashMap<>();
     read(
@@ -105,7 +125,7 @@ final class CellTables {
     return out;
   }
 
-  Attention attention(int lastLayer) throws IOException {
+  public Attention attention(int lastLayer) throws IOException {
     Map<Long, double[]> out = new LinkedHashMap<>();
     read(
         Tables.METRICS,
@@ -134,13 +154,13 @@ final class CellTables {
    * Whether the cell recorded checkpoints; cells of versions before {@code record.checkpoints} did
    * not.
    */
-  boolean hasCheckpoints() throws IOException {
+  public boolean hasCheckpoints() throws IOException {
     Path p = file(Tables.CHECKPOINTS);
     return p.getFileSystem(conf).exists(p);
   }
 
   /** The parameter vectors of the listed checkpoint steps, in step order. */
-  Map<Long, float[]> checkpoints(java.util.Collection<Long> steps) throws IOException {
+  public Map<Long, float[]> checkpoints(java.util.Collection<Long> steps) throws IOException {
     Map<Long, float[]> out = new java.util.TreeMap<>();
     read(
         Tables.CHECKPOINTS,
@@ -161,7 +181,7 @@ final class CellTables {
     return out;
   }
 
-  List<Commutator> commutators() throws IOException {
+  public List<Commutator> commutators() throws IOException {
     List<Commutator> out = new ArrayList<>();
     read(
         Tables.COMMUTATORS,
@@ -172,8 +192,36 @@ final class CellTables {
                     g.getString("delta_coords", 0),
                     g.getFieldRepetitionCount("delta") > 0 ? floats(g.getGroup("delta", 0)) : null,
                     g.getDouble("delta_norm", 0),
-                    g.getDouble("delta_norm_outside_attention", 0))));
+                    g.getDouble("delta_norm_outside_attention", 0),
+                    g.getDouble("defect_median", 0))));
     return out;
+  }
+
+  /**
+   * The evals of a modular cell (metrics rows with test accuracy), in step order; empty for others.
+   */
+  public SplitSeries splitSeries() throws IOException {
+    List<double[]> rows = new ArrayList<>();
+    read(
+        Tables.METRICS,
+        g -> {
+          if (g.getType().containsField("test_acc") && g.getFieldRepetitionCount("test_acc") > 0) {
+            rows.add(
+                new double[] {
+                  g.getLong("step", 0), g.getDouble("train_acc", 0), g.getDouble("test_acc", 0)
+                });
+          }
+        });
+    rows.sort(java.util.Comparator.comparingDouble(r -> r[0]));
+    long[] steps = new long[rows.size()];
+    double[] train = new double[rows.size()];
+    double[] test = new double[rows.size()];
+    for (int i = 0; i < steps.length; i++) {
+      steps[i] = (long) rows.get(i)[0];
+      train[i] = rows.get(i)[1];
+      test[i] = rows.get(i)[2];
+    }
+    return new SplitSeries(steps, train, test);
   }
 
   private static float[] floats(Group list) {
