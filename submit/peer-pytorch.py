@@ -2,7 +2,7 @@
 """A training step in PyTorch, for a side-by-side reading with `submit/bench train`.
 
 Not part of the project (which never needs Python): the peer a researcher would otherwise use.
---model canonical (the default): DESIGN section 2's model (attention-only pre-LayerNorm, L=5, d=128,
+--model canonical (the default): method section 2's model (attention-only pre-LayerNorm, L=5, d=128,
 4 heads, T=16, C=8, V=256), batch 128, AdamW; beside `submit/bench train`.
 --model grokking: the follow-up's model as its code writes it (nn.TransformerEncoder, pre-norm,
 2 layers, d 128, 4 heads, GELU MLP 256, no mask, readout at the first position, p = 97, [a, b]),

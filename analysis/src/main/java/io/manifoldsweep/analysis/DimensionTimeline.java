@@ -6,7 +6,7 @@ package io.manifoldsweep.analysis;
  * problem of size t per window: O(n^4) in all, a fraction of a second for n = 200.
  */
 public final class DimensionTimeline {
-  /** Windows start at 3 snapshots (t >= 2 in DESIGN's 0-based count). */
+  /** Windows start at 3 snapshots (t >= 2 in the method's 0-based count). */
   public static final int FIRST_WINDOW = 3;
 
   private DimensionTimeline() {}

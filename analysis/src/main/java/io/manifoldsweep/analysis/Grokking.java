@@ -2,7 +2,7 @@ package io.manifoldsweep.analysis;
 
 /**
  * When a run memorised and when it generalised, and whether its commutator defect rose before it
- * did (DESIGN section 9.5). One definition each, where the follow-up's code had five "grok steps".
+ * did (method section 9.5). One definition each, where the follow-up's code had five "grok steps".
  * Steps are those of the records the series come from; a step that never happened is null.
  */
 public final class Grokking {

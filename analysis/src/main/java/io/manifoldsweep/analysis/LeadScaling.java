@@ -1,7 +1,7 @@
 package io.manifoldsweep.analysis;
 
 /**
- * Whether the defect's lead over generalisation grows as a power of the grok time (DESIGN section
+ * Whether the defect's lead over generalisation grows as a power of the grok time (method section
  * 9.5): the least-squares line of log(lead) on log(grok step) over the runs with a positive lead,
  * and a one-sided sign test of whether leads are positive more often than chance.
  */

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The basis B of a {@code basis: reference} intervention (DESIGN 9.4): for each attention matrix,
+ * The basis B of a {@code basis: reference} intervention (method 9.4): for each attention matrix,
  * the top {@code components} principal directions of that matrix's centred snapshot trajectory in
  * the reference run, embedded at the matrix's coordinates. Cost per matrix O(n^2 p + n^3).
  */

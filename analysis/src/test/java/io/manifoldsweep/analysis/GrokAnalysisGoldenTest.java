@@ -15,7 +15,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
-/** Every {@code grok-analysis-*.json}: the grokking metrics of DESIGN 9.5 and the lead fit. */
+/** Every {@code grok-analysis-*.json}: the grokking metrics of method 9.5 and the lead fit. */
 class GrokAnalysisGoldenTest {
   private static final double TOL = 1e-9;
 

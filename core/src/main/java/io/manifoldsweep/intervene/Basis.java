@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The subspace B of an intervention (DESIGN 9.4): K orthonormal columns of the flat parameter
+ * The subspace B of an intervention (method 9.4): K orthonormal columns of the flat parameter
  * vector, each inside one attention matrix, so B never touches another coordinate. Columns of one
  * matrix are orthonormal; columns of two matrices share no coordinate.
  */

@@ -6,7 +6,7 @@ import io.manifoldsweep.record.InterventionStats;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * An intervention at work in a run (DESIGN 9.4): the projection {@code P_s(x) = x - s (x - B B^T
+ * An intervention at work in a run (method 9.4): the projection {@code P_s(x) = x - s (x - B B^T
  * x)} on the scope's coordinates, and kicks {@code theta += alpha |eta g_A| u} along a unit
  * direction outside B. Updates are counted from 1, update u producing step u: the first changed
  * update is update {@code start}, so a run is the same as its reference through step {@code start -

@@ -6,7 +6,7 @@ import io.manifoldsweep.knob.KnobValues;
 import java.io.Serializable;
 
 /**
- * What a cell does to its own training (DESIGN section 9.4): nothing (the default), a projection
+ * What a cell does to its own training (method section 9.4): nothing (the default), a projection
  * that damps the gradient or the update outside a subspace B of the attention matrices, or kicks
  * along the commutator or a random direction outside B. Part of the cell's id.
  */
@@ -56,7 +56,7 @@ public final class InterventionSpec implements Serializable {
       new KnobSection(
           "intervention",
           "intervention_",
-          "A training-time intervention (DESIGN 9.4). A sweep trains the reference run each intervened cell needs (the"
+          "A training-time intervention (method 9.4). A sweep trains the reference run each intervened cell needs (the"
               + " same cell without intervention) first, adding it when the grid lacks it.");
 
   public static final Knob<Kind> KIND =

@@ -14,12 +14,13 @@ import org.bytedeco.openblas.global.openblas_full;
  * CPU, and one warning per JVM when a kernel is narrower than the CPU.
  *
  * <p>float32 matrix products (the training step's cost) go to oneDNN's {@code dnnl_sgemm}: on the
- * step's three shapes it measured 107-115 GFLOP/s on one core against 86-101 for OpenBLAS 0.3.31
- * and 94-98 for MKL 2025.3 (README, "BLAS"). It JIT-compiles for the ISA it detects at run time, so
- * it never falls back to generic code on a CPU newer than its build. float64 products (the tests'
- * reference precision), the bias and column-sum BLAS-2 calls and ND4J's own ops go to OpenBLAS,
- * which picks precompiled kernels from the CPU model once, when the library loads, and falls back
- * to generic SSE3 code for a model it does not know unless {@code OPENBLAS_CORETYPE} names a core.
+ * step's three shapes it measured fastest of oneDNN, OpenBLAS and MKL on the AMD cores and level
+ * with MKL on the Intel one (docs/performance.md, "BLAS"). It JIT-compiles for the ISA it detects
+ * at run time, so it never falls back to generic code on a CPU newer than its build. float64
+ * products (the tests' reference precision), the bias and column-sum BLAS-2 calls and ND4J's own
+ * ops go to OpenBLAS, which picks precompiled kernels from the CPU model once, when the library
+ * loads, and falls back to generic SSE3 code for a model it does not know unless {@code
+ * OPENBLAS_CORETYPE} names a core.
  */
 public final class NativeBlas {
   private static volatile NativeBlas instance;

@@ -1,6 +1,6 @@
 package io.manifoldsweep.model;
 
-/** How the initial weights are drawn (DESIGN sections 2 and 9.2). */
+/** How the initial weights are drawn (method sections 2 and 9.2). */
 public enum InitScheme {
   /** PyTorch's defaults for each tensor, every layer its own draw. */
   DEFAULT,

@@ -11,14 +11,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The transformer's knobs (DESIGN section 2) and its shape: the model section, plus the token and
+ * The transformer's knobs (method section 2) and its shape: the model section, plus the token and
  * class counts the task gives it.
  */
 public final class ModelSpec implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public static final KnobSection KNOBS =
-      new KnobSection("model", "The pre-LayerNorm transformer (DESIGN section 2).");
+      new KnobSection("model", "The pre-LayerNorm transformer (method section 2).");
 
   public static final Knob<Integer> LAYERS =
       KNOBS.integer("layers", 5, "Transformer blocks.").positive();

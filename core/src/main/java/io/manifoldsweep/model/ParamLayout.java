@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * The canonical parameter names, shapes and offsets of one model: the tensors row-major,
- * concatenated in the order of DESIGN section 2. This order is the flat vector that snapshots,
+ * concatenated in the order of method section 2. This order is the flat vector that snapshots,
  * optimizers and commutators all use.
  */
 public final class ParamLayout {

@@ -43,7 +43,7 @@ public final class Params {
    * The initial weights of the model's {@code init} scheme from {@code initSeed}. Each tensor draws
    * from its own stream keyed by its name, so turning the MLP on or off leaves the attention
    * weights' initial values unchanged. {@code default}: PyTorch's per-tensor defaults; {@code
-   * encoder}: what nn.TransformerEncoder gives (DESIGN 9.2), every layer a copy of layer 0's draw.
+   * encoder}: what nn.TransformerEncoder gives (method 9.2), every layer a copy of layer 0's draw.
    */
   public static Params initialise(ParamLayout layout, Precision precision, long initSeed) {
     ModelSpec spec = layout.spec();
@@ -70,7 +70,7 @@ public final class Params {
     };
   }
 
-  /** nn.TransformerEncoder's draw of each element of {@code e} (DESIGN 9.2). */
+  /** nn.TransformerEncoder's draw of each element of {@code e} (method 9.2). */
   private static ToDoubleFunction<SplitMix64> encoderDraw(ParamLayout.Entry e, ModelSpec spec) {
     String name = e.name();
     int d = spec.dModel();

@@ -24,7 +24,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The pre-LayerNorm transformer of DESIGN section 2 with a hand-written backward pass.
+ * The pre-LayerNorm transformer of method section 2 with a hand-written backward pass.
  *
  * <p>Matrix products go to BLAS through {@link Linalg}; attention, LayerNorm and the embedding are
  * fused Java kernels ({@link Attention}, {@link LayerNorm}, {@link Embedding}) on the same arrays.
@@ -203,7 +203,7 @@ public final class Transformer {
   }
 
   /**
-   * The residual stream right after block {@code layer} ({@code resid_post} in DESIGN section 8) at
+   * The residual stream right after block {@code layer} ({@code resid_post} in method section 8) at
    * every position, as doubles {@code [B*T, d]} row-major with row {@code b*T + t}.
    */
   public double[] residualAfter(Params p, Batch batch, int layer) {

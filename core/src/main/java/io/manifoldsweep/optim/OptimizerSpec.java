@@ -10,7 +10,7 @@ import java.io.Serializable;
 public final class OptimizerSpec implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** The update rules (DESIGN section 3), with PyTorch's semantics. */
+  /** The update rules (method section 3), with PyTorch's semantics. */
   public enum Kind {
     SGD,
     ADAMW

@@ -1,5 +1,5 @@
 package io.manifoldsweep.record;
 
-/** Accuracy and mean loss on the whole train split and the whole test split (DESIGN 9.1). */
+/** Accuracy and mean loss on the whole train split and the whole test split (method 9.1). */
 public record SplitEval(
     double trainAccuracy, double trainLoss, double testAccuracy, double testLoss) {}

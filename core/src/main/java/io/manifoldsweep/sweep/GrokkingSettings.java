@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The thresholds of the grokking metrics (DESIGN 9.5): the {@code grokking:} section of a sweep
+ * The thresholds of the grokking metrics (method 9.5): the {@code grokking:} section of a sweep
  * file. Analysis settings, never part of a cell's id: changing them re-analyses and never retrains.
  */
 public final class GrokkingSettings implements Serializable {
@@ -18,7 +18,7 @@ public final class GrokkingSettings implements Serializable {
   public static final KnobSection KNOBS =
       new KnobSection(
           "grokking",
-          "The grokking metrics of modular cells (DESIGN 9.5): analysis settings, never part of a cell's id.");
+          "The grokking metrics of modular cells (method 9.5): analysis settings, never part of a cell's id.");
 
   public static final Knob<Double> MEMORIZATION =
       KNOBS

@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.stream.IntStream;
 
 /**
- * Settings of the sparse-autoencoder analysis (DESIGN section 8): the {@code sae:} section of a
+ * Settings of the sparse-autoencoder analysis (method section 8): the {@code sae:} section of a
  * sweep file. They belong to the analysis, never to a cell: changing them re-analyses and never
  * retrains. One SAE is trained per cell, checkpoint, layer, width and k.
  */
@@ -23,7 +23,7 @@ public final class SaeSettings implements Serializable {
   public static final KnobSection KNOBS =
       new KnobSection(
           "sae",
-          "The sparse-autoencoder analysis (DESIGN section 8): analysis settings, never part of a cell's id; changing"
+          "The sparse-autoencoder analysis (method section 8): analysis settings, never part of a cell's id; changing"
               + " them re-analyses without retraining.");
 
   public static final Knob<List<Integer>> WIDTH =

@@ -51,7 +51,7 @@ public final class MarkerTask {
   }
 
   /**
-   * The fixed activation set with exactly {@code m} markers that the SAE analysis hooks (DESIGN
+   * The fixed activation set with exactly {@code m} markers that the SAE analysis hooks (method
    * section 8).
    */
   public Batch activationSet(long evalSeed, int m, int size) {

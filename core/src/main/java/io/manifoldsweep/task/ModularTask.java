@@ -1,7 +1,7 @@
 package io.manifoldsweep.task;
 
 /**
- * Every pair (a, b) of a binary operation mod p (DESIGN section 9.1), split once into a train and a
+ * Every pair (a, b) of a binary operation mod p (method section 9.1), split once into a train and a
  * test split by a shuffle that is a pure function of the data seed, so that cells varying only the
  * init seed train on the same split. Sequences are {@code [a, b]}, or {@code [a, b, =]} with the
  * equals token p; the label is {@code a op b mod p}. Training batches draw pairs from the train

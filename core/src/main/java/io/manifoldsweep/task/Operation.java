@@ -1,7 +1,7 @@
 package io.manifoldsweep.task;
 
 /**
- * The binary operations mod p (DESIGN sections 1 and 9.1), each with a non-negative result. The
+ * The binary operations mod p (method sections 1 and 9.1), each with a non-negative result. The
  * marker task combines its values with {@code add} or {@code mul}; the modular task learns any of
  * them on pairs (a, b).
  */

@@ -10,7 +10,7 @@ import java.io.Serializable;
 import java.util.Map;
 
 /**
- * The task's knobs (DESIGN section 1) and the checks between them, so that a {@code TaskSpec} that
+ * The task's knobs (method section 1) and the checks between them, so that a {@code TaskSpec} that
  * exists can always generate examples.
  */
 public final class TaskSpec implements Serializable {
@@ -19,8 +19,8 @@ public final class TaskSpec implements Serializable {
   public static final KnobSection KNOBS =
       new KnobSection(
               "task",
-              "The task: marker modular arithmetic (DESIGN section 1, the default) or every pair of a binary"
-                  + " operation mod p (DESIGN 9.1, the grokking experiments).")
+              "The task: marker modular arithmetic (method section 1, the default) or every pair of a binary"
+                  + " operation mod p (method 9.1, the grokking experiments).")
           .group(
               "markers",
               "How many markers an example has: an integer, or a range.",

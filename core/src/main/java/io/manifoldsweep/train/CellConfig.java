@@ -65,7 +65,7 @@ public final class CellConfig implements Serializable {
     }
   }
 
-  /** What an intervention needs of the rest of the cell (DESIGN 9.4). */
+  /** What an intervention needs of the rest of the cell (method 9.4). */
   private void checkIntervention() {
     if (intervention.start() >= train.steps()) {
       throw new ConfigException(

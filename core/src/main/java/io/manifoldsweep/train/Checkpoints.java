@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * The steps at which a run saves its whole flat parameter vector (DESIGN section 8), which the
+ * The steps at which a run saves its whole flat parameter vector (method section 8), which the
  * sparse-autoencoder analysis reads back. Each point is a fraction of the run's steps (a number
  * with a decimal point in (0, 1], rounded to the nearest step) or an absolute step (an integer from
  * 0). Checkpoints change nothing a run trains or records otherwise, so they are not part of a

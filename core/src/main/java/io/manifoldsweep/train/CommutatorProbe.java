@@ -7,7 +7,7 @@ import io.manifoldsweep.task.Batch;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The SGD commutator of two batches (DESIGN section 4): {@code delta = theta_AB - theta_BA} for
+ * The SGD commutator of two batches (method section 4): {@code delta = theta_AB - theta_BA} for
  * plain SGD steps of size eta, A first. Computed as {@code eta*(gA(theta - eta gB) - gA(theta)) -
  * eta*(gB(theta - eta gA) - gB(theta))}, the same quantity without subtracting two nearly equal
  * parameter vectors, which would cost float32 all its digits. The caller's parameters are never

@@ -4,7 +4,7 @@ import io.manifoldsweep.record.SplitEval;
 import java.util.Optional;
 
 /**
- * A run's early stop (DESIGN 9.3): it ends {@code extra_steps} after the eval at which test
+ * A run's early stop (method 9.3): it ends {@code extra_steps} after the eval at which test
  * accuracy was at least the threshold for {@code patience} consecutive evals, and at {@code
  * train.steps} at the latest. Its state travels in resume points.
  */

@@ -9,7 +9,7 @@ import io.manifoldsweep.task.Schedule;
 import io.manifoldsweep.task.TaskSpec;
 
 /**
- * The marker task's run (DESIGN sections 1 and 4): batches of the curriculum's stage, fixed eval
+ * The marker task's run (method sections 1 and 4): batches of the curriculum's stage, fixed eval
  * and probe sets per marker count. Commutator and kick pairs use the m range training uses at their
  * step.
  */

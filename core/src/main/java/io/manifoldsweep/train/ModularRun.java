@@ -9,7 +9,7 @@ import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.ModularTask;
 
 /**
- * The modular task's run (DESIGN 9.1): batches drawn with replacement from the train split (or the
+ * The modular task's run (method 9.1): batches drawn with replacement from the train split (or the
  * whole split with {@code batch_size: full}), and every eval on the whole train and test splits.
  * Commutator and kick pairs draw from the train split too, from their own streams. It has no probe
  * sets, so no attention statistics.

@@ -7,12 +7,12 @@ import io.manifoldsweep.task.TaskKind;
 import io.manifoldsweep.task.TaskSpec;
 import java.io.Serializable;
 
-/** What a run records and how often (DESIGN section 4): the record section's knobs. */
+/** What a run records and how often (method section 4): the record section's knobs. */
 public final class RecordSpec implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public static final KnobSection KNOBS =
-      new KnobSection("record", "What a run records and how often (DESIGN section 4).");
+      new KnobSection("record", "What a run records and how often (method section 4).");
 
   public static final Knob<Integer> SNAPSHOT_EVERY =
       KNOBS

@@ -10,12 +10,12 @@ import io.manifoldsweep.task.TaskKind;
 import io.manifoldsweep.task.TaskSpec;
 import java.io.Serializable;
 
-/** How a run trains (DESIGN section 3): the train section's knobs. */
+/** How a run trains (method section 3): the train section's knobs. */
 public final class TrainSpec implements Serializable {
   private static final long serialVersionUID = 1L;
 
   public static final KnobSection KNOBS =
-      new KnobSection("train", "How a run trains (DESIGN sections 3 and 9.3).")
+      new KnobSection("train", "How a run trains (method sections 3 and 9.3).")
           .group(
               "stop",
               "An early stop on test accuracy (modular task).",

@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Trains one cell and writes its records (DESIGN sections 3, 4 and 9). A plain library call with no
+ * Trains one cell and writes its records (method sections 3, 4 and 9). A plain library call with no
  * Spark in it: the sweep job and the tests run exactly this code.
  *
  * <p>Step {@code s} means "after s updates"; update {@code s+1} uses the batch of step s, which is
@@ -269,7 +269,7 @@ public final class Trainer {
   }
 
   /**
-   * A kick after update {@code update} (DESIGN 9.4): fresh pairs from the kicks' own stream, their
+   * A kick after update {@code update} (method 9.4): fresh pairs from the kicks' own stream, their
    * median-defect sample's delta (or a Gaussian direction) and that sample's {@code |eta g_A|}.
    */
   private void kick(

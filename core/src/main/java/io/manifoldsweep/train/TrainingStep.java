@@ -9,7 +9,7 @@ import io.manifoldsweep.optim.Optimizer;
 import io.manifoldsweep.task.Batch;
 
 /**
- * One optimizer update in its own workspace, in the order of DESIGN 9.3: forward, backward, clip,
+ * One optimizer update in its own workspace, in the order of method 9.3: forward, backward, clip,
  * intervention, optimizer.
  */
 public final class TrainingStep {

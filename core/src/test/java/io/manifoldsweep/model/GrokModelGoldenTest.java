@@ -28,7 +28,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every {@code grok-*.json} (DESIGN 9, written by an independent PyTorch reference) in float64 to
+ * Every {@code grok-*.json} (method 9, written by an independent PyTorch reference) in float64 to
  * 1e-9 relative per tensor: the modular model (bidirectional or causal attention, readout first or
  * last, the {@code =} token), its gradients, clipping, two clipped AdamW steps, the four projection
  * variants and a kick.

@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The fixed examples the SAE analysis hooks (DESIGN section 8): {@code perM} examples for every
+ * The fixed examples the SAE analysis hooks (method section 8): {@code perM} examples for every
  * marker count from the eval seed's own stream, in m order, and the task variables of every row
  * (one row per example and position, row {@code e*T + t}) that latents are associated with.
  */
@@ -35,7 +35,7 @@ public final class ActivationSet {
     }
   }
 
-  /** What a latent encodes, by its best-associated variable (DESIGN section 8). */
+  /** What a latent encodes, by its best-associated variable (method section 8). */
   public enum Category {
     ROUTING,
     EXECUTION,

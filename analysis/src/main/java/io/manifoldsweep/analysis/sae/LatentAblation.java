@@ -1,7 +1,7 @@
 package io.manifoldsweep.analysis.sae;
 
 /**
- * Ablating a set S of latents with the error term kept (DESIGN section 8): at every position of an
+ * Ablating a set S of latents with the error term kept (method section 8): at every position of an
  * example the hook activation becomes {@code x - sum_{i in S} (z_i - z'_i) W_dec[i]}, with z' = 0
  * for zero ablation and the latent's mean over the activation set for mean ablation, and the rest
  * of the model runs from there. Only those latents' contributions change, so an empty set

@@ -4,7 +4,7 @@ import io.manifoldsweep.analysis.sae.ActivationSet.Category;
 import io.manifoldsweep.analysis.sae.ActivationSet.Variable;
 
 /**
- * What each latent encodes (DESIGN section 8): for every latent and task variable, the correlation
+ * What each latent encodes (method section 8): for every latent and task variable, the correlation
  * ratio {@code eta^2 = SS_between / SS_total} of the latent's activation over the variable's
  * classes, on the rows where the variable applies (marker index on marker rows, value on value
  * rows, the rest on every row). The best variable decides the category; below the threshold it is

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The latent sets that DESIGN section 8 ablates: the strongest-associated alive latents one at a
+ * The latent sets that method section 8 ablates: the strongest-associated alive latents one at a
  * time, the top-n routing and execution latents, and random alive latents matched in firing
  * frequency to the execution set.
  */

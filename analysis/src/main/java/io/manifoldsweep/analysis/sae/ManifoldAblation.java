@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The manifold side of DESIGN section 8's claim, in weight space: in every attention block move the
+ * The manifold side of method section 8's claim, in weight space: in every attention block move the
  * checkpoint's weights back along directions of the block's trajectory, {@code W' = W - sum_j ((W -
  * W_0) . v_j) v_j}, for the top-k principal directions of the snapshots up to the checkpoint's
  * step, for the next k (k+1..2k) and for k random orthonormal directions.

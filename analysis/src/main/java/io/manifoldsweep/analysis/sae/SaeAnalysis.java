@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * DESIGN section 8 for one cell: per (checkpoint, layer) the SAEs of every width and k with their
+ * method section 8 for one cell: per (checkpoint, layer) the SAEs of every width and k with their
  * quality, latent associations and ablations ({@link #layer}); per checkpoint the weight-space
  * manifold ablation ({@link #manifold}). The model runs in the cell's precision on the checkpoint's
  * weights; SAEs train in float64.
@@ -36,7 +36,7 @@ public final class SaeAnalysis {
     }
   }
 
-  /** Largest k of the manifold ablation (DESIGN: k = 1..4). */
+  /** Largest k of the manifold ablation (method: k = 1..4). */
   public static final int MANIFOLD_MAX_K = 4;
 
   /** Random direction draws per k. */

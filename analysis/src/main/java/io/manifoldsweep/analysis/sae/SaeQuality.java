@@ -3,7 +3,7 @@ package io.manifoldsweep.analysis.sae;
 import io.manifoldsweep.task.Batch;
 
 /**
- * An SAE's quality on the whole activation set (DESIGN section 8): sparsity, reconstruction, latent
+ * An SAE's quality on the whole activation set (method section 8): sparsity, reconstruction, latent
  * health, and how much of the model's behaviour survives replacing the hook activation by the
  * reconstruction at every position.
  *

@@ -4,7 +4,7 @@ import io.manifoldsweep.sweep.SaeSettings;
 import io.manifoldsweep.task.SplitMix64;
 
 /**
- * Trains one TopK SAE on an activation set (DESIGN section 8): batches drawn without replacement in
+ * Trains one TopK SAE on an activation set (method section 8): batches drawn without replacement in
  * a fresh random order each pass, Adam, the decoder-row constraint around every step, and AuxK over
  * the latents that have not fired on the last {@code dead_after} training rows. Cost per step: one
  * dense {@code [batch, d] x [d, n]} product plus O(batch (k + k_aux) d) for everything else.

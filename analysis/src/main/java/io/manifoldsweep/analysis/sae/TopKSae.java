@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A TopK sparse autoencoder (Gao et al. 2024; DESIGN section 8), in float64: {@code z_pre = (x -
+ * A TopK sparse autoencoder (Gao et al. 2024; method section 8), in float64: {@code z_pre = (x -
  * b_pre) W_enc + b_enc}, {@code z = ReLU(TopK_k(z_pre))} (ties to the lower index), {@code x_hat =
  * z W_dec + b_pre}, with unit-norm decoder rows.
  *
@@ -22,7 +22,7 @@ import jdk.incubator.vector.VectorSpecies;
  * training step about {@code n / k} times cheaper than dense products would.
  */
 public final class TopKSae {
-  /** Weight of the AuxK loss (DESIGN: 1/32). */
+  /** Weight of the AuxK loss (method: 1/32). */
   public static final double AUX_COEF = 1.0 / 32;
 
   private static final VectorSpecies<Double> LANES = DoubleVector.SPECIES_PREFERRED;
@@ -52,7 +52,7 @@ public final class TopKSae {
   }
 
   /**
-   * DESIGN's initialisation: {@code W_enc ~ N(0, 1/d)}, {@code W_dec = W_enc^T} with rows
+   * the method's initialisation: {@code W_enc ~ N(0, 1/d)}, {@code W_dec = W_enc^T} with rows
    * normalised, {@code b_enc = 0}, {@code b_pre} the mean of the activation set; {@code k_aux =
    * d/2}.
    */
@@ -344,8 +344,8 @@ public final class TopKSae {
   }
 
   /**
-   * DESIGN's loss on rows {@code from..from+rows} of {@code x}: {@code mean_rows |x - x_hat|^2 / c
-   * + (1/32) mean_rows |e - e_hat|^2 / c}, with {@code e = x - x_hat} held constant and {@code
+   * the method's loss on rows {@code from..from+rows} of {@code x}: {@code mean_rows |x - x_hat|^2
+   * / c + (1/32) mean_rows |e - e_hat|^2 / c}, with {@code e = x - x_hat} held constant and {@code
    * e_hat = ReLU(TopK_kaux(z_pre over dead latents)) W_dec}; the AuxK term is zero when no latent
    * is dead. Writes the raw gradients of the total into {@code g} (overwritten).
    */

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Every {@code sae-*.json} in the golden folder (DESIGN section 8, computed by an independent
+ * Every {@code sae-*.json} in the golden folder (method section 8, computed by an independent
  * PyTorch reference): the hook, the SAE's forward pass, loss, raw and projected gradients, one Adam
  * step, the CE and KL scores of splicing, and zero and mean ablation with the error term kept;
  * float64 to 1e-9 relative per tensor.

@@ -9,7 +9,7 @@ import static org.apache.spark.sql.types.DataTypes.createArrayType;
 
 import org.apache.spark.sql.types.StructType;
 
-/** Spark schemas of the analysis tables (DESIGN section 7), in one place. */
+/** Spark schemas of the analysis tables (method section 7), in one place. */
 final class AnalysisTables {
   /** Block name of the whole-model trajectory (all attention blocks concatenated). */
   static final String ALL = "all";

@@ -21,7 +21,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 
 /**
- * Every per-run metric of one cell (DESIGN section 5). Cost per block: O(n^2 p) for the Gram,
+ * Every per-run metric of one cell (method section 5). Cost per block: O(n^2 p) for the Gram,
  * O(n^4) for the expanding windows, O(n^3 + k n p) per causal basis; linear in the number of runs.
  */
 final class CellAnalysis {
@@ -36,7 +36,7 @@ final class CellAnalysis {
       List<Row> grokking)
       implements Serializable {}
 
-  /** Random bases drawn per commutator record for the baselines (DESIGN: 10). */
+  /** Random bases drawn per commutator record for the baselines (method: 10). */
   static final int RANDOM_DRAWS = 10;
 
   private CellAnalysis() {}

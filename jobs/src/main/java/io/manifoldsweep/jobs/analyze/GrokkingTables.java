@@ -22,7 +22,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The grokking tables of DESIGN 9.5: {@code grokking}, one row per modular cell, and {@code
+ * The grokking tables of method 9.5: {@code grokking}, one row per modular cell, and {@code
  * lead_scaling}, the lead's power law over the cells without intervention, for the whole sweep and
  * per operation. Every row carries the thresholds it was computed with.
  */

@@ -26,7 +26,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The SAE analysis of a results folder (DESIGN section 8): one Spark task per (cell, checkpoint,
+ * The SAE analysis of a results folder (method section 8): one Spark task per (cell, checkpoint,
  * layer) trains that hook's SAEs of every width and k and runs their ablations, and one task per
  * cell runs the weight-space manifold ablation at all its checkpoints. Cells without checkpoints
  * are named and skipped. The four tables replace the previous ones by the same swap as every
@@ -82,7 +82,7 @@ final class SaeJob {
     List<String> without = new ArrayList<>();
     for (AnalyzeJob.Cell cell : cells) {
       List<Long> s = steps.get(cell.cellId());
-      // the latents' associations are with the marker task's variables (DESIGN section 8)
+      // the latents' associations are with the marker task's variables (method section 8)
       if (s == null || s.isEmpty() || cell.config().task().kind() != TaskKind.MARKER) {
         without.add(cell.cellId());
         continue;

@@ -18,7 +18,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The sparse-autoencoder tables of DESIGN section 8: schemas and the conversion of the analysis's
+ * The sparse-autoencoder tables of method section 8: schemas and the conversion of the analysis's
  * records into rows. Every row carries its cell, seed group and checkpoint step; {@code sae} rows
  * also the settings they were trained with.
  */

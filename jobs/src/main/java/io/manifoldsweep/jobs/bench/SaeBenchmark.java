@@ -25,7 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /**
- * The SAE analysis of one canonical cell (DESIGN section 8 with its default settings: 3 checkpoints
+ * The SAE analysis of one canonical cell (method section 8 with its default settings: 3 checkpoints
  * x 5 layers x width 256 x k in {4, 16}, every ablation, and the manifold ablation) on one thread,
  * as one analysis task would run it. The cell is trained here for a few hundred steps with a
  * snapshot every step, so that its trajectory has as many snapshots as a 20,000-step cell's (201)
@@ -39,7 +39,7 @@ import picocli.CommandLine.Mixin;
 public final class SaeBenchmark implements Callable<Integer> {
   /**
    * The benchmark cell: the canonical model, a snapshot every step (the manifold ablation's Gram
-   * then costs what a paper-sized cell's does), evaluated only at its ends, and DESIGN's SAE
+   * then costs what a paper-sized cell's does), evaluated only at its ends, and the method's SAE
    * settings.
    */
   static final String PRESET =

@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.cli;
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.bench.AnalyzeBenchmark;
 import io.manifoldsweep.jobs.bench.BenchCommand;
+import io.manifoldsweep.jobs.bench.BenchEnvironment;
 import io.manifoldsweep.jobs.bench.CellBenchmark;
 import io.manifoldsweep.jobs.bench.SaeBenchmark;
 import io.manifoldsweep.jobs.bench.SweepBenchmark;
@@ -78,6 +79,7 @@ public final class Main {
     bench.addSubcommand("analyze", new AnalyzeBenchmark(System.out));
     bench.addSubcommand("sae", new SaeBenchmark(System.out));
     bench.addSubcommand("cell", new CellBenchmark(System.out));
+    bench.addSubcommand("env", new BenchEnvironment(System.out));
     cli.addSubcommand("bench", bench);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     cli.setExecutionExceptionHandler(

@@ -4,7 +4,7 @@ import io.manifoldsweep.jobs.analyze.AnalyzeJob;
 import io.manifoldsweep.jobs.report.ReportJob;
 import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
-import io.manifoldsweep.jobs.table.Tables;
+import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
 import java.io.PrintStream;
@@ -89,7 +89,7 @@ public final class RunCommand implements Callable<Integer> {
           sweep.count("diverged"),
           sweep.count("failed"),
           sweep.skipped());
-      stdout.printf("tables:  %s/{%s}%n", dir, String.join(",", Tables.ALL));
+      stdout.printf("tables:  %s/{%s}%n", dir, String.join(",", ResultViews.register(spark, dir)));
       stdout.printf("summary: submit/query %s --summary%n", dir);
       stdout.printf(
           "SQL:     submit/query %s \"SELECT block, avg(r90), avg(pc1), avg(null_pc1) FROM dimensions GROUP BY block\"%n",

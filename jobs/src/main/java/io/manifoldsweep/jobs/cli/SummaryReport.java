@@ -134,7 +134,7 @@ final class SummaryReport {
     }
   }
 
-  /** The follow-up's measurements (DESIGN 9.5) and its interventions, each against its baseline. */
+  /** The follow-up's measurements (method 9.5) and its interventions, each against its baseline. */
   private static void grokking(SparkSession spark, PrintStream out) {
     section(
         out,

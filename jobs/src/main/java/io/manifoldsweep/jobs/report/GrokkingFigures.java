@@ -14,7 +14,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The sweep-wide figures of DESIGN 9.5: the defect's lead against the grok step (log-log, with the
+ * The sweep-wide figures of method 9.5: the defect's lead against the grok step (log-log, with the
  * power-law fit), and the grok step against the intervention strength per basis, target and scope,
  * runs that never grokked marked at their last step.
  */

@@ -421,7 +421,7 @@ final class GroupFigures {
 
   /**
    * A modular group: train and test accuracy per seed, with the mean onset of the defect's rise and
-   * the mean grok step (DESIGN 9.5) marked; the defect figure is beside it.
+   * the mean grok step (method 9.5) marked; the defect figure is beside it.
    */
   private void splitAccuracy() throws IOException {
     List<Row> rows =

@@ -14,7 +14,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * The sparse-autoencoder figures of one seed group (DESIGN section 8): SAE quality per layer and
+ * The sparse-autoencoder figures of one seed group (method section 8): SAE quality per layer and
  * checkpoint, what the latents encode, latent ablations against matched random latents, and the
  * weight-space manifold ablation. Means over seeds, error bars one standard deviation.
  */

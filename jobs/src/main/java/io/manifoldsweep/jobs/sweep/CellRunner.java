@@ -173,7 +173,7 @@ final class CellRunner {
 
   /**
    * The basis of a {@code basis: reference} intervention: the top principal directions of each
-   * attention matrix in the reference cell's committed trajectory (DESIGN 9.4).
+   * attention matrix in the reference cell's committed trajectory (method 9.4).
    */
   private static Optional<Basis> referenceBasis(CellSpec cell, SweepFolder folder)
       throws IOException {

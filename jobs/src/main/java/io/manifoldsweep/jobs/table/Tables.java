@@ -12,7 +12,7 @@ import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.Types;
 
 /**
- * The Parquet schemas of every table the sweep writes (DESIGN section 7), in one place. Lists use
+ * The Parquet schemas of every table the sweep writes (method section 7), in one place. Lists use
  * the standard three-level layout, so Spark, DuckDB and pandas read them as arrays.
  */
 public final class Tables {
@@ -37,7 +37,7 @@ public final class Tables {
   public static final String BASES = "bases";
   public static final String PROJECTIONS = "projections";
 
-  /** The manifold tables the analysis writes (DESIGN section 5). */
+  /** The manifold tables the analysis writes (method section 5). */
   public static final List<String> MANIFOLD_ANALYSIS =
       List.of(
           DIMENSIONS, TIMELINE, ALIGNMENT, COMMUTATOR_ALIGNMENT, SATURATION, BASES, PROJECTIONS);
@@ -47,14 +47,14 @@ public final class Tables {
   public static final String SAE_ABLATIONS = "sae_ablations";
   public static final String MANIFOLD_ABLATION = "manifold_ablation";
 
-  /** The sparse-autoencoder tables (DESIGN section 8). */
+  /** The sparse-autoencoder tables (method section 8). */
   public static final List<String> SAE_ANALYSIS =
       List.of(SAE, SAE_LATENTS, SAE_ABLATIONS, MANIFOLD_ABLATION);
 
   public static final String GROKKING = "grokking";
   public static final String LEAD_SCALING = "lead_scaling";
 
-  /** The grokking tables of modular cells (DESIGN 9.5). */
+  /** The grokking tables of modular cells (method 9.5). */
   public static final List<String> GROKKING_ANALYSIS = List.of(GROKKING, LEAD_SCALING);
 
   /** Every table the analysis writes; each replaces the previous run's. */
@@ -130,7 +130,7 @@ public final class Tables {
           .required(DOUBLE)
           .named("value_mass")
           .named("attention")
-          // the modular task's evals on its whole splits (DESIGN 9.1), and an intervened run's
+          // the modular task's evals on its whole splits (method 9.1), and an intervened run's
           // statistics (9.4); null elsewhere. Added after the columns above, so parts written
           // before them still join the table (ParquetFiles.concat).
           .optional(DOUBLE)
