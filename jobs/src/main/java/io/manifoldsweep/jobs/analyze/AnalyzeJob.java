@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.analyze;
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.analysis.PrincipalAngles;
 import io.manifoldsweep.jobs.sweep.SweepFolder;
+import io.manifoldsweep.jobs.table.FolderCheck;
 import io.manifoldsweep.jobs.table.FolderLease;
 import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.jobs.table.Tables;
@@ -42,7 +43,15 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class AnalyzeJob {
   /** What an analysis run covered. */
-  public record Outcome(int analysed, Map<String, String> skipped, long pairs, long saes) {}
+  /**
+   * What an analysis did; {@code damaged}: cells it could not analyse because a file is damaged.
+   */
+  public record Outcome(
+      int analysed,
+      Map<String, String> skipped,
+      long pairs,
+      long saes,
+      List<FolderCheck.Damaged> damaged) {}
 
   private final SparkSession spark;
   private final PrintStream out;
@@ -79,7 +88,9 @@ public final class AnalyzeJob {
     if (k < 1) {
       throw new ConfigException("--k", k, "must be at least 1");
     }
-    List<String> views = ResultViews.register(spark, dir);
+    ResultViews.Registered registered = ResultViews.register(spark, dir);
+    registered.warnTo(out, dir);
+    List<String> views = registered.views();
     Path leaseRoot = new Path(dir);
     FileSystem fs;
     try {
@@ -88,7 +99,8 @@ public final class AnalyzeJob {
       throw new ConfigException("DIR", dir, "cannot be read: " + e.getMessage());
     }
     try (FolderLease lease = FolderLease.acquire(fs, leaseRoot, "analyze", out)) {
-      return analyse(dir, k, sae, grokking, views);
+      Outcome o = analyse(dir, k, sae, grokking, views);
+      return new Outcome(o.analysed(), o.skipped(), o.pairs(), o.saes(), registered.damaged());
     }
   }
 
@@ -188,7 +200,7 @@ public final class AnalyzeJob {
         }
       }
       ResultViews.register(spark, dir);
-      return new Outcome(cells.size(), skipped, pairs, saes);
+      return new Outcome(cells.size(), skipped, pairs, saes, List.of());
     } finally {
       jsc.clearJobGroup();
     }

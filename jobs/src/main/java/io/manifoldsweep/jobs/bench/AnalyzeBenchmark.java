@@ -181,7 +181,8 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
                   "bench",
                   0),
               0,
-              0));
+              0,
+              List.of()));
     }
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();

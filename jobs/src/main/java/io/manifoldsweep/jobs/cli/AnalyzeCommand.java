@@ -2,8 +2,11 @@ package io.manifoldsweep.jobs.cli;
 
 import io.manifoldsweep.jobs.analyze.AnalyzeJob;
 import io.manifoldsweep.jobs.sweep.SweepFolder;
+import io.manifoldsweep.jobs.table.FolderCheck;
 import io.manifoldsweep.sweep.GrokkingSettings;
+import io.manifoldsweep.sweep.SaeSettings;
 import java.io.PrintStream;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -45,15 +48,27 @@ public final class AnalyzeCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     var sae = saeOptions.resolve(dir, knobs);
+    try (CommandLog log = CommandLog.start(sparkOptions, dir, "analyze")) {
+      try {
+        return analyze(sae);
+      } finally {
+        log.written().ifPresent(f -> System.err.println("warnings and stack traces: " + f));
+      }
+    }
+  }
+
+  private int analyze(Optional<SaeSettings> sae) throws Exception {
     SparkSession spark = sparkOptions.session("manifold-sweep analyze");
     try (Interrupts interrupts = Interrupts.install(spark, System.err)) {
+      AnalyzeJob.Outcome outcome;
       try {
-        new AnalyzeJob(spark, out)
-            .run(
-                dir,
-                k,
-                sae,
-                knobs.grokking(SweepFolder.storedSection(dir, GrokkingSettings.KNOBS)));
+        outcome =
+            new AnalyzeJob(spark, out)
+                .run(
+                    dir,
+                    k,
+                    sae,
+                    knobs.grokking(SweepFolder.storedSection(dir, GrokkingSettings.KNOBS)));
       } catch (Exception e) {
         // a cancelled job surfaces as a SparkException, which Java does not see as thrown here
         if (interrupts.fired()) {
@@ -62,6 +77,18 @@ public final class AnalyzeCommand implements Callable<Integer> {
         throw e;
       }
       out.printf("summary: submit/query %s --summary%n", dir);
+      if (!outcome.damaged().isEmpty()) {
+        System.err.printf(
+            "error: %d cell%s left unanalysed because a file is damaged (%s); the others are"
+                + " analysed. Move the damaged cells aside with submit/verify %s --repair and"
+                + " sweep again%n",
+            outcome.damaged().size(),
+            outcome.damaged().size() == 1 ? " was" : "s were",
+            String.join(
+                "; ", outcome.damaged().stream().map(FolderCheck.Damaged::describe).toList()),
+            dir);
+        return 1;
+      }
       return 0;
     } finally {
       spark.stop();

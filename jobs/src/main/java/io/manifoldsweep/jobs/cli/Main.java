@@ -8,6 +8,7 @@ import io.manifoldsweep.jobs.bench.CellBenchmark;
 import io.manifoldsweep.jobs.bench.SaeBenchmark;
 import io.manifoldsweep.jobs.bench.SweepBenchmark;
 import io.manifoldsweep.jobs.bench.TrainBenchmark;
+import io.manifoldsweep.jobs.sweep.FolderFault;
 import io.manifoldsweep.kernel.NativePlatform;
 import java.util.List;
 import java.util.Optional;
@@ -73,6 +74,7 @@ public final class Main {
     cli.addSubcommand("analyze", new AnalyzeCommand(System.out));
     cli.addSubcommand("report", new ReportCommand(System.out));
     cli.addSubcommand("knobs", new KnobsCommand(System.out));
+    cli.addSubcommand("verify", new VerifyCommand(System.out));
     CommandLine bench = new CommandLine(new BenchCommand());
     bench.addSubcommand("train", new TrainBenchmark(System.out));
     bench.addSubcommand("sweep", new SweepBenchmark(System.out));
@@ -87,6 +89,10 @@ public final class Main {
           if (ex instanceof ConfigException || ex instanceof IllegalArgumentException) {
             commandLine.getErr().println("error: " + ex.getMessage());
             return 2;
+          }
+          if (ex instanceof FolderFault.Stopped) {
+            commandLine.getErr().println("error: " + ex.getMessage());
+            return 1;
           }
           // a failed Spark job wraps the executor's exception several times; its innermost message
           // is the one that names the file or cell

@@ -65,7 +65,9 @@ public final class QueryCommand implements Callable<Integer> {
   public Integer call() {
     SparkSession spark = sparkOptions.session("manifold-sweep query");
     try {
-      List<String> views = ResultViews.register(spark, dir);
+      ResultViews.Registered registered = ResultViews.register(spark, dir);
+      registered.warnTo(System.err, dir);
+      List<String> views = registered.views();
       if (summary) {
         SummaryReport.print(spark, views, out);
         return 0;

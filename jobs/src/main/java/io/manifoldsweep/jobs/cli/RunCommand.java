@@ -6,10 +6,12 @@ import io.manifoldsweep.jobs.sweep.SweepHooks;
 import io.manifoldsweep.jobs.sweep.SweepJob;
 import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.sweep.CellSpec;
+import io.manifoldsweep.sweep.SaeSettings;
 import io.manifoldsweep.sweep.SweepSpec;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -66,6 +68,17 @@ public final class RunCommand implements Callable<Integer> {
     sparkOptions.checkCellsFit(cells);
     var sae = saeOptions.resolve(spec, knobs);
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
+    try (CommandLog log = CommandLog.start(sparkOptions, dir, "run")) {
+      try {
+        return run(spec, cells, sae, dir);
+      } finally {
+        log.written().ifPresent(f -> System.err.println("warnings and stack traces: " + f));
+      }
+    }
+  }
+
+  private int run(SweepSpec spec, List<CellSpec> cells, Optional<SaeSettings> sae, String dir)
+      throws Exception {
     SparkSession spark = sparkOptions.session("manifold-sweep " + spec.name());
     try (Interrupts interrupts = Interrupts.install(spark, System.err)) {
       SweepJob.Outcome sweep;
@@ -89,7 +102,8 @@ public final class RunCommand implements Callable<Integer> {
           sweep.count("diverged"),
           sweep.count("failed"),
           sweep.skipped());
-      stdout.printf("tables:  %s/{%s}%n", dir, String.join(",", ResultViews.register(spark, dir)));
+      stdout.printf(
+          "tables:  %s/{%s}%n", dir, String.join(",", ResultViews.register(spark, dir).views()));
       stdout.printf("summary: submit/query %s --summary%n", dir);
       stdout.printf(
           "SQL:     submit/query %s \"SELECT block, avg(r90), avg(pc1), avg(null_pc1) FROM dimensions GROUP BY block\"%n",

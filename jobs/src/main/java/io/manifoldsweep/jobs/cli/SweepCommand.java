@@ -61,6 +61,16 @@ public final class SweepCommand implements Callable<Integer> {
     List<CellSpec> cells = spec.cells();
     sparkOptions.checkCellsFit(cells);
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
+    try (CommandLog log = CommandLog.start(sparkOptions, dir, "sweep")) {
+      try {
+        return sweep(spec, cells, dir);
+      } finally {
+        log.written().ifPresent(f -> System.err.println("warnings and stack traces: " + f));
+      }
+    }
+  }
+
+  private int sweep(SweepSpec spec, List<CellSpec> cells, String dir) throws Exception {
     SparkSession spark = sparkOptions.session("manifold-sweep " + spec.name());
     try (Interrupts interrupts = Interrupts.install(spark, System.err)) {
       SweepJob.Outcome outcome;

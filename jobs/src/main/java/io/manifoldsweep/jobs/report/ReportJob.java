@@ -38,7 +38,9 @@ public final class ReportJob {
 
   public Path run(String dir) throws IOException {
     System.setProperty("java.awt.headless", "true");
-    List<String> views = ResultViews.register(spark, dir);
+    ResultViews.Registered registered = ResultViews.register(spark, dir);
+    registered.warnTo(out, dir);
+    List<String> views = registered.views();
     if (!views.contains(Tables.DIMENSIONS)) {
       throw new ConfigException(
           "DIR", dir, "has no analysis tables; run submit/analyze " + dir + " first");

@@ -5,8 +5,10 @@ import io.manifoldsweep.analysis.TrajectoryBasis;
 import io.manifoldsweep.intervene.Basis;
 import io.manifoldsweep.intervene.InterventionSpec;
 import io.manifoldsweep.jobs.table.CellTables;
+import io.manifoldsweep.jobs.table.CommittedFile;
 import io.manifoldsweep.jobs.table.ParquetFiles;
 import io.manifoldsweep.jobs.table.ParquetRecordSink;
+import io.manifoldsweep.jobs.table.RunsRow;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.kernel.NativeBlas;
 import io.manifoldsweep.kernel.NativePlatform;
@@ -20,6 +22,7 @@ import io.manifoldsweep.train.ResumeStore;
 import io.manifoldsweep.train.Trainer;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,11 +65,12 @@ final class CellRunner {
     FileSystem fs = folder.fs();
     Configuration conf = fs.getConf();
     Path runsFile = folder.tableFile(Tables.RUNS, cell.cellId());
-    if (fs.exists(runsFile) && RunsFile.committed(conf, runsFile)) {
-      return new Outcome(
-          cell.cellId(),
-          RunsFile.status(conf, runsFile),
-          cell.cellId() + " already committed by another attempt");
+    if (fs.exists(runsFile)) {
+      RunsRow row = RunsRow.read(conf, runsFile);
+      if (row.committed()) {
+        return new Outcome(
+            cell.cellId(), row.status(), cell.cellId() + " already committed by another attempt");
+      }
     }
     Path staging = folder.staging(cell.cellId(), UUID.randomUUID().toString().substring(0, 8));
     fs.mkdirs(staging);
@@ -74,14 +78,17 @@ final class CellRunner {
       RunResult result = trainAndCommit(cell, folder, ctx, hooks, staging, runsFile);
       String summary =
           String.format(
-              "%s %s status=%s steps=%d eval_acc=%.4f wall=%.1fs recording=%.1fs",
-              cell.cellId(),
-              cell.axes(),
-              result.status().label(),
-              result.stepsDone(),
-              result.finalEvalAccuracy(),
-              result.wallSeconds(),
-              result.recordingSeconds());
+                  "%s %s status=%s steps=%d eval_acc=%.4f wall=%.1fs recording=%.1fs",
+                  cell.cellId(),
+                  cell.axes(),
+                  result.status().label(),
+                  result.stepsDone(),
+                  result.finalEvalAccuracy(),
+                  result.wallSeconds(),
+                  result.recordingSeconds())
+              + (result.status() == RunStatus.FAILED
+                  ? " error: " + result.message().lines().findFirst().orElse("")
+                  : "");
       LOG.info("cell {}", summary);
       return new Outcome(cell.cellId(), result.status().label(), summary);
     } finally {
@@ -137,18 +144,23 @@ final class CellRunner {
       referenceBasis(cell, folder).ifPresent(trainer::withBasis);
       result = trainer.run(sink, store);
     } catch (RuntimeException | IOException e) {
-      if (!ctx.lastAttempt()) {
+      // a full or read-only folder fails every cell alike: the sweep stops and says so once
+      if (!ctx.lastAttempt() || FolderFault.of(e).isPresent()) {
         throw e;
       }
       LOG.error("cell {} failed on its last attempt", id, e);
       result = RunResult.failed((System.currentTimeMillis() - startedAt) / 1e3, String.valueOf(e));
     }
+    List<CommittedFile> committed = new ArrayList<>();
     if (result.status() != RunStatus.FAILED) {
       Map<String, List<Path>> parts = sink.parts();
       for (String table : Tables.CELL_DATA) {
         Path merged = new Path(staging, table + ".parquet");
         ParquetFiles.concat(conf, parts.get(table), Tables.schema(table), merged, ENCODING);
-        moveInto(fs, merged, folder.tableFile(table, id));
+        Path target = folder.tableFile(table, id);
+        moveInto(fs, merged, target);
+        // read back where it landed: the record says what the folder holds, not what was sent
+        committed.add(CommittedFile.of(fs, table, target));
       }
     }
     if (hooks.failFirstAttemptOf().contains(id) && ctx.attempt() == 0) {
@@ -159,8 +171,9 @@ final class CellRunner {
     RunsFile.write(
         conf,
         stagedRuns,
-        new RunsFile.Run(cell, result, provenance(ctx), startedAt, System.currentTimeMillis()));
-    if (fs.exists(runsFile) && RunsFile.committed(conf, runsFile)) {
+        new RunsFile.Run(
+            cell, result, provenance(ctx), startedAt, System.currentTimeMillis(), committed));
+    if (fs.exists(runsFile) && RunsRow.read(conf, runsFile).committed()) {
       LOG.info("cell {}: another attempt committed first; discarding this one's runs row", id);
     } else {
       moveInto(fs, stagedRuns, runsFile);
@@ -183,7 +196,7 @@ final class CellRunner {
     }
     String ref = cell.config().reference().cellId();
     Path runs = folder.tableFile(Tables.RUNS, ref);
-    if (!folder.fs().exists(runs) || !RunsFile.committed(folder.fs().getConf(), runs)) {
+    if (!folder.fs().exists(runs) || !RunsRow.read(folder.fs().getConf(), runs).committed()) {
       throw new IOException(
           "its reference cell "
               + ref

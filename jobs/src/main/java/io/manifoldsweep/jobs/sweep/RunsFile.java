@@ -2,7 +2,9 @@ package io.manifoldsweep.jobs.sweep;
 
 import static org.apache.parquet.schema.LogicalTypeAnnotation.stringType;
 
+import io.manifoldsweep.jobs.table.CommittedFile;
 import io.manifoldsweep.jobs.table.ParquetFiles;
+import io.manifoldsweep.jobs.table.RunsRow;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.knob.Knob;
 import io.manifoldsweep.knob.KnobSection;
@@ -19,9 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.SimpleGroupFactory;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.example.GroupReadSupport;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
 import org.apache.parquet.schema.Type;
@@ -44,13 +44,14 @@ public final class RunsFile {
       String blas,
       int attempt) {}
 
-  /** What a runs row is made of. */
+  /** What a runs row is made of; {@code files}: the data files the cell committed. */
   public record Run(
       CellSpec cell,
       RunResult result,
       Provenance provenance,
       long startedAtMs,
-      long finishedAtMs) {}
+      long finishedAtMs,
+      List<CommittedFile> files) {}
 
   /**
    * One column: its name, type, whether every row has a value, and the value of a run (null: none).
@@ -112,6 +113,12 @@ public final class RunsFile {
     c.add(new Column("started_at_ms", KnobType.Column.INT64, true, Run::startedAtMs));
     c.add(new Column("finished_at_ms", KnobType.Column.INT64, true, Run::finishedAtMs));
     c.add(new Column("config_json", KnobType.Column.STRING, true, r -> r.cell().configJson()));
+    c.add(
+        new Column(
+            RunsRow.DATA_FILES,
+            KnobType.Column.STRING,
+            false,
+            r -> r.files().isEmpty() ? null : CommittedFile.toJson(r.files())));
     c.add(new Column("group_key", KnobType.Column.STRING, false, r -> r.cell().groupKey()));
     c.add(
         new Column(
@@ -173,27 +180,6 @@ public final class RunsFile {
     try (ParquetWriter<Group> w =
         ParquetFiles.writer(conf, path, SCHEMA, ParquetFiles.Encoding.DEFAULT_SNAPPY)) {
       w.write(row);
-    }
-  }
-
-  /**
-   * Whether the runs row at {@code path} says ok or diverged: a committed cell, never trained
-   * again.
-   */
-  static boolean committed(Configuration conf, Path path) throws IOException {
-    return !status(conf, path).equals("failed");
-  }
-
-  static String status(Configuration conf, Path path) throws IOException {
-    try (ParquetReader<Group> r =
-        ParquetReader.builder(new GroupReadSupport(), path).withConf(conf).build()) {
-      Group row = r.read();
-      if (row == null) {
-        throw new IOException(path + " holds no row");
-      }
-      return row.getString("status", 0);
-    } catch (RuntimeException e) {
-      throw new IOException(path + " is not a readable runs file: " + e.getMessage(), e);
     }
   }
 }

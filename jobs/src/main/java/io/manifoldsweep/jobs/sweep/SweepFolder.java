@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.manifoldsweep.ConfigException;
 import io.manifoldsweep.jobs.table.ForklessLocalFileSystem;
+import io.manifoldsweep.jobs.table.RunsRow;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.knob.KnobSection;
 import io.manifoldsweep.knob.YamlConfigLoader;
@@ -214,7 +215,20 @@ public final class SweepFolder {
         String name = f.getPath().getName();
         if (Tables.isDataFile(name)) {
           String id = name.substring(0, name.length() - ".parquet".length());
-          if (RunsFile.committed(fs.getConf(), f.getPath())) {
+          RunsRow row;
+          try {
+            row = RunsRow.read(fs.getConf(), f.getPath());
+          } catch (IOException e) {
+            throw new ConfigException(
+                "DIR",
+                root.toString(),
+                "holds a damaged runs file ("
+                    + e.getMessage()
+                    + "); move the damaged cells aside with submit/verify "
+                    + root
+                    + " --repair, and the sweep trains them again");
+          }
+          if (row.committed()) {
             out.add(id);
           }
         }
@@ -239,7 +253,7 @@ public final class SweepFolder {
         // only the cells that still have an area: reading every runs row cost a job 15 ms a cell
         for (FileStatus f : fs.listStatus(resume)) {
           Path runs = tableFile(Tables.RUNS, f.getPath().getName());
-          if (fs.exists(runs) && RunsFile.committed(fs.getConf(), runs)) {
+          if (fs.exists(runs) && RunsRow.read(fs.getConf(), runs).committed()) {
             fs.delete(f.getPath(), true);
           }
         }

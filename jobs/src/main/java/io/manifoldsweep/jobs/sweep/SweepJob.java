@@ -3,18 +3,25 @@ package io.manifoldsweep.jobs.sweep;
 import io.manifoldsweep.jobs.table.FolderLease;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
@@ -30,6 +37,8 @@ public final class SweepJob {
       return statusByCell.values().stream().filter(status::equals).count();
     }
   }
+
+  static final int CELL_LINES_ON_CONSOLE = 50;
 
   private static final Pattern LOCAL_WITH_RETRIES =
       Pattern.compile("local\\[[^,\\]]+,\\s*(\\d+)\\]");
@@ -96,10 +105,20 @@ public final class SweepJob {
             out,
             progressIntervalMs,
             System::nanoTime)) {
-      // references first: an intervened cell builds its basis from its reference's trajectory
-      outcomes =
-          new ArrayList<>(stage(jsc, task, pending.stream().filter(c -> !c.intervened()).toList()));
-      outcomes.addAll(stage(jsc, task, pending.stream().filter(CellSpec::intervened).toList()));
+      try {
+        // references first: an intervened cell builds its basis from its reference's trajectory
+        outcomes =
+            new ArrayList<>(
+                stage(jsc, task, pending.stream().filter(c -> !c.intervened()).toList()));
+        outcomes.addAll(stage(jsc, task, pending.stream().filter(CellSpec::intervened).toList()));
+      } catch (Exception e) {
+        // a failed job is Spark's checked SparkException, which Java sees as never thrown here
+        Optional<FolderFault> fault = FolderFault.of(e);
+        if (fault.isPresent()) {
+          throw fault.get().stopped(folder, cells);
+        }
+        throw e;
+      }
       progress.report();
     } finally {
       jsc.clearJobGroup();
@@ -107,10 +126,40 @@ public final class SweepJob {
     }
     Map<String, String> status = new LinkedHashMap<>();
     for (CellRunner.Outcome o : outcomes) {
-      out.println("  " + o.summary());
       status.put(o.cellId(), o.status());
     }
+    reportCells(spec.name(), folder, outcomes);
     return new Outcome(cells.size(), skipped, status);
+  }
+
+  /**
+   * Every trained cell's line: on the console for sweeps of at most {@value #CELL_LINES_ON_CONSOLE}
+   * cells, else in a file of the folder's {@code _logs} that the console names, with the failed
+   * cells' lines on the console in any case.
+   */
+  private void reportCells(String name, SweepFolder folder, List<CellRunner.Outcome> outcomes) {
+    if (outcomes.size() <= CELL_LINES_ON_CONSOLE) {
+      outcomes.forEach(o -> out.println("  " + o.summary()));
+      return;
+    }
+    Path file =
+        new Path(
+            new Path(folder.root(), "_logs"),
+            name
+                + "-cells-"
+                + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + ".txt");
+    try (OutputStream o = folder.fs().create(file, true)) {
+      for (CellRunner.Outcome c : outcomes) {
+        o.write((c.summary() + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      out.printf("  one line per trained cell: %s%n", file);
+    } catch (IOException e) {
+      out.printf("  (could not write the cells' lines to %s: %s)%n", file, e.getMessage());
+    }
+    outcomes.stream()
+        .filter(o -> o.status().equals("failed"))
+        .forEach(o -> out.println("  " + o.summary()));
   }
 
   /**

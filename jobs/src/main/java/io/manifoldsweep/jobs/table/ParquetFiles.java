@@ -126,6 +126,11 @@ public final class ParquetFiles {
         b.withConf(conf)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .withRowGroupSize(ROW_GROUP_BYTES)
+            // parquet-mr first measures a row group after 100 rows: 100 snapshot or commutator
+            // rows of a paper-sized model are hundreds of MB, far past the group's size (and it
+            // logs a dump of its buffers). Measuring from the first row lets it estimate from
+            // there.
+            .withMinRowCountForPageSizeCheck(1)
             .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0);
     return switch (encoding) {
       case DEFAULT_SNAPPY -> b.withCompressionCodec(CompressionCodecName.SNAPPY);

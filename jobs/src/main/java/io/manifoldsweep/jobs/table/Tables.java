@@ -29,6 +29,9 @@ public final class Tables {
   public static final List<String> CELL_DATA =
       List.of(SNAPSHOTS, METRICS, COMMUTATORS, CHECKPOINTS);
 
+  /** A cell's files: its runs row, then its data. */
+  public static final List<String> CELL_FILES = concat(List.of(RUNS), CELL_DATA);
+
   public static final String DIMENSIONS = "dimensions";
   public static final String TIMELINE = "dimension_timeline";
   public static final String ALIGNMENT = "alignment";

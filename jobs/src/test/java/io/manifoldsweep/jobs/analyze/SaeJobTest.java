@@ -68,7 +68,7 @@ class SaeJobTest {
     int checkpoints = 3;
     long saes = (long) cells.size() * checkpoints * layers * sae.widths().size() * sae.ks().size();
     assertThat(outcome.saes()).isEqualTo(saes);
-    List<String> views = ResultViews.register(spark, dir.toString());
+    List<String> views = ResultViews.register(spark, dir.toString()).views();
     assertThat(views)
         .contains("checkpoints", "sae", "sae_latents", "sae_ablations", "manifold_ablation");
 

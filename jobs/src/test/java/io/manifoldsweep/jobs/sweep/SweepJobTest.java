@@ -104,7 +104,7 @@ class SweepJobTest {
                 .getLong(0))
         .as("cells whose recording took part of their wall time")
         .isEqualTo(cells.size());
-    assertThat(ResultViews.register(spark, tmp.toString()))
+    assertThat(ResultViews.register(spark, tmp.toString()).views())
         .contains("runs", "snapshots", "metrics", "commutators");
     assertThat(
             spark
