@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -45,7 +46,14 @@ public final class ReportJob {
       throw new ConfigException(
           "DIR", dir, "has no analysis tables; run submit/analyze " + dir + " first");
     }
-    Path folder = Path.of(new org.apache.hadoop.fs.Path(dir).toUri().getPath()).resolve("report");
+    org.apache.hadoop.fs.Path remote = new org.apache.hadoop.fs.Path(dir);
+    String scheme = remote.toUri().getScheme();
+    boolean local = scheme == null || scheme.equals("file");
+    // the figures are drawn on local disk; a report of a remote folder (HDFS, S3A) is copied there
+    Path folder =
+        local
+            ? Path.of(remote.toUri().getPath()).resolve("report")
+            : Files.createTempDirectory("manifold-sweep-report").resolve("report");
     Path staging = folder.resolveSibling("_report_tmp");
     deleteTree(staging);
     Files.createDirectories(staging);
@@ -111,6 +119,14 @@ public final class ReportJob {
     Files.writeString(staging.resolve("index.html"), html.toString(), StandardCharsets.UTF_8);
     deleteTree(folder);
     Files.move(staging, folder);
+    if (!local) {
+      org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(remote, "report");
+      FileSystem fs = target.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      fs.delete(target, true);
+      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(folder.toUri()), target);
+      out.printf("report: %s/index.html (%d figures)%n", target, figures);
+      return folder.resolve("index.html");
+    }
     out.printf("report: %s (%d figures)%n", folder.resolve("index.html"), figures);
     return folder.resolve("index.html");
   }

@@ -1,0 +1,192 @@
+package io.manifoldsweep.jobs.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.manifoldsweep.jobs.TestOutput;
+import io.manifoldsweep.jobs.table.FolderLease;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Results on HDFS, the way a user gets there: a MiniDFSCluster (a NameNode and a DataNode in this
+ * JVM) and the submit/ scripts with {@code --out hdfs://...}. The sweep commits every table there,
+ * with the snapshots of a {@code file://} run of the same cells; a sweep killed mid-cell resumes
+ * from its resume point on HDFS; a second driver is refused by the lease; verify, analyze, query
+ * and report work on the folder.
+ */
+class HdfsIT {
+  static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
+  static final long STEP_TIMEOUT_S = 300;
+
+  @TempDir static Path tmp;
+
+  static MiniDFSCluster dfs;
+  static FileSystem fs;
+  static String hdfs;
+  static Path config;
+
+  record Result(int exit, String output) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("dfs").toString());
+    dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    dfs.waitActive();
+    fs = dfs.getFileSystem();
+    hdfs = dfs.getURI().toString();
+    config = tmp.resolve("hdfs.yaml");
+    // 300 steps with a resume point every 50: long enough to be killed between two of them
+    Files.writeString(
+        config,
+        """
+        name: hdfs
+        task: {vocab: 32, modulus: 5, seq_len: 8, markers: {min: 1, max: 2}, marker_base: 16}
+        model: {layers: 1, d_model: 16, heads: 2}
+        train: {steps: 3000, batch_size: 32, lr: 3.0e-3, init_seed: {range: [0, 2]}}
+        record: {snapshot_every: 100, eval_every: 500, eval_examples: 64, probe_examples: 16,
+                 commutator_every: 500, commutator_pairs: 2, resume_every: 200, checkpoints: [0.5]}
+        """);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (dfs != null) {
+      dfs.shutdown();
+    }
+  }
+
+  static Process start(Path log, String... command) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(command));
+    cmd.set(0, PROJECT.resolve(cmd.get(0)).toString());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .directory(PROJECT.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    pb.environment().put("MS_JAVA_OPTS", "-Xmx1g");
+    return pb.start();
+  }
+
+  static Result run(String... command) throws Exception {
+    Path log = Files.createTempFile(tmp, "cmd", ".log");
+    Process p = start(log, command);
+    if (!p.waitFor(STEP_TIMEOUT_S, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError(
+          String.join(" ", command) + " did not finish:\n" + Files.readString(log));
+    }
+    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+  }
+
+  static String hashes(String dir) throws Exception {
+    Result q =
+        run(
+            "submit/query",
+            dir,
+            "SELECT cell_id, step, block, hash(values) AS h FROM snapshots ORDER BY 1, 2, 3",
+            "--format",
+            "csv");
+    assertThat(q.exit()).as(q.output()).isZero();
+    return q.output()
+        .lines()
+        .filter(l -> !l.startsWith("WARNING"))
+        .reduce("", (a, b) -> a + b + "\n");
+  }
+
+  @Test
+  void aSweepOnHdfsCommitsResumesVerifiesAndIsAnalysed() throws Exception {
+    String out = hdfs + "/results/hdfs";
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(URI.create(out));
+
+    // killed once a cell has left a resume point on HDFS, then run again to the end
+    Path log = tmp.resolve("killed.log");
+    Process killed =
+        start(log, "submit/sweep", config.toString(), "--out", out, "--master", "local[2]");
+    org.apache.hadoop.fs.Path resume = new org.apache.hadoop.fs.Path(root, "_resume");
+    long deadline = System.currentTimeMillis() + STEP_TIMEOUT_S * 1000;
+    while (!hasResumePoint(resume) && System.currentTimeMillis() < deadline && killed.isAlive()) {
+      Thread.sleep(200);
+    }
+    assertThat(hasResumePoint(resume)).as(Files.readString(log)).isTrue();
+    killed.destroyForcibly().waitFor();
+    Result resumed = run("submit/sweep", config.toString(), "--out", out, "--master", "local[2]");
+    assertThat(resumed.exit()).as(resumed.output()).isZero();
+    Result resumes =
+        run("submit/query", out, "SELECT sum(resumes) AS r FROM runs", "--format", "csv");
+    assertThat(resumes.output())
+        .as(Files.readString(log) + resumed.output())
+        .containsPattern("r\n[1-9]");
+    for (String table : List.of("runs", "snapshots", "metrics", "commutators", "checkpoints")) {
+      assertThat(fs.listStatus(new org.apache.hadoop.fs.Path(root, table)))
+          .as("%s files on HDFS", table)
+          .filteredOn(f -> f.getPath().getName().endsWith(".parquet"))
+          .hasSize(2);
+    }
+    assertThat(fs.exists(resume) ? fs.listStatus(resume) : new FileStatus[0])
+        .as("resume points removed at commit")
+        .isEmpty();
+
+    String local = tmp.resolve("local").toString();
+    Result reference =
+        run("submit/sweep", config.toString(), "--out", local, "--master", "local[2]");
+    assertThat(reference.exit()).as(reference.output()).isZero();
+    assertThat(hashes(out)).as("snapshots on HDFS, after a kill").isEqualTo(hashes(local));
+
+    Result verify = run("submit/verify", out);
+    assertThat(verify.exit()).as(verify.output()).isZero();
+    assertThat(verify.output()).contains("2 cells checked: none damaged");
+
+    Result analyze = run("submit/analyze", out, "--skip-sae", "--master", "local[2]");
+    assertThat(analyze.exit()).as(analyze.output()).isZero();
+
+    try (FolderLease held =
+        FolderLease.acquire(fs, root, "a test's driver", TestOutput.discarded())) {
+      Result refused = run("submit/sweep", config.toString(), "--out", out, "--master", "local[1]");
+      assertThat(refused.exit()).as(refused.output()).isEqualTo(2);
+      assertThat(refused.output()).contains("is in use by a test's driver");
+    }
+
+    Result query =
+        run(
+            "submit/query",
+            out,
+            "SELECT count(DISTINCT cell_id) AS n FROM dimensions",
+            "--format",
+            "csv");
+    assertThat(query.output()).contains("n\n2\n");
+    Result report = run("submit/report", out);
+    assertThat(report.exit()).as(report.output()).isZero();
+    assertThat(fs.exists(new org.apache.hadoop.fs.Path(root, "report/index.html"))).isTrue();
+  }
+
+  static boolean hasResumePoint(org.apache.hadoop.fs.Path resume) throws IOException {
+    if (!fs.exists(resume)) {
+      return false;
+    }
+    // a point is committed once its state file is in place (CellResume)
+    for (FileStatus cell : fs.listStatus(resume)) {
+      for (FileStatus f : fs.listStatus(cell.getPath())) {
+        String name = f.getPath().getName();
+        if (name.startsWith("state-") && !name.endsWith(".tmp")) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}
