@@ -1,5 +1,6 @@
 package io.manifoldsweep.jobs.cli;
 
+import io.manifoldsweep.jobs.sweep.SweepFolder;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,7 +20,6 @@ import org.apache.logging.log4j.core.LoggerContext;
  * without these properties (log4j2.properties holds them).
  */
 final class CommandLog implements AutoCloseable {
-  static final String FOLDER = "_logs";
   private static final String FILE = "manifoldsweep.log.file";
   private static final String FILE_LEVEL = "manifoldsweep.file.level";
   private static final String CONSOLE_LEVEL = "manifoldsweep.console.level";
@@ -73,7 +73,8 @@ final class CommandLog implements AutoCloseable {
     try {
       URI uri = URI.create(dir.replace(" ", "%20"));
       if (uri.getScheme() == null || uri.getScheme().equals("file")) {
-        Path local = (uri.getScheme() == null ? Path.of(dir) : Path.of(uri)).resolve(FOLDER);
+        Path local =
+            (uri.getScheme() == null ? Path.of(dir) : Path.of(uri)).resolve(SweepFolder.LOGS);
         Files.createDirectories(local);
         if (Files.isWritable(local)) {
           return local;
@@ -82,7 +83,7 @@ final class CommandLog implements AutoCloseable {
     } catch (IOException | IllegalArgumentException e) {
       // a folder that cannot take the log (a file, read-only, full) still gets a sweep's errors
     }
-    Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "manifold-sweep-" + FOLDER);
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"), "manifold-sweep-" + SweepFolder.LOGS);
     try {
       Files.createDirectories(tmp);
     } catch (IOException e) {

@@ -49,6 +49,9 @@ public final class SweepFolder {
   static final String PROGRESS = "_progress";
   static final String RESUME = "_resume";
 
+  /** Where commands keep their logs and a large sweep its per-cell lines. */
+  public static final String LOGS = "_logs";
+
   private final FileSystem fs;
   private final Path root;
 

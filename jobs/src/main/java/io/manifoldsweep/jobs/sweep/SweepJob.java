@@ -144,7 +144,7 @@ public final class SweepJob {
     }
     Path file =
         new Path(
-            new Path(folder.root(), "_logs"),
+            new Path(folder.root(), SweepFolder.LOGS),
             name
                 + "-cells-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.manifoldsweep.jobs.FullDiskFileSystem;
 import io.manifoldsweep.jobs.TestFiles;
+import io.manifoldsweep.jobs.sweep.SweepFolder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ class DiskFullTest {
     assertThat(full.err()).doesNotContain("\tat ").doesNotContain("TaskSetManager");
     assertThat(full.err().lines().count()).as(full.err()).isLessThanOrEqualTo(6);
     Path log;
-    try (Stream<Path> logs = Files.list(dir.resolve(CommandLog.FOLDER))) {
+    try (Stream<Path> logs = Files.list(dir.resolve(SweepFolder.LOGS))) {
       log =
           logs.filter(p -> p.getFileName().toString().startsWith("sweep-"))
               .findFirst()
