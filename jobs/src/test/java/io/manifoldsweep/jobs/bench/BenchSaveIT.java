@@ -2,34 +2,29 @@ package io.manifoldsweep.jobs.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.manifoldsweep.jobs.SubmitScripts;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code submit/bench ... --save}: a reading becomes a file that says what it was read on. */
 class BenchSaveIT {
-  private static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
-
   @TempDir Path readings;
 
-  private record Result(int exit, String output) {}
+  @TempDir Path logs;
 
-  private Result bench(String... args) throws Exception {
-    List<String> cmd = Stream.concat(Stream.of("submit/bench"), Stream.of(args)).toList();
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd).directory(PROJECT.toFile()).redirectErrorStream(true);
-    pb.environment().put("MS_BENCH_DIR", readings.toString());
-    pb.environment().put("MS_JAVA_OPTS", "-Xmx1g");
-    Process p = pb.start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(300, TimeUnit.SECONDS)).as(out).isTrue();
-    return new Result(p.exitValue(), out);
+  private SubmitScripts.Result bench(String... args) throws Exception {
+    String[] command = new String[args.length + 1];
+    command[0] = "submit/bench";
+    System.arraycopy(args, 0, command, 1, args.length);
+    return new SubmitScripts(
+            logs, Map.of("MS_BENCH_DIR", readings.toString(), "MS_JAVA_OPTS", "-Xmx1g"), 300)
+        .run(command);
   }
 
   private List<Path> saved() throws IOException {
@@ -40,7 +35,7 @@ class BenchSaveIT {
 
   @Test
   void aSavedReadingOpensWithWhatItRanOn() throws Exception {
-    Result r = bench("env", "--save");
+    SubmitScripts.Result r = bench("env", "--save");
     assertThat(r.exit()).as(r.output()).isZero();
     List<Path> files = saved();
     assertThat(files).hasSize(1);
@@ -58,7 +53,7 @@ class BenchSaveIT {
 
   @Test
   void aFailedBenchmarkSavesNothing() throws Exception {
-    Result r = bench("train", "--set", "model.d_model=-3", "--save");
+    SubmitScripts.Result r = bench("train", "--set", "model.d_model=-3", "--save");
     assertThat(r.exit()).as(r.output()).isNotZero();
     assertThat(r.output()).contains("d_model");
     assertThat(saved()).isEmpty();

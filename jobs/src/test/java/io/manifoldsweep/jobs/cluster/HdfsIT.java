@@ -2,16 +2,16 @@ package io.manifoldsweep.jobs.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.manifoldsweep.jobs.SubmitScripts;
+import io.manifoldsweep.jobs.SubmitScripts.Result;
 import io.manifoldsweep.jobs.TestOutput;
 import io.manifoldsweep.jobs.table.FolderLease;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -29,7 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
  * and report work on the folder.
  */
 class HdfsIT {
-  static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
   static final long STEP_TIMEOUT_S = 300;
 
   @TempDir static Path tmp;
@@ -38,8 +37,7 @@ class HdfsIT {
   static FileSystem fs;
   static String hdfs;
   static Path config;
-
-  record Result(int exit, String output) {}
+  static SubmitScripts scripts;
 
   @BeforeAll
   static void start() throws Exception {
@@ -49,6 +47,7 @@ class HdfsIT {
     dfs.waitActive();
     fs = dfs.getFileSystem();
     hdfs = dfs.getURI().toString();
+    scripts = new SubmitScripts(tmp, Map.of("MS_JAVA_OPTS", "-Xmx1g"), STEP_TIMEOUT_S);
     config = tmp.resolve("hdfs.yaml");
     // 300 steps with a resume point every 50: long enough to be killed between two of them
     Files.writeString(
@@ -70,32 +69,9 @@ class HdfsIT {
     }
   }
 
-  static Process start(Path log, String... command) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(command));
-    cmd.set(0, PROJECT.resolve(cmd.get(0)).toString());
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .directory(PROJECT.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    pb.environment().put("MS_JAVA_OPTS", "-Xmx1g");
-    return pb.start();
-  }
-
-  static Result run(String... command) throws Exception {
-    Path log = Files.createTempFile(tmp, "cmd", ".log");
-    Process p = start(log, command);
-    if (!p.waitFor(STEP_TIMEOUT_S, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(
-          String.join(" ", command) + " did not finish:\n" + Files.readString(log));
-    }
-    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-  }
-
   static String hashes(String dir) throws Exception {
     Result q =
-        run(
+        scripts.run(
             "submit/query",
             dir,
             "SELECT cell_id, step, block, hash(values) AS h FROM snapshots ORDER BY 1, 2, 3",
@@ -116,7 +92,7 @@ class HdfsIT {
     // killed once a cell has left a resume point on HDFS, then run again to the end
     Path log = tmp.resolve("killed.log");
     Process killed =
-        start(log, "submit/sweep", config.toString(), "--out", out, "--master", "local[2]");
+        scripts.start(log, "submit/sweep", config.toString(), "--out", out, "--master", "local[2]");
     org.apache.hadoop.fs.Path resume = new org.apache.hadoop.fs.Path(root, "_resume");
     long deadline = System.currentTimeMillis() + STEP_TIMEOUT_S * 1000;
     while (!hasResumePoint(resume) && System.currentTimeMillis() < deadline && killed.isAlive()) {
@@ -124,10 +100,11 @@ class HdfsIT {
     }
     assertThat(hasResumePoint(resume)).as(Files.readString(log)).isTrue();
     killed.destroyForcibly().waitFor();
-    Result resumed = run("submit/sweep", config.toString(), "--out", out, "--master", "local[2]");
+    Result resumed =
+        scripts.run("submit/sweep", config.toString(), "--out", out, "--master", "local[2]");
     assertThat(resumed.exit()).as(resumed.output()).isZero();
     Result resumes =
-        run("submit/query", out, "SELECT sum(resumes) AS r FROM runs", "--format", "csv");
+        scripts.run("submit/query", out, "SELECT sum(resumes) AS r FROM runs", "--format", "csv");
     assertThat(resumes.output())
         .as(Files.readString(log) + resumed.output())
         .containsPattern("r\n[1-9]");
@@ -143,33 +120,34 @@ class HdfsIT {
 
     String local = tmp.resolve("local").toString();
     Result reference =
-        run("submit/sweep", config.toString(), "--out", local, "--master", "local[2]");
+        scripts.run("submit/sweep", config.toString(), "--out", local, "--master", "local[2]");
     assertThat(reference.exit()).as(reference.output()).isZero();
     assertThat(hashes(out)).as("snapshots on HDFS, after a kill").isEqualTo(hashes(local));
 
-    Result verify = run("submit/verify", out);
+    Result verify = scripts.run("submit/verify", out);
     assertThat(verify.exit()).as(verify.output()).isZero();
     assertThat(verify.output()).contains("2 cells checked: none damaged");
 
-    Result analyze = run("submit/analyze", out, "--skip-sae", "--master", "local[2]");
+    Result analyze = scripts.run("submit/analyze", out, "--skip-sae", "--master", "local[2]");
     assertThat(analyze.exit()).as(analyze.output()).isZero();
 
     try (FolderLease held =
         FolderLease.acquire(fs, root, "a test's driver", TestOutput.discarded())) {
-      Result refused = run("submit/sweep", config.toString(), "--out", out, "--master", "local[1]");
+      Result refused =
+          scripts.run("submit/sweep", config.toString(), "--out", out, "--master", "local[1]");
       assertThat(refused.exit()).as(refused.output()).isEqualTo(2);
       assertThat(refused.output()).contains("is in use by a test's driver");
     }
 
     Result query =
-        run(
+        scripts.run(
             "submit/query",
             out,
             "SELECT count(DISTINCT cell_id) AS n FROM dimensions",
             "--format",
             "csv");
     assertThat(query.output()).contains("n\n2\n");
-    Result report = run("submit/report", out);
+    Result report = scripts.run("submit/report", out);
     assertThat(report.exit()).as(report.output()).isZero();
     assertThat(fs.exists(new org.apache.hadoop.fs.Path(root, "report/index.html"))).isTrue();
   }

@@ -2,13 +2,13 @@ package io.manifoldsweep.jobs.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.manifoldsweep.jobs.SubmitScripts;
+import io.manifoldsweep.jobs.SubmitScripts.Result;
 import io.manifoldsweep.jobs.TestFiles;
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
-  static final Path PROJECT = Path.of("..").toAbsolutePath().normalize();
   static final long STEP_TIMEOUT_S = 300;
 
   /**
@@ -40,27 +39,33 @@ class StandaloneClusterIT {
   @TempDir static Path tmp;
 
   static String master;
-  static Map<String, String> env;
+  static SubmitScripts scripts;
   static Path config;
-
-  /** A finished command. */
-  record Result(int exit, String output) {}
 
   @BeforeAll
   static void startCluster() throws Exception {
     int port = freePort();
-    env =
-        Map.of(
-            "MS_CLUSTER_DIR", tmp.resolve("cluster").toString(),
-            "MS_MASTER_PORT", String.valueOf(port),
-            "MS_MASTER_UI_PORT", String.valueOf(freePort()),
-            "MS_SPARK_PROPERTIES", tmp.resolve("cluster").resolve("spark.properties").toString(),
-            "MS_JAVA_OPTS", "-Xmx1g");
+    scripts =
+        new SubmitScripts(
+            tmp,
+            Map.of(
+                "MS_CLUSTER_DIR",
+                tmp.resolve("cluster").toString(),
+                "MS_MASTER_PORT",
+                String.valueOf(port),
+                "MS_MASTER_UI_PORT",
+                String.valueOf(freePort()),
+                "MS_SPARK_PROPERTIES",
+                tmp.resolve("cluster").resolve("spark.properties").toString(),
+                "MS_JAVA_OPTS",
+                "-Xmx1g"),
+            STEP_TIMEOUT_S);
     master = "spark://127.0.0.1:" + port;
     config = tmp.resolve("tiny.yaml");
     Files.writeString(config, TestFiles.tinyYaml());
     Result up =
-        run("submit/local-cluster", "start", "--workers", "2", "--cores", "1", "--memory", "2g");
+        scripts.run(
+            "submit/local-cluster", "start", "--workers", "2", "--cores", "1", "--memory", "2g");
     assertThat(up.exit()).as(up.output()).isZero();
     String props = Files.readString(tmp.resolve("cluster").resolve("spark.properties"));
     assertThat(props).contains("spark.authenticate true");
@@ -76,7 +81,7 @@ class StandaloneClusterIT {
 
   @AfterAll
   static void stopCluster() throws Exception {
-    Result down = run("submit/local-cluster", "stop");
+    Result down = scripts.run("submit/local-cluster", "stop");
     assertThat(down.exit()).isZero();
     assertThat(tmp.resolve("cluster")).doesNotExist();
   }
@@ -94,33 +99,6 @@ class StandaloneClusterIT {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
-  }
-
-  static Process start(Path log, String... command) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(command));
-    cmd.set(0, PROJECT.resolve(cmd.get(0)).toString());
-    ProcessBuilder pb =
-        new ProcessBuilder(cmd)
-            .directory(PROJECT.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    pb.environment().putAll(env);
-    return pb.start();
-  }
-
-  static Result run(String... command) throws Exception {
-    Path log = Files.createTempFile(tmp, "cmd", ".log");
-    Process p = start(log, command);
-    if (!p.waitFor(STEP_TIMEOUT_S, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError(
-          String.join(" ", command)
-              + " did not finish in "
-              + STEP_TIMEOUT_S
-              + " s:\n"
-              + Files.readString(log));
-    }
-    return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
   }
 
   static long files(Path dir) throws IOException {
@@ -150,11 +128,12 @@ class StandaloneClusterIT {
   void sweepAndAnalysisInClientMode() throws Exception {
     Path out = tmp.resolve("client");
     Result sweep =
-        run("submit/sweep", config.toString(), "--out", out.toString(), "--master", master);
+        scripts.run("submit/sweep", config.toString(), "--out", out.toString(), "--master", master);
     assertThat(sweep.exit()).as(sweep.output()).isZero();
     assertThat(sweep.output()).contains("4 ok, 0 diverged, 0 failed");
     assertEveryCellOnce(out, 4);
-    Result analyze = run("submit/analyze", out.toString(), "--master", master, "--set", SHORT_SAE);
+    Result analyze =
+        scripts.run("submit/analyze", out.toString(), "--master", master, "--set", SHORT_SAE);
     assertThat(analyze.exit()).as(analyze.output()).isZero();
     assertAnalysed(out);
   }
@@ -164,7 +143,7 @@ class StandaloneClusterIT {
   void sweepInClusterMode() throws Exception {
     Path out = tmp.resolve("cluster-mode");
     Result sweep =
-        run(
+        scripts.run(
             "submit/sweep",
             config.toString(),
             "--out",
@@ -178,7 +157,7 @@ class StandaloneClusterIT {
     assertThat(sweep.exit()).as(sweep.output()).isZero();
     assertEveryCellOnce(out, 4);
     Result analyze =
-        run(
+        scripts.run(
             "submit/analyze",
             out.toString(),
             "--master",
@@ -233,7 +212,7 @@ class StandaloneClusterIT {
     Path out = tmp.resolve("driver-kill");
     Path log = tmp.resolve("driver-kill.log");
     Process driver =
-        start(
+        scripts.start(
             log,
             "submit/sweep",
             slowConfig().toString(),
@@ -252,7 +231,8 @@ class StandaloneClusterIT {
     long committedAtKill = files(out.resolve("runs"));
     assertThat(committedAtKill).as("the kill left cells to do").isLessThan(6);
     Result again =
-        run("submit/sweep", slowConfig().toString(), "--out", out.toString(), "--master", master);
+        scripts.run(
+            "submit/sweep", slowConfig().toString(), "--out", out.toString(), "--master", master);
     assertThat(again.exit()).as(again.output()).isZero();
     // executors on the workers may still commit a running cell before they notice the driver died
     java.util.regex.Matcher m =
@@ -274,7 +254,7 @@ class StandaloneClusterIT {
     Path out = tmp.resolve("worker-kill");
     Path log = tmp.resolve("worker-kill.log");
     Process driver =
-        start(
+        scripts.start(
             log,
             "submit/sweep",
             slowConfig().toString(),
@@ -310,7 +290,7 @@ class StandaloneClusterIT {
     // what an uninterrupted sweep of the same cells records
     Path reference = tmp.resolve("worker-kill-reference");
     Result whole =
-        run(
+        scripts.run(
             "submit/sweep",
             slowConfig().toString(),
             "--out",
