@@ -15,6 +15,7 @@ import io.manifoldsweep.record.RecordSink;
 import io.manifoldsweep.record.RunResult;
 import io.manifoldsweep.record.RunStatus;
 import io.manifoldsweep.record.SnapshotRecord;
+import io.manifoldsweep.task.Batch;
 import io.manifoldsweep.task.RngStream;
 import io.manifoldsweep.task.SplitMix64;
 import java.io.IOException;
@@ -255,17 +256,9 @@ public final class Trainer {
   /** The record's pairs from the commutator stream, never the training stream. */
   private CommutatorRecord probeCommutators(
       CommutatorProbe probe, TaskRun task, Params params, long step, ParamLayout layout) {
-    RecordSpec rec = config.record();
-    List<CommutatorProbe.Sample> samples = new ArrayList<>();
-    for (int k = 0; k < rec.commutatorPairs(); k++) {
-      samples.add(
-          probe.measure(
-              params,
-              task.commutatorBatch(step, k, 0),
-              task.commutatorBatch(step, k, 1),
-              rec.commutatorEta()));
-    }
-    return CommutatorSummary.summarise(step, samples, layout, rec.commutatorVectors());
+    List<CommutatorProbe.Sample> samples =
+        measurePairs(probe, params, (k, side) -> task.commutatorBatch(step, k, side));
+    return CommutatorSummary.summarise(step, samples, layout, config.record().commutatorVectors());
   }
 
   /**
@@ -274,16 +267,8 @@ public final class Trainer {
    */
   private void kick(
       Intervention intervention, CommutatorProbe probe, TaskRun task, Params params, long update) {
-    RecordSpec rec = config.record();
-    List<CommutatorProbe.Sample> samples = new ArrayList<>();
-    for (int k = 0; k < rec.commutatorPairs(); k++) {
-      samples.add(
-          probe.measure(
-              params,
-              task.kickBatch(update, k, 0),
-              task.kickBatch(update, k, 1),
-              rec.commutatorEta()));
-    }
+    List<CommutatorProbe.Sample> samples =
+        measurePairs(probe, params, (k, side) -> task.kickBatch(update, k, side));
     CommutatorProbe.Sample median = CommutatorSummary.median(samples);
     double[] direction = median.delta();
     if (intervention.spec().direction() == InterventionSpec.Direction.RANDOM) {
@@ -294,6 +279,23 @@ public final class Trainer {
       }
     }
     intervention.kick(params, direction, median.stepNormA());
+  }
+
+  /** Side {@code side} (0: A, 1: B) of pair {@code k}. */
+  @FunctionalInterface
+  private interface PairBatches {
+    Batch of(int k, int side);
+  }
+
+  /** The record's number of commutator pairs, each measured on the batches given. */
+  private List<CommutatorProbe.Sample> measurePairs(
+      CommutatorProbe probe, Params params, PairBatches batches) {
+    RecordSpec rec = config.record();
+    List<CommutatorProbe.Sample> samples = new ArrayList<>();
+    for (int k = 0; k < rec.commutatorPairs(); k++) {
+      samples.add(probe.measure(params, batches.of(k, 0), batches.of(k, 1), rec.commutatorEta()));
+    }
+    return samples;
   }
 
   private static double seconds(long startNanos) {
