@@ -1,7 +1,10 @@
 package io.manifoldsweep.train;
 
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -21,6 +24,13 @@ import org.nd4j.nativeblas.NativeOpsHolder;
  * libraries load, so the scripts and the tests set it, and {@link #set} warns when it is unset.
  */
 public final class NativeThreads {
+  /**
+   * The variables the native libraries read when they load, in the order {@link #environment} names
+   * them.
+   */
+  static final List<String> VARIABLES =
+      List.of("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "OMP_WAIT_POLICY", "OPENBLAS_CORETYPE");
+
   private static final AtomicBoolean WARNED = new AtomicBoolean();
   private static final AtomicBoolean WAIT_POLICY_WARNED = new AtomicBoolean();
 
@@ -36,6 +46,18 @@ public final class NativeThreads {
     NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads);
     warnOnce(WARNED, threadCountProblem(threads, System.getenv("OPENBLAS_NUM_THREADS")));
     warnOnce(WAIT_POLICY_WARNED, waitPolicyProblem(threads, System.getenv("OMP_WAIT_POLICY")));
+  }
+
+  /**
+   * The native libraries' variables as set in {@code env} ("OMP_NUM_THREADS=1 ..."; unset ones left
+   * out): a run's record of the environment it trained in, since they fix the pool sizes and
+   * kernels for the JVM's life whatever {@link #set} asks later.
+   */
+  public static String environment(Map<String, String> env) {
+    return VARIABLES.stream()
+        .filter(env::containsKey)
+        .map(v -> v + "=" + env.get(v))
+        .collect(Collectors.joining(" "));
   }
 
   /**

@@ -2,9 +2,23 @@ package io.manifoldsweep.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NativeThreadsTest {
+  @Test
+  void theEnvironmentNamesTheNativeVariablesThatAreSetInAFixedOrderAndNothingElse() {
+    assertThat(
+            NativeThreads.environment(
+                Map.of(
+                    "OMP_WAIT_POLICY", "PASSIVE",
+                    "PATH", "/bin",
+                    "OPENBLAS_NUM_THREADS", "1",
+                    "OMP_NUM_THREADS", "1")))
+        .isEqualTo("OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE");
+    assertThat(NativeThreads.environment(Map.of("PATH", "/bin"))).isEmpty();
+  }
+
   @Test
   void anUnsetOrOtherOpenblasThreadCountIsNamedWithItsFix() {
     assertThat(NativeThreads.threadCountProblem(1, null))

@@ -179,7 +179,11 @@ public final class AnalyzeBenchmark implements Callable<Integer> {
                   "bench",
                   "bench",
                   "bench",
-                  0),
+                  0,
+                  "bench",
+                  "bench",
+                  1,
+                  ""),
               0,
               0,
               List.of()));

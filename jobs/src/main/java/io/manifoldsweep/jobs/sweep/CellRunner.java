@@ -47,7 +47,13 @@ final class CellRunner {
   private static final ParquetFiles.Encoding ENCODING = ParquetFiles.Encoding.PLAIN_ZSTD;
 
   /** Where the cell ran and how, for the runs row. */
-  record Context(int threads, int attempt, boolean lastAttempt, String sparkVersion) {}
+  record Context(
+      int threads,
+      int attempt,
+      boolean lastAttempt,
+      String sparkVersion,
+      String sparkApp,
+      String executor) {}
 
   private CellRunner() {}
 
@@ -247,6 +253,10 @@ final class CellRunner {
         host,
         blas.cpu().model(),
         blas.describe(),
-        ctx.attempt());
+        ctx.attempt(),
+        ctx.sparkApp(),
+        ctx.executor(),
+        ctx.threads(),
+        NativeThreads.environment(System.getenv()));
   }
 }

@@ -3,6 +3,7 @@ package io.manifoldsweep.jobs.sweep;
 import io.manifoldsweep.sweep.CellSpec;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
 
@@ -36,9 +37,15 @@ final class CellTask implements Function<CellSpec, CellRunner.Outcome> {
     hadoopConf.forEach(conf::set);
     TaskContext tc = TaskContext.get();
     int attempt = tc.attemptNumber();
+    SparkEnv env = SparkEnv.get();
     CellRunner.Context ctx =
         new CellRunner.Context(
-            Math.max(1, tc.cpus()), attempt, attempt + 1 >= maxAttempts, sparkVersion);
+            Math.max(1, tc.cpus()),
+            attempt,
+            attempt + 1 >= maxAttempts,
+            sparkVersion,
+            env.conf().getAppId(),
+            env.executorId());
     return CellRunner.run(cell, SweepFolder.at(conf, rootUri), ctx, hooks);
   }
 }

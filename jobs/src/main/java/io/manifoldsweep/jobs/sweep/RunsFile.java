@@ -42,7 +42,11 @@ public final class RunsFile {
       String host,
       String cpu,
       String blas,
-      int attempt) {}
+      int attempt,
+      String sparkApp,
+      String executor,
+      int nativeThreads,
+      String nativeEnv) {}
 
   /** What a runs row is made of; {@code files}: the data files the cell committed. */
   public record Run(
@@ -97,6 +101,12 @@ public final class RunsFile {
     c.add(new Column("cpu", KnobType.Column.STRING, false, r -> r.provenance().cpu()));
     c.add(new Column("blas", KnobType.Column.STRING, false, r -> r.provenance().blas()));
     c.add(new Column("attempt", KnobType.Column.INT32, true, r -> r.provenance().attempt()));
+    c.add(new Column("spark_app", KnobType.Column.STRING, false, r -> r.provenance().sparkApp()));
+    c.add(new Column("executor", KnobType.Column.STRING, false, r -> r.provenance().executor()));
+    c.add(
+        new Column(
+            "native_threads", KnobType.Column.INT32, false, r -> r.provenance().nativeThreads()));
+    c.add(new Column("native_env", KnobType.Column.STRING, false, r -> r.provenance().nativeEnv()));
     c.add(
         new Column("resumes", KnobType.Column.INT32, false, r -> r.result().resumedFrom().size()));
     c.add(

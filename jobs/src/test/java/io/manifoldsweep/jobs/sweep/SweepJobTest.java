@@ -11,6 +11,7 @@ import io.manifoldsweep.jobs.table.ResultViews;
 import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
+import io.manifoldsweep.train.NativeThreads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,7 +84,8 @@ class SweepJobTest {
     Row run =
         spark
             .sql(
-                "SELECT sweep, status, modulus, project_version, nd4j_version, spark_version, config_json, host, cpu, blas FROM parquet.`"
+                "SELECT sweep, status, modulus, project_version, nd4j_version, spark_version, config_json, host, cpu, blas,"
+                    + " spark_app, executor, native_threads, native_env FROM parquet.`"
                     + tmp.resolve("runs")
                     + "` LIMIT 1")
             .first();
@@ -94,6 +96,13 @@ class SweepJobTest {
     assertThat(run.getString(6)).contains("\"modulus\":" + run.getInt(2));
     assertThat(run.getString(8)).isEqualTo(io.manifoldsweep.kernel.CpuInfo.current().model());
     assertThat(run.getString(9)).contains("oneDNN", "OpenBLAS 0.3.31");
+    assertThat(run.getString(10)).isEqualTo(spark.sparkContext().applicationId());
+    assertThat(run.getString(11)).as("local mode: the driver is the executor").isEqualTo("driver");
+    assertThat(run.getInt(12)).isEqualTo(1);
+    assertThat(run.getString(13))
+        .as("the test JVM's environment (surefire sets it)")
+        .isEqualTo(NativeThreads.environment(System.getenv()))
+        .contains("OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "OMP_WAIT_POLICY=PASSIVE");
     assertThat(
             spark
                 .sql(
