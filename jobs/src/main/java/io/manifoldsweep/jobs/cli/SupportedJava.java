@@ -3,7 +3,7 @@ package io.manifoldsweep.jobs.cli;
 import java.util.Optional;
 
 /**
- * Which Java releases the commands run on. Spark 4.1 runs on Java 17 and 21; from Java 23 on,
+ * Which Java releases the commands run on. Spark 4 runs on Java 17 and 21; from Java 23 on,
  * Hadoop's login (UserGroupInformation, under Spark's sessions and the Parquet writer's file system
  * alike) calls {@code Subject.getSubject}, which those releases refuse without a security manager
  * and Java 24 and later refuse always: a command died at its first file with
