@@ -92,7 +92,8 @@ ms_java() {
 # from Maven. --master (default local[*]), --deploy-mode and every --conf go to spark-submit; the
 # rest goes to the CLI. Executors get as many native threads as spark.task.cpus; in cluster deploy
 # mode the command waits for the driver to finish. MS_SPARK_PROPERTIES names an extra properties
-# file (the local cluster's, which carries its authentication secret).
+# file (the local cluster's, which carries its authentication secret; conf/spark/yarn.properties).
+# HADOOP_CONF_DIR and YARN_CONF_DIR name a cluster's configuration, as for spark-submit.
 ms_submit() {
   ms_build
   local master="local[*]" deploy="client" cpus=1 prev="" a
@@ -117,7 +118,9 @@ ms_submit() {
   if [ "$deploy" = "cluster" ]; then
     confs=(--conf spark.standalone.submit.waitAppCompletion=true "${confs[@]}")
   fi
-  local opts="-Dorg.bytedeco.javacpp.maxPhysicalBytes=0" log on_this_machine=""
+  # every JVM that trains needs the Vector API module and Spark's --add-opens (spark-jvm.options)
+  local opts log on_this_machine=""
+  opts="$(ms_jvm_options)"
   log="$(ms_log_config "$@")"
   case "$master" in local*|spark://127.0.0.1:*|spark://localhost:*) on_this_machine=1 ;; esac
   # executors on this machine share its CPU and its files; on other machines a core chosen here could
@@ -128,6 +131,10 @@ ms_submit() {
     --conf "spark.executorEnv.OMP_WAIT_POLICY=$MS_OMP_WAIT_POLICY"
     --conf "spark.executor.extraJavaOptions=$opts" --conf "spark.driver.extraJavaOptions=$opts")
   [ -n "$on_this_machine" ] && submit+=(--conf "spark.executorEnv.OPENBLAS_CORETYPE=$OPENBLAS_CORETYPE")
+  # on YARN the application master is a container too: in cluster deploy mode it runs the driver
+  case "$master" in yarn*) submit+=(--conf "spark.yarn.appMasterEnv.OMP_NUM_THREADS=$cpus"
+    --conf "spark.yarn.appMasterEnv.OPENBLAS_NUM_THREADS=$cpus"
+    --conf "spark.yarn.appMasterEnv.OMP_WAIT_POLICY=$MS_OMP_WAIT_POLICY") ;; esac
   ms_check_local_cluster_secret "$master"
   if [ -n "${MS_SPARK_PROPERTIES:-}" ]; then
     submit+=(--properties-file "$MS_SPARK_PROPERTIES")
@@ -139,8 +146,13 @@ ms_submit() {
   if [ -n "${SPARK_HOME:-}" ]; then
     exec "$SPARK_HOME/bin/spark-submit" "${submit[@]}" "$(ms_app_jar)" "${app[@]}"
   fi
+  # spark-submit puts the Hadoop and YARN configuration folders on its classpath; so do we
+  local cp
+  cp="$(cat "$MS_SPARK_CP_FILE")"
+  [ -n "${YARN_CONF_DIR:-}" ] && cp="$YARN_CONF_DIR:$cp"
+  [ -n "${HADOOP_CONF_DIR:-}" ] && cp="$HADOOP_CONF_DIR:$cp"
   SPARK_HOME="$(ms_spark_home)" SPARK_SCALA_VERSION=2.13 exec java ${MS_JAVA_OPTS:--Xmx8g} $(ms_jvm_options) "$log" \
-    -cp "$(cat "$MS_SPARK_CP_FILE")" org.apache.spark.deploy.SparkSubmit "${submit[@]}" "$(ms_app_jar)" "${app[@]}"
+    -cp "$cp" org.apache.spark.deploy.SparkSubmit "${submit[@]}" "$(ms_app_jar)" "${app[@]}"
 }
 
 # The local cluster turns authentication on; a submission to it without its secret would wait a

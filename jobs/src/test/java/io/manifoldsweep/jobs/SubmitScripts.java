@@ -44,6 +44,21 @@ public final class SubmitScripts {
     return pb.start();
   }
 
+  /**
+   * The CSV answer of {@code submit/query DIR SQL} without the JVM's warning lines; fails the test
+   * when the query fails.
+   */
+  public String query(String dir, String sql) throws Exception {
+    Result q = run("submit/query", dir, sql, "--format", "csv");
+    if (q.exit() != 0) {
+      throw new AssertionError("submit/query " + dir + " \"" + sql + "\" failed:\n" + q.output());
+    }
+    return q.output()
+        .lines()
+        .filter(l -> !l.startsWith("WARNING"))
+        .reduce("", (a, b) -> a + b + "\n");
+  }
+
   /** Runs {@code command} to its end; fails the test when it outlasts the timeout. */
   public Result run(String... command) throws Exception {
     Path log = Files.createTempFile(logs, "cmd", ".log");

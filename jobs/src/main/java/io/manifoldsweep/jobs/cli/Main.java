@@ -24,7 +24,28 @@ import picocli.CommandLine.Command;
         "Sweeps of small transformers on marker modular arithmetic and the geometry of their trajectories.")
 public final class Main {
   public static void main(String[] args) {
-    System.exit(run(args));
+    int status = run(args);
+    if (inYarnApplicationMaster()) {
+      // YARN's application master runs this method in a thread of its own and reports the
+      // application as succeeded when it returns and as failed when it throws; it reports any
+      // System.exit, even of 0, as "Shutdown hook called before final status was reported"
+      if (status != 0) {
+        throw new IllegalStateException(
+            "manifold-sweep stopped with exit status "
+                + status
+                + "; its lines are in this container's stdout and stderr (yarn logs -applicationId "
+                + System.getProperty("spark.yarn.app.id")
+                + ")");
+      }
+      return;
+    }
+    System.exit(status);
+  }
+
+  /** Whether this JVM is the driver of a YARN application in cluster deploy mode. */
+  static boolean inYarnApplicationMaster() {
+    return "cluster".equals(System.getProperty("spark.submit.deployMode"))
+        && System.getProperty("spark.yarn.app.id") != null;
   }
 
   static String rootMessage(Throwable t) {

@@ -72,7 +72,12 @@ public final class SparkSessions {
     localFileSystem(conf).ifPresent(impl -> b.config(ForklessLocalFileSystem.SPARK_SETTING, impl));
     settings.forEach(b::config);
     authSecretFromFile(conf).ifPresent(secret -> b.config("spark.authenticate.secret", secret));
-    SparkSession spark = b.getOrCreate();
+    SparkSession spark;
+    try {
+      spark = b.getOrCreate();
+    } catch (IllegalStateException e) {
+      throw yarnEndedTheApplication(master == null ? conf.get("spark.master", "") : master, e);
+    }
     spark.sparkContext().setLogLevel(logLevel);
     String url = spark.sparkContext().master();
     // a refused application is marked dead just after the context returns, and the context stops
@@ -90,6 +95,29 @@ public final class SparkSessions {
               || conf.contains(SECRET_FILE));
     }
     return spark;
+  }
+
+  /**
+   * YARN ends an application whose executors it cannot schedule while the driver waits for them,
+   * and Spark then says only that the context stopped; the ResourceManager's reason goes to the
+   * log.
+   */
+  static IllegalStateException yarnEndedTheApplication(String master, IllegalStateException e) {
+    if (!master.startsWith("yarn")
+        || !String.valueOf(e.getMessage()).contains("stopped while waiting for backend")) {
+      return e;
+    }
+    // Spark's exception is kept as suppressed, not as the cause: the console prints the innermost
+    // cause's message, which here says nothing
+    IllegalStateException ended =
+        new IllegalStateException(
+            "YARN ended the application before its executors came up; the ResourceManager's reason is"
+                + " the 'Diagnostics message' in the log named above. A common one: executors larger"
+                + " than any node can hold (spark.executor.cores, or spark.executor.memory plus"
+                + " spark.executor.memoryOverhead, against yarn.scheduler.maximum-allocation-vcores"
+                + " and -mb)");
+    ended.addSuppressed(e);
+    return ended;
   }
 
   /** What to say when a standalone master will not run the application. */
