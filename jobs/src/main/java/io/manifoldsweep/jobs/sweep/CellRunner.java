@@ -143,6 +143,10 @@ final class CellRunner {
               resume.save(point, sink.parts());
             }
           };
+      if (hooks.failEveryAttemptOf().contains(id)) {
+        throw new IllegalStateException(
+            "test hook: cell " + id + " fails on every attempt\nand says more on a second line");
+      }
       Trainer trainer =
           new Trainer(
               cell.config(),

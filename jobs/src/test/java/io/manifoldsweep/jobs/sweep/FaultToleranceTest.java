@@ -94,7 +94,7 @@ class FaultToleranceTest {
                 spec,
                 cells,
                 interrupted.toString(),
-                new SweepHooks(Set.of(), Map.of(killed, 130L)));
+                new SweepHooks(Set.of(), Map.of(killed, 130L), Set.of()));
     assertThat(o.count("ok")).isEqualTo(2);
 
     for (String t :

@@ -59,7 +59,11 @@ class GrokkingSweepTest {
     Path dir = tmp.resolve("grokking-quick");
     SweepJob.Outcome outcome =
         new SweepJob(spark, TestOutput.discarded(), 60_000)
-            .run(spec, cells, dir.toString(), new SweepHooks(Set.of(), Map.of(killed, 620L)));
+            .run(
+                spec,
+                cells,
+                dir.toString(),
+                new SweepHooks(Set.of(), Map.of(killed, 620L), Set.of()));
     assertThat(outcome.count("ok")).isEqualTo(8);
     ResultViews.register(spark, dir.toString());
     Row resumed =

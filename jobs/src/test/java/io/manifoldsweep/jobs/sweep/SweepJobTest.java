@@ -12,7 +12,10 @@ import io.manifoldsweep.jobs.table.Tables;
 import io.manifoldsweep.sweep.CellSpec;
 import io.manifoldsweep.sweep.SweepSpec;
 import io.manifoldsweep.train.NativeThreads;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -156,10 +159,54 @@ class SweepJobTest {
   }
 
   @Test
+  void aCellThatFailsEveryAttemptTakesOneConsoleLineAndTheNextSweepRetrainsIt() {
+    SweepSpec spec = SweepSpec.parse(TINY, "tiny.yaml");
+    String broken = spec.cells().get(0).cellId();
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    SweepJob.Outcome outcome =
+        new SweepJob(spark, new PrintStream(console, true, StandardCharsets.UTF_8), 60_000)
+            .run(
+                spec,
+                spec.cells(),
+                tmp.toUri().toString(),
+                new SweepHooks(Set.of(), java.util.Map.of(), Set.of(broken)));
+    assertThat(outcome.statusByCell()).containsEntry(broken, "failed");
+    assertThat(outcome.count("ok")).isEqualTo(spec.cells().size() - 1);
+    String out = console.toString(StandardCharsets.UTF_8);
+    assertThat(out.lines().filter(l -> l.contains(broken)))
+        .singleElement()
+        .satisfies(
+            l ->
+                assertThat(l)
+                    .contains(
+                        "status=failed",
+                        "error: java.lang.IllegalStateException: test hook: cell "
+                            + broken
+                            + " fails on every attempt"));
+    assertThat(out).doesNotContain("second line").doesNotContain("\tat ");
+    Row run =
+        spark
+            .sql(
+                "SELECT status, attempt, message FROM parquet.`"
+                    + tmp.resolve("runs")
+                    + "` WHERE cell_id = '"
+                    + broken
+                    + "'")
+            .first();
+    assertThat(run.getString(0)).isEqualTo("failed");
+    assertThat(run.getInt(1)).as("the last of local[2,2]'s two attempts").isEqualTo(1);
+    assertThat(run.getString(2)).contains("fails on every attempt", "second line");
+
+    SweepJob.Outcome again = sweep(spec, tmp, SweepHooks.NONE);
+    assertThat(again.statusByCell()).containsExactly(java.util.Map.entry(broken, "ok"));
+  }
+
+  @Test
   void aRetriedCellEndsWithOneCopy() {
     SweepSpec spec = SweepSpec.parse(TINY, "tiny.yaml");
     String flaky = spec.cells().get(0).cellId();
-    SweepJob.Outcome outcome = sweep(spec, tmp, new SweepHooks(Set.of(flaky), java.util.Map.of()));
+    SweepJob.Outcome outcome =
+        sweep(spec, tmp, new SweepHooks(Set.of(flaky), java.util.Map.of(), Set.of()));
     assertThat(outcome.statusByCell()).containsEntry(flaky, "ok");
     assertThat(
             spark
