@@ -41,15 +41,12 @@ class HdfsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("dfs").toString());
-    dfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    dfs.waitActive();
+    dfs = startDfs(new Configuration(), tmp.resolve("dfs"));
     fs = dfs.getFileSystem();
     hdfs = dfs.getURI().toString();
     scripts = new SubmitScripts(tmp, Map.of("MS_JAVA_OPTS", "-Xmx1g"), STEP_TIMEOUT_S);
     config = tmp.resolve("hdfs.yaml");
-    // 300 steps with a resume point every 50: long enough to be killed between two of them
+    // 3,000 steps with a resume point every 200: long enough to be killed between two of them
     Files.writeString(
         config,
         """
@@ -60,6 +57,14 @@ class HdfsIT {
         record: {snapshot_every: 100, eval_every: 500, eval_examples: 64, probe_examples: 16,
                  commutator_every: 500, commutator_pairs: 2, resume_every: 200, checkpoints: [0.5]}
         """);
+  }
+
+  /** A NameNode and one DataNode in this JVM, their files under {@code base}. */
+  static MiniDFSCluster startDfs(Configuration conf, Path base) throws IOException {
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
+    MiniDFSCluster cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    cluster.waitActive();
+    return cluster;
   }
 
   @AfterAll
