@@ -49,11 +49,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     var sae = saeOptions.resolve(dir, knobs);
     try (CommandLog log = CommandLog.start(sparkOptions, dir, "analyze")) {
-      try {
-        return analyze(sae);
-      } finally {
-        log.written().ifPresent(f -> System.err.println("warnings and stack traces: " + f));
-      }
+      return analyze(sae);
     }
   }
 

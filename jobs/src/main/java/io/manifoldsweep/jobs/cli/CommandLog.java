@@ -18,6 +18,10 @@ import org.apache.logging.log4j.core.LoggerContext;
  * executor traces. A folder that is not local (HDFS, S3A) or cannot take the log gets it in the
  * temporary folder. {@code --verbose} leaves logging as it is; so does a logging configuration
  * without these properties (log4j2.properties holds them).
+ *
+ * <p>The log stays on after the command, until the JVM exits or the next command starts its own:
+ * Spark's threads outlive a command (a YARN application's monitor, RPCs to an application master
+ * already gone) and log as the JVM exits, after the command said what happened.
  */
 final class CommandLog implements AutoCloseable {
   private static final String FILE = "manifoldsweep.log.file";
@@ -33,7 +37,7 @@ final class CommandLog implements AutoCloseable {
 
   /**
    * Starts logging to a file of {@code dir}'s, unless the command runs with {@code --verbose};
-   * {@link #close} restores the console.
+   * {@link #close} names the file when anything went there.
    */
   static CommandLog start(SparkOptions options, String dir, String command) {
     if (options.verbose) {
@@ -53,20 +57,10 @@ final class CommandLog implements AutoCloseable {
     return new CommandLog(Optional.of(file));
   }
 
-  /** Where the full traces went, once something was logged there. */
-  Optional<Path> written() {
-    return file.filter(Files::exists);
-  }
-
   @Override
   public void close() {
-    if (file.isEmpty()) {
-      return;
-    }
-    for (String p : new String[] {FILE, FILE_LEVEL, CONSOLE_LEVEL, CONSOLE_THROWABLE}) {
-      System.clearProperty(p);
-    }
-    reconfigure();
+    file.filter(Files::exists)
+        .ifPresent(f -> System.err.println("warnings and stack traces: " + f));
   }
 
   private static Path logFolder(String dir) {

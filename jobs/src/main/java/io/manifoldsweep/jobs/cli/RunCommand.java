@@ -69,11 +69,7 @@ public final class RunCommand implements Callable<Integer> {
     var sae = saeOptions.resolve(spec, knobs);
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
     try (CommandLog log = CommandLog.start(sparkOptions, dir, "run")) {
-      try {
-        return run(spec, cells, sae, dir);
-      } finally {
-        log.written().ifPresent(f -> System.err.println("warnings and stack traces: " + f));
-      }
+      return run(spec, cells, sae, dir);
     }
   }
 

@@ -75,7 +75,11 @@ public final class SparkSessions {
     SparkSession spark;
     try {
       spark = b.getOrCreate();
-    } catch (IllegalStateException e) {
+    } catch (IllegalArgumentException e) {
+      // spark-submit's own checks (executors larger than the cluster's limit): clear as they are
+      throw e;
+    } catch (Exception e) {
+      // Exception: Spark's SparkException is checked in Java's eyes and thrown unchecked
       throw yarnEndedTheApplication(master == null ? conf.get("spark.master", "") : master, e);
     }
     spark.sparkContext().setLogLevel(logLevel);
@@ -98,22 +102,25 @@ public final class SparkSessions {
   }
 
   /**
-   * YARN ends an application whose executors it cannot schedule while the driver waits for them,
-   * and Spark then says only that the context stopped; the ResourceManager's reason goes to the
-   * log.
+   * YARN ends an application whose executors it cannot schedule while the driver waits for them.
+   * Depending on when the driver hears of it, Spark says only that the context stopped, or throws
+   * YARN's diagnostics with the ResourceManager's stack trace inside the message; either way the
+   * console gets one line, with YARN's reason where Spark passed it on, and the log the rest.
    */
-  static IllegalStateException yarnEndedTheApplication(String master, IllegalStateException e) {
-    if (!master.startsWith("yarn")
-        || !String.valueOf(e.getMessage()).contains("stopped while waiting for backend")) {
-      return e;
+  static RuntimeException yarnEndedTheApplication(String master, Exception e) {
+    if (!master.startsWith("yarn")) {
+      return e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
+    String reason = Main.rootMessage(e).lines().findFirst().orElse("");
     // Spark's exception is kept as suppressed, not as the cause: the console prints the innermost
-    // cause's message, which here says nothing
+    // cause's message, which is the one this replaces
     IllegalStateException ended =
         new IllegalStateException(
-            "YARN ended the application before its executors came up; the ResourceManager's reason is"
-                + " the 'Diagnostics message' in the log named above. A common one: executors larger"
-                + " than any node can hold (spark.executor.cores, or spark.executor.memory plus"
+            "YARN ended the application before its executors came up"
+                + (reason.contains("stopped while waiting for backend") ? "" : " (" + reason + ")")
+                + "; the ResourceManager's reason is in the log named above ('Diagnostics message',"
+                + " 'Error initializing SparkContext'). A common one: executors larger than any node"
+                + " can hold (spark.executor.cores, or spark.executor.memory plus"
                 + " spark.executor.memoryOverhead, against yarn.scheduler.maximum-allocation-vcores"
                 + " and -mb)");
     ended.addSuppressed(e);

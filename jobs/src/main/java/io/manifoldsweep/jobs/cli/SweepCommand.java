@@ -62,11 +62,7 @@ public final class SweepCommand implements Callable<Integer> {
     sparkOptions.checkCellsFit(cells);
     String dir = out != null ? out : Path.of("results", spec.name()).toAbsolutePath().toString();
     try (CommandLog log = CommandLog.start(sparkOptions, dir, "sweep")) {
-      try {
-        return sweep(spec, cells, dir);
-      } finally {
-        log.written().ifPresent(f -> System.err.println("warnings and stack traces: " + f));
-      }
+      return sweep(spec, cells, dir);
     }
   }
 

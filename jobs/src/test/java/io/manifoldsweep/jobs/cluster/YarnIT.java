@@ -216,11 +216,14 @@ class YarnIT {
     assertThat(r.output())
         .contains(
             "YARN ended the application before its executors came up",
-            "'Diagnostics message' in the log",
+            "the ResourceManager's reason is in the log named above",
             "spark.executor.cores");
+    assertThat(r.output().lines())
+        .as("no stack trace on the console")
+        .noneMatch(l -> l.startsWith("\tat "));
     String log = r.output().replaceAll("(?s).*warnings and stack traces: (\\S+).*", "$1");
     assertThat(Files.readString(Path.of(log)))
-        .contains("Diagnostics message", "greater than maximum allowed allocation", "vCores:8");
+        .contains("greater than maximum allowed allocation", "vCores:8");
     org.apache.hadoop.fs.Path runs = new org.apache.hadoop.fs.Path(out + "/runs");
     assertThat(fs.exists(runs) ? fs.listStatus(runs) : new FileStatus[0]).isEmpty();
   }
